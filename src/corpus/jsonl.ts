@@ -1,0 +1,214 @@
+/**
+ * JSONL corpus files: one article per line,
+ * `{"id"?, "title"?, "url"?, "date"?, "source"?|"publisher"?, "text", …}`.
+ *
+ * Files can be hundreds of MB, so they are read in chunks and split on the
+ * newline byte; a line is only decoded and parsed on its own. Splitting bytes
+ * (not a decoded stream, not `readline`) also lets us (1) stop buffering a line
+ * as soon as it exceeds the size limit and (2) decode each line with a strict
+ * UTF-8 decoder, so one mis-encoded line is skipped instead of being loaded
+ * with U+FFFD characters.
+ */
+import type { FileHandle } from 'node:fs/promises';
+import type { ArticleMeta, LoadedArticle, SkippedItem } from './types.ts';
+import { describeFsError } from './errors.ts';
+import { hashArticle } from './hash.ts';
+import { fileId } from './paths.ts';
+import { decodeUtf8, excerpt, isBlank, normaliseText, sniffNonText, tooLarge } from './text.ts';
+
+/** Read size for JSONL files. Big enough for throughput, small enough to not matter for memory. */
+const CHUNK_BYTES = 256 * 1024;
+
+/** Options for {@link readJsonl}. */
+export interface JsonlOptions {
+  /** Longest accepted line in bytes; longer lines are skipped without being buffered. */
+  maxArticleBytes: number;
+  /** How many bad lines per file are listed one by one before the rest are only counted. */
+  maxReportedLineErrors: number;
+}
+
+/** Outcome of parsing one JSONL line: an article, or why the line was skipped. */
+export type JsonlLineResult = { article: LoadedArticle } | { error: string };
+
+const META_FIELDS = ['title', 'url', 'date', 'source', 'publisher'] as const;
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+/**
+ * Turns one decoded, non-blank JSONL line into an article.
+ *
+ * - `text` must be a non-blank string; it is normalised like file text.
+ * - `id` may be a string or a (safe) number; blank or `null` means "none", and
+ *   the id becomes `<file id>:<line>`.
+ * - `title`, `url`, `date`, `source`, `publisher` must be strings when
+ *   present; `null` and blank strings count as absent (exporters often write
+ *   `null` for a missing field). `source` wins over `publisher`.
+ * - Any other field with a string, number or boolean value is kept in
+ *   `meta.extra` as a string; nested values are ignored.
+ */
+export function parseJsonlLine(line: string, lineNumber: number, file: string): JsonlLineResult {
+  let record: unknown;
+  try {
+    record = JSON.parse(line);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return { error: `invalid JSON (${excerpt(message, 120)})` };
+  }
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+    return { error: `not a JSON object (got ${typeName(record)})` };
+  }
+  const fields = record as Record<string, unknown>;
+
+  const rawText = fields['text'];
+  if (!Object.hasOwn(fields, 'text') || rawText === null) return { error: 'missing "text" field' };
+  if (typeof rawText !== 'string') return { error: `"text" is not a string (got ${typeName(rawText)})` };
+  const text = normaliseText(rawText);
+  if (isBlank(text)) return { error: '"text" is empty' };
+
+  let id = `${fileId(file)}:${lineNumber}`;
+  const rawId = fields['id'];
+  if (typeof rawId === 'string') {
+    if (!isBlank(rawId)) id = rawId.trim();
+  } else if (typeof rawId === 'number') {
+    // Beyond 2^53 JSON.parse has already rounded the number: the id we would
+    // show is not the one in the file.
+    if (Number.isInteger(rawId) && !Number.isSafeInteger(rawId)) {
+      return { error: '"id" is a number too large to keep exactly (write it as a string)' };
+    }
+    id = String(rawId);
+  } else if (rawId !== undefined && rawId !== null) {
+    return { error: `"id" must be a string or number (got ${typeName(rawId)})` };
+  }
+
+  const values: Partial<Record<(typeof META_FIELDS)[number], string>> = {};
+  for (const key of META_FIELDS) {
+    const value = fields[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string') return { error: `"${key}" is not a string (got ${typeName(value)})` };
+    if (!isBlank(value)) values[key] = value.trim();
+  }
+
+  const extra: [string, string][] = [];
+  for (const [key, value] of Object.entries(fields)) {
+    if (key === 'text' || key === 'id' || (META_FIELDS as readonly string[]).includes(key)) continue;
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      extra.push([key, String(value)]);
+    }
+  }
+
+  const meta: ArticleMeta = { extra: Object.fromEntries(extra) };
+  if (values.title !== undefined) meta.title = values.title;
+  if (values.url !== undefined) meta.url = values.url;
+  if (values.date !== undefined) meta.date = values.date;
+  const source = values.source ?? values.publisher;
+  if (source !== undefined) meta.source = source;
+
+  return { article: { id, file, line: lineNumber, meta, text, hash: hashArticle(id, meta, text) } };
+}
+
+/**
+ * Reads every line of an open JSONL file. Never throws: read errors become
+ * skipped items (articles read before the error are kept).
+ */
+export async function readJsonl(
+  handle: FileHandle,
+  file: string,
+  options: JsonlOptions,
+): Promise<{ articles: LoadedArticle[]; skipped: SkippedItem[] }> {
+  const articles: LoadedArticle[] = [];
+  const skipped: SkippedItem[] = [];
+  let unreportedErrors = 0;
+  let reportedErrors = 0;
+  let sawContent = false;
+
+  const lineError = (line: number, reason: string): void => {
+    // A file in the wrong format (a CSV renamed .jsonl, say) would otherwise
+    // produce one skipped item per line: millions for a large file.
+    if (reportedErrors >= options.maxReportedLineErrors) {
+      unreportedErrors++;
+      return;
+    }
+    reportedErrors++;
+    skipped.push({ file, line, reason: `line ${line}: ${reason}` });
+  };
+
+  const handleLine = (parts: Buffer[], byteLength: number, tooLong: boolean, lineNumber: number): void => {
+    if (tooLong) {
+      sawContent = true;
+      lineError(lineNumber, tooLarge('line', byteLength, options.maxArticleBytes));
+      return;
+    }
+    let bytes = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, byteLength);
+    if (bytes.length > 0 && bytes[bytes.length - 1] === 0x0d) bytes = bytes.subarray(0, -1); // CRLF files
+    const decoded = decodeUtf8(bytes);
+    if (decoded === undefined) {
+      sawContent = true;
+      lineError(lineNumber, 'not UTF-8 text');
+      return;
+    }
+    const line = lineNumber === 1 && decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
+    if (isBlank(line)) return;
+    sawContent = true;
+    const result = parseJsonlLine(line, lineNumber, file);
+    if ('article' in result) articles.push(result.article);
+    else lineError(lineNumber, result.error);
+  };
+
+  let parts: Buffer[] = [];
+  let byteLength = 0;
+  let tooLong = false;
+  let lineNumber = 0;
+  let first = true;
+  try {
+    for (;;) {
+      // A fresh buffer per read: lines are sub-arrays of it, so nothing is copied
+      // unless a line spans chunks.
+      const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null);
+      if (bytesRead === 0) break;
+      const chunk = buffer.subarray(0, bytesRead);
+      if (first) {
+        first = false;
+        // Judge the file on its first chunk: a binary or UTF-16 file would
+        // otherwise be reported as thousands of "invalid JSON" lines.
+        const notText = sniffNonText(chunk);
+        if (notText !== undefined) return { articles, skipped: [{ file, reason: notText }] };
+      }
+      let start = 0;
+      for (;;) {
+        const newline = chunk.indexOf(0x0a, start);
+        const end = newline === -1 ? chunk.length : newline;
+        const pieceLength = end - start;
+        if (!tooLong && byteLength + pieceLength > options.maxArticleBytes) {
+          tooLong = true;
+          parts = []; // drop what we had: never hold more than the limit
+        }
+        if (!tooLong && pieceLength > 0) parts.push(chunk.subarray(start, end));
+        byteLength += pieceLength;
+        if (newline === -1) break;
+        handleLine(parts, byteLength, tooLong, ++lineNumber);
+        parts = [];
+        byteLength = 0;
+        tooLong = false;
+        start = newline + 1;
+      }
+    }
+    if (byteLength > 0) handleLine(parts, byteLength, tooLong, ++lineNumber); // no final newline
+  } catch (err) {
+    skipped.push({ file, reason: `read error after line ${lineNumber} (${describeFsError(err)})` });
+    return { articles, skipped };
+  }
+
+  if (unreportedErrors > 0) {
+    skipped.push({
+      file,
+      reason: `${unreportedErrors} more bad line${unreportedErrors === 1 ? '' : 's'} not listed (only the first ${options.maxReportedLineErrors} are)`,
+    });
+  }
+  if (!sawContent) skipped.push({ file, reason: 'empty file' });
+  return { articles, skipped };
+}

@@ -1,0 +1,146 @@
+/** Scanning the corpus directory: `listCorpusFiles`. */
+import type { Dirent, Stats } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { CorpusFile, SkippedItem } from './types.ts';
+import { CorpusRootError, describeFsError, errorCode } from './errors.ts';
+import { createLimiter, positiveInt } from './limit.ts';
+import { comparePaths, corpusExtension } from './paths.ts';
+
+/** Default for {@link ListCorpusFilesOptions.statConcurrency}. */
+export const DEFAULT_STAT_CONCURRENCY = 64;
+
+/** Options for {@link listCorpusFiles}. */
+export interface ListCorpusFilesOptions {
+  /**
+   * Maximum `readdir`/`stat` calls in flight (default 64). High enough to keep
+   * a disk or network file system busy, low enough to stay far from the
+   * open-file limit with ~50,000 files.
+   */
+  statConcurrency?: number;
+}
+
+/** Result of {@link listCorpusFiles}. */
+export interface CorpusListing {
+  /** Corpus files, sorted by path (UTF-16 code unit order, locale-independent). */
+  files: CorpusFile[];
+  /** Unreadable directories, broken links, symlinked directories…, sorted by path. */
+  skipped: SkippedItem[];
+}
+
+/**
+ * Throws {@link CorpusRootError} unless `rootAbs` is an existing directory
+ * (symbolic links to one are fine).
+ */
+export async function assertCorpusRoot(rootAbs: string): Promise<void> {
+  let stats: Stats;
+  try {
+    stats = await stat(rootAbs);
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT' || errorCode(err) === 'ENOTDIR') {
+      throw new CorpusRootError(`corpus directory not found: ${rootAbs}`, { cause: err });
+    }
+    throw new CorpusRootError(`cannot access corpus directory: ${rootAbs} (${describeFsError(err)})`, { cause: err });
+  }
+  if (!stats.isDirectory()) throw new CorpusRootError(`corpus path is not a directory: ${rootAbs}`);
+}
+
+/**
+ * Recursively lists the `.txt`, `.md` and `.jsonl` files under `root`
+ * (extension case-insensitive), with size and mtime for change detection.
+ *
+ * - Paths are relative to `root`, with `/` separators on every OS.
+ * - Names starting with `.` (files and directories: `.git`, `.DS_Store`,
+ *   editor swap files) and other extensions are ignored without a report.
+ * - Symbolic links to files are followed (the article id is the link's path).
+ *   Symbolic links to directories are NOT followed: a link to an ancestor
+ *   would make the scan loop forever, and detecting cycles reliably across
+ *   bind mounts and network file systems is not worth it for a corpus
+ *   folder. They are reported in `skipped` so the missing articles are not a
+ *   mystery.
+ * - An unreadable subdirectory, a broken link, a non-regular file (FIFO,
+ *   socket) with a corpus extension, or a file that vanished during the scan
+ *   becomes a skipped item; it never throws for those.
+ *
+ * @throws {CorpusRootError} if `root` is missing, not a directory or unreadable.
+ */
+export async function listCorpusFiles(root: string, options: ListCorpusFilesOptions = {}): Promise<CorpusListing> {
+  const rootAbs = path.resolve(root);
+  await assertCorpusRoot(rootAbs);
+
+  const limit = createLimiter(positiveInt(options.statConcurrency, DEFAULT_STAT_CONCURRENCY));
+  const files: CorpusFile[] = [];
+  const skipped: SkippedItem[] = [];
+
+  const addFile = (rel: string, stats: Stats): void => {
+    if (stats.isFile()) files.push({ file: rel, size: stats.size, mtimeMs: stats.mtimeMs });
+    else skipped.push({ file: rel, reason: 'not a regular file' });
+  };
+
+  const visit = async (entry: Dirent, dirAbs: string, dirRel: string): Promise<void> => {
+    const name = entry.name;
+    if (name.startsWith('.')) return;
+    const rel = dirRel === '' ? name : `${dirRel}/${name}`;
+    const abs = path.join(dirAbs, name);
+    const wanted = corpusExtension(name) !== undefined;
+
+    if (entry.isDirectory()) return walk(abs, rel);
+
+    if (entry.isSymbolicLink()) {
+      let target: Stats;
+      try {
+        target = await limit(() => stat(abs));
+      } catch (err) {
+        if (!wanted) return;
+        const code = errorCode(err);
+        const reason =
+          code === 'ENOENT'
+            ? 'broken symbolic link (its target does not exist)'
+            : code === 'ELOOP'
+              ? 'symbolic link loop'
+              : `cannot follow symbolic link (${describeFsError(err)})`;
+        skipped.push({ file: rel, reason });
+        return;
+      }
+      if (target.isDirectory()) {
+        skipped.push({ file: rel, reason: 'symbolic link to a directory (not followed, to avoid cycles)' });
+        return;
+      }
+      if (wanted) addFile(rel, target);
+      return;
+    }
+
+    if (!wanted) return;
+    if (!entry.isFile()) {
+      skipped.push({ file: rel, reason: 'not a regular file' });
+      return;
+    }
+    // readdir does not give sizes or mtimes, hence one stat per file.
+    try {
+      addFile(rel, await limit(() => stat(abs)));
+    } catch (err) {
+      skipped.push({ file: rel, reason: `cannot read file (${describeFsError(err)})` });
+    }
+  };
+
+  const walk = async (dirAbs: string, dirRel: string): Promise<void> => {
+    let entries: Dirent[];
+    try {
+      // Only the fs call holds a limiter slot, never the recursion: a parent
+      // holding a slot while waiting for its children could deadlock.
+      entries = await limit(() => readdir(dirAbs, { withFileTypes: true }));
+    } catch (err) {
+      if (dirRel === '') {
+        throw new CorpusRootError(`cannot read corpus directory: ${dirAbs} (${describeFsError(err)})`, { cause: err });
+      }
+      skipped.push({ file: dirRel, reason: `cannot read directory (${describeFsError(err)})` });
+      return;
+    }
+    await Promise.all(entries.map((entry) => visit(entry, dirAbs, dirRel)));
+  };
+
+  await walk(rootAbs, '');
+  files.sort((a, b) => comparePaths(a.file, b.file));
+  skipped.sort((a, b) => comparePaths(a.file, b.file));
+  return { files, skipped };
+}

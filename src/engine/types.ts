@@ -1,0 +1,87 @@
+/**
+ * The answer engine's interface: what the CLI, the local console and the
+ * Discord bot ask of it. It knows nothing of Discord. Every method is async so
+ * that an engine may live in another thread (see `workerEngine.ts`) without
+ * its users noticing.
+ */
+import type { SkippedItem } from '../corpus/types.ts';
+import type { ArticleRef } from '../index/store.ts';
+import type { Block } from '../text/clean.ts';
+import type { Answer, AnswerOptions } from '../search/answer.ts';
+
+/** Sizes of what is loaded. */
+export interface Counts {
+  articles: number;
+  sentences: number;
+}
+
+/** What a load or reload did. */
+export interface ReloadReport {
+  /** False when the reload failed; the previous index is then still in use. */
+  ok: boolean;
+  /** Why the reload failed. */
+  error?: string;
+  before: Counts;
+  after: Counts;
+  /** Article ids added, changed and removed compared with the previous index. */
+  added: string[];
+  changed: string[];
+  removed: string[];
+  /** Files and JSONL lines that could not be loaded, with reasons. */
+  skipped: SkippedItem[];
+  tookMs: number;
+}
+
+/** The engine's state. */
+export interface EngineStatus extends Counts {
+  corpusDir: string;
+  /** Distinct index terms and vocabulary words. */
+  terms: number;
+  words: number;
+  /** Items skipped by the last successful load. */
+  skipped: SkippedItem[];
+  /** When the index in use was built or loaded (ms since epoch). */
+  loadedAt: number;
+  /** Increases by one with every swap of the index in use. */
+  generation: number;
+  /** True while a reload is running. */
+  reloading: boolean;
+}
+
+/** An article as `/source` shows it. */
+export interface ArticleView {
+  article: ArticleRef & { file: string; line?: number };
+  /** The article text; block and sentence offsets point into it. */
+  text: string;
+  /** Every non-empty line, classified (title, body, heading, caption, boilerplate). */
+  blocks: Block[];
+  /** The quotable sentences, in order. */
+  sentences: Array<{ start: number; end: number }>;
+}
+
+/** Progress of a long load, for terminals and Discord status edits. */
+export interface Progress {
+  phase: 'scanning' | 'reading' | 'indexing' | 'snapshot';
+  done: number;
+  total: number;
+}
+
+/** The engine. */
+export interface AnswerEngine {
+  ask(question: string, options?: AnswerOptions): Promise<Answer>;
+  /** The article with this id, or `undefined`. */
+  article(id: string): Promise<ArticleView | undefined>;
+  /**
+   * Articles matching typed input, best first: by title, then by text. Empty
+   * input lists the first titles in order.
+   */
+  suggestArticles(input: string, limit: number): Promise<ArticleRef[]>;
+  /**
+   * Re-reads the corpus and swaps the new index in atomically. Calls made
+   * while a reload runs share it; questions keep being answered from the old
+   * index until the swap. A failed reload keeps the old index.
+   */
+  reload(onProgress?: (p: Progress) => void): Promise<ReloadReport>;
+  status(): Promise<EngineStatus>;
+  close(): Promise<void>;
+}

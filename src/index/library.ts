@@ -1,0 +1,83 @@
+/**
+ * The library: everything searchable about a corpus, in memory. It runs the
+ * middle of the pipeline for each article (clean → split → analyze → index)
+ * and keeps the article store, the sentence index and the title index in step,
+ * so an article can be added or removed on its own (incremental reloads).
+ */
+import type { LoadedArticle } from '../corpus/types.ts';
+import { Analyzer } from '../text/analyze.ts';
+import { cleanArticle, type CleanOptions } from '../text/clean.ts';
+import { SentenceIndex, type BM25Params } from './sentenceIndex.ts';
+import { ArticleStore, type StoredArticle } from './store.ts';
+import { TitleIndex } from './titleIndex.ts';
+
+/** Options of {@link Library}. */
+export interface LibraryOptions {
+  /** Sentence splitting and title options (see {@link CleanOptions}). */
+  clean?: Pick<CleanOptions, 'maxLength' | 'maxTitleLength'>;
+  /** BM25+ parameters of the sentence index. */
+  bm25?: Partial<BM25Params>;
+}
+
+/** Sizes of a library. */
+export interface LibraryStats {
+  articles: number;
+  sentences: number;
+  /** Distinct index terms (stems). */
+  terms: number;
+  /** Distinct surface words (the typo-tolerance vocabulary). */
+  words: number;
+}
+
+export class Library {
+  readonly analyzer = new Analyzer();
+  readonly store = new ArticleStore();
+  readonly sentences: SentenceIndex;
+  readonly titles: TitleIndex;
+  private readonly options: LibraryOptions;
+
+  constructor(options: LibraryOptions = {}) {
+    this.options = options;
+    this.sentences = new SentenceIndex({ analyzer: this.analyzer, bm25: options.bm25 });
+    this.titles = new TitleIndex(this.analyzer);
+  }
+
+  /** Cleans, splits and indexes one article. Throws if its id is already present. */
+  add(article: LoadedArticle): StoredArticle {
+    const cleaned = cleanArticle(article.text, { ...this.options.clean, title: article.meta.title, fallbackTitle: article.id });
+    const stored = this.store.add({
+      id: article.id,
+      title: cleaned.title,
+      meta: article.meta,
+      file: article.file,
+      ...(article.line !== undefined && { line: article.line }),
+      text: article.text,
+      hash: article.hash,
+      sentences: cleaned.sentences,
+    });
+    for (let i = 0; i < stored.sentenceCount; i++) {
+      const id = stored.firstSentence + i;
+      this.sentences.add(id, this.store.text(id));
+    }
+    this.titles.add(stored.id, stored.title);
+    return stored;
+  }
+
+  /** Removes an article and its sentences. Returns false when there is no such article. */
+  remove(id: string): boolean {
+    const article = this.store.remove(id);
+    if (!article) return false;
+    for (let s = article.firstSentence; s < article.firstSentence + article.sentenceCount; s++) this.sentences.discard(s);
+    this.titles.remove(id);
+    return true;
+  }
+
+  stats(): LibraryStats {
+    return {
+      articles: this.store.articleCount,
+      sentences: this.store.sentenceCount,
+      terms: this.sentences.termCount,
+      words: this.sentences.wordCount,
+    };
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * The sentence index: MiniSearch over the quotable sentences (one document
+ * per sentence, one field), plus the vocabulary of surface words that typo
+ * tolerance searches.
+ *
+ * MiniSearch builds and stores the inverted index (its radix tree of terms
+ * and per-term postings), vacuums discarded documents and serialises it. The
+ * search side reads those postings directly instead of calling
+ * `MiniSearch.search`, which collects every candidate into a result object
+ * and sorts them all: the query planner in `search/` needs per-term document
+ * frequencies to lead with rare terms, and a typed-array accumulator instead
+ * of a Map per candidate. The fields read are listed in
+ * {@link MiniSearchInternals}; `test/index/sentenceIndex.test.ts` pins them
+ * against MiniSearch's own BM25+ scores, so an upgrade that changes them fails
+ * a test instead of answering wrongly.
+ */
+import MiniSearch from 'minisearch';
+import SearchableMap from 'minisearch/SearchableMap';
+import { Analyzer, surfaceTokens } from '../text/analyze.ts';
+
+/** BM25+ parameters, as MiniSearch names them. */
+export interface BM25Params {
+  /** Term-frequency saturation. Default 1.2 (MiniSearch's default). */
+  k: number;
+  /** Length normalisation, 0 (none) to 1 (full). Default 0.7 (MiniSearch's default). */
+  b: number;
+  /** BM25+ lower bound for any matching term. Default 0.5 (MiniSearch's default). */
+  d: number;
+}
+
+export const DEFAULT_BM25: Readonly<BM25Params> = { k: 1.2, b: 0.7, d: 0.5 };
+
+/** Options of {@link SentenceIndex}. */
+export interface SentenceIndexOptions {
+  analyzer?: Analyzer;
+  bm25?: Partial<BM25Params>;
+}
+
+/** The MiniSearch fields read by the search side (MiniSearch 7.x). */
+interface MiniSearchInternals {
+  /** term → field id → (short document id → term frequency) */
+  _index: SearchableMap<Map<number, Map<number, number>>>;
+  /** short document id → length of each field (distinct terms) */
+  _fieldLength: Map<number, number[]>;
+  _avgFieldLength: number[];
+  _documentCount: number;
+  _nextId: number;
+}
+
+/** The single indexed field's id in MiniSearch. */
+const TEXT_FIELD = 0;
+
+type SentenceDocument = { id: number; text: string };
+
+/** A vocabulary word close to a misspelt one. */
+export interface SimilarWord {
+  word: string;
+  term: string;
+  distance: number;
+}
+
+export class SentenceIndex {
+  readonly analyzer: Analyzer;
+  readonly bm25Params: Readonly<BM25Params>;
+  /** The underlying MiniSearch. The search side reads its postings; its `search` is used only by tests. */
+  readonly miniSearch: MiniSearch<SentenceDocument>;
+  private readonly internals: MiniSearchInternals;
+  /** Every normalised word seen in an indexed sentence → its term. */
+  private readonly words = new Map<string, string>();
+  /** The same words in a radix tree, for fuzzy look-up. */
+  private readonly wordTree = new SearchableMap<string>();
+  /** Sentence lengths in distinct terms, by id: a typed array read in the hot loop instead of MiniSearch's Map of arrays. */
+  private lengths = new Uint16Array(1024);
+
+  constructor(options: SentenceIndexOptions = {}) {
+    this.analyzer = options.analyzer ?? new Analyzer();
+    this.bm25Params = { ...DEFAULT_BM25, ...options.bm25 };
+    this.miniSearch = new MiniSearch<SentenceDocument>({
+      fields: ['text'],
+      storeFields: [],
+      // Analysis happens in `analyze`, which also records the vocabulary.
+      tokenize: (text) => this.analyze(text),
+      processTerm: (term) => term,
+    });
+    this.internals = this.miniSearch as unknown as MiniSearchInternals;
+  }
+
+  /** Number of live sentences. */
+  get documentCount(): number {
+    return this.internals._documentCount;
+  }
+
+  /** Average sentence length in distinct terms. */
+  get averageLength(): number {
+    return this.internals._avgFieldLength[TEXT_FIELD] ?? 0;
+  }
+
+  /** Number of distinct terms in the index. */
+  get termCount(): number {
+    return this.miniSearch.termCount;
+  }
+
+  /** Number of distinct surface words seen. */
+  get wordCount(): number {
+    return this.words.size;
+  }
+
+  /**
+   * Indexes a sentence. Ids must be added in increasing order without gaps
+   * (the article store assigns them so), which keeps MiniSearch's internal
+   * short id equal to the sentence id.
+   */
+  add(id: number, text: string): void {
+    if (this.internals._nextId !== id) {
+      throw new Error(`sentence ids must be added in order: expected ${this.internals._nextId}, got ${id}`);
+    }
+    this.miniSearch.add({ id, text });
+    if (id >= this.lengths.length) {
+      const grown = new Uint16Array(Math.max(id + 1, this.lengths.length * 2));
+      grown.set(this.lengths);
+      this.lengths = grown;
+    }
+    this.lengths[id] = Math.min(65535, this.internals._fieldLength.get(id)?.[TEXT_FIELD] ?? 0);
+  }
+
+  /** Removes a sentence; MiniSearch cleans its postings up in a later vacuum. */
+  discard(id: number): void {
+    this.miniSearch.discard(id);
+  }
+
+  /** Postings of a term: sentence id → term frequency. May include discarded sentences until the next vacuum. */
+  postings(term: string): ReadonlyMap<number, number> | undefined {
+    return this.internals._index.get(term)?.get(TEXT_FIELD);
+  }
+
+  /** Number of sentences containing the term (approximate while discarded sentences await a vacuum). */
+  documentFrequency(term: string): number {
+    return this.postings(term)?.size ?? 0;
+  }
+
+  /** Length of a sentence in distinct terms. */
+  length(id: number): number {
+    return this.lengths[id] ?? 0;
+  }
+
+  /** Inverse document frequency, as MiniSearch computes it. A term seen nowhere gets the highest value. */
+  idf(documentFrequency: number): number {
+    const n = this.documentCount;
+    return Math.log(1 + (n - documentFrequency + 0.5) / (documentFrequency + 0.5));
+  }
+
+  /** BM25+ weight of a term with frequency `tf` in a sentence of `length` terms (without idf). */
+  termWeight(tf: number, length: number): number {
+    const { k, b, d } = this.bm25Params;
+    const avg = this.averageLength || 1;
+    return d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / avg));
+  }
+
+  /** Whether a normalised word occurs in some indexed sentence (ever). */
+  hasWord(word: string): boolean {
+    return this.words.has(word);
+  }
+
+  /** Vocabulary words within `maxDistance` edits of `word` (Levenshtein), closest first. */
+  similarWords(word: string, maxDistance: number): SimilarWord[] {
+    const out: SimilarWord[] = [];
+    for (const [w, [term, distance]] of this.wordTree.fuzzyGet(word, maxDistance)) {
+      if (distance > 0) out.push({ word: w, term, distance });
+    }
+    return out.sort((a, b) => a.distance - b.distance || a.word.localeCompare(b.word));
+  }
+
+  /** The terms MiniSearch indexes for a text; records new words in the vocabulary. */
+  private analyze(text: string): string[] {
+    const out: string[] = [];
+    const analyzer = this.analyzer;
+    for (const { surface } of surfaceTokens(text)) {
+      const { word, terms } = analyzer.analyzeToken(surface);
+      if (terms.length === 0) continue;
+      if (!this.words.has(word)) {
+        this.words.set(word, terms[0]!);
+        this.wordTree.set(word, terms[0]!);
+      }
+      for (const t of terms) out.push(t);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * The article store: every indexed article and the position of each of its
+ * quotable sentences.
+ *
+ * Sentences are numbered in the order they are added and the numbers are
+ * never reused, so a sentence id is also MiniSearch's internal document id.
+ * An article's sentences get consecutive ids, which makes "the sentence
+ * before / after" and "which article is this from" array look-ups. Per-sentence
+ * data lives in typed arrays (12 bytes a sentence) rather than one object per
+ * sentence, which matters at a million sentences.
+ */
+import type { ArticleMeta } from '../corpus/types.ts';
+
+/** What the store keeps of an article. */
+export interface StoredArticle {
+  /** Slot of the article in the store; stable until the article is removed. */
+  readonly slot: number;
+  readonly id: string;
+  readonly title: string;
+  readonly meta: ArticleMeta;
+  /** Source file, relative to the corpus root. */
+  readonly file: string;
+  readonly line?: number;
+  /** The article's text; sentence offsets point into it. */
+  readonly text: string;
+  /** Content hash from the loader: equal hash ⇒ nothing to re-index. */
+  readonly hash: string;
+  /** Id of the article's first sentence. */
+  readonly firstSentence: number;
+  /** Number of quotable sentences. */
+  readonly sentenceCount: number;
+}
+
+/** The public face of an article: what answers cite. */
+export interface ArticleRef {
+  id: string;
+  title: string;
+  url?: string;
+  date?: string;
+  source?: string;
+}
+
+/** Input to {@link ArticleStore.add}. */
+export type NewArticle = Omit<StoredArticle, 'slot' | 'firstSentence' | 'sentenceCount'> & {
+  sentences: ReadonlyArray<{ start: number; end: number }>;
+};
+
+const NONE = -1;
+
+export class ArticleStore {
+  private articles: Array<StoredArticle | undefined> = [];
+  private readonly byId = new Map<string, StoredArticle>();
+  private freeSlots: number[] = [];
+  /** Article slot of each sentence id; {@link NONE} once its article is removed. */
+  private sentenceSlot = new Int32Array(1024);
+  private sentenceStart = new Uint32Array(1024);
+  private sentenceEnd = new Uint32Array(1024);
+  private nextSentence = 0;
+  private liveSentences = 0;
+
+  /** Number of articles. */
+  get articleCount(): number {
+    return this.byId.size;
+  }
+
+  /** Number of quotable sentences. */
+  get sentenceCount(): number {
+    return this.liveSentences;
+  }
+
+  /** One more than the highest sentence id ever assigned. */
+  get sentenceIdLimit(): number {
+    return this.nextSentence;
+  }
+
+  /** Adds an article; its sentences get the next consecutive ids. */
+  add(article: NewArticle): StoredArticle {
+    if (this.byId.has(article.id)) throw new Error(`duplicate article id "${article.id}"`);
+    const slot = this.freeSlots.pop() ?? this.articles.length;
+    const { sentences, ...rest } = article;
+    const stored: StoredArticle = { ...rest, slot, firstSentence: this.nextSentence, sentenceCount: sentences.length };
+    this.ensureCapacity(this.nextSentence + sentences.length);
+    for (const s of sentences) {
+      const id = this.nextSentence++;
+      this.sentenceSlot[id] = slot;
+      this.sentenceStart[id] = s.start;
+      this.sentenceEnd[id] = s.end;
+    }
+    this.articles[slot] = stored;
+    this.byId.set(stored.id, stored);
+    this.liveSentences += sentences.length;
+    return stored;
+  }
+
+  /** Removes an article; its sentence ids become dead and are never reused. */
+  remove(id: string): StoredArticle | undefined {
+    const article = this.byId.get(id);
+    if (!article) return undefined;
+    for (let s = article.firstSentence; s < article.firstSentence + article.sentenceCount; s++) this.sentenceSlot[s] = NONE;
+    this.byId.delete(id);
+    this.articles[article.slot] = undefined;
+    this.freeSlots.push(article.slot);
+    this.liveSentences -= article.sentenceCount;
+    return article;
+  }
+
+  get(id: string): StoredArticle | undefined {
+    return this.byId.get(id);
+  }
+
+  /** The article in a slot (see {@link StoredArticle.slot}). */
+  atSlot(slot: number): StoredArticle | undefined {
+    return this.articles[slot];
+  }
+
+  /** All articles, in insertion order of their slots. */
+  *all(): IterableIterator<StoredArticle> {
+    for (const a of this.articles) if (a) yield a;
+  }
+
+  /** Whether a sentence id belongs to a current article. */
+  isLive(sentence: number): boolean {
+    return sentence < this.nextSentence && this.sentenceSlot[sentence]! !== NONE;
+  }
+
+  /** The article of a live sentence. */
+  articleOf(sentence: number): StoredArticle {
+    const a = this.articles[this.sentenceSlot[sentence]!];
+    if (!a || sentence >= this.nextSentence) throw new Error(`no live sentence ${sentence}`);
+    return a;
+  }
+
+  /** Slot of the article of a live sentence (cheaper than {@link articleOf} in hot loops). */
+  slotOf(sentence: number): number {
+    return this.sentenceSlot[sentence]!;
+  }
+
+  /** Character range of a sentence in its article's text. */
+  span(sentence: number): { start: number; end: number } {
+    return { start: this.sentenceStart[sentence]!, end: this.sentenceEnd[sentence]! };
+  }
+
+  /** Text of a live sentence. */
+  text(sentence: number): string {
+    return this.articleOf(sentence).text.slice(this.sentenceStart[sentence], this.sentenceEnd[sentence]);
+  }
+
+  /** Position of a sentence within its article (0-based). */
+  position(sentence: number): number {
+    return sentence - this.articleOf(sentence).firstSentence;
+  }
+
+  /** The citation of an article. */
+  static ref(article: StoredArticle): ArticleRef {
+    const { id, title } = article;
+    const { url, date, source } = article.meta;
+    return { id, title, ...(url && { url }), ...(date && { date }), ...(source && { source }) };
+  }
+
+  private ensureCapacity(n: number): void {
+    if (n <= this.sentenceSlot.length) return;
+    let size = this.sentenceSlot.length;
+    while (size < n) size *= 2;
+    const grow = <T extends Int32Array | Uint32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(size);
+      b.set(a);
+      return b;
+    };
+    this.sentenceSlot = grow(this.sentenceSlot, (k) => new Int32Array(k));
+    this.sentenceStart = grow(this.sentenceStart, (k) => new Uint32Array(k));
+    this.sentenceEnd = grow(this.sentenceEnd, (k) => new Uint32Array(k));
+  }
+}

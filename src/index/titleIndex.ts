@@ -1,0 +1,86 @@
+/**
+ * The title index: MiniSearch over article titles, one document per article.
+ *
+ * It plays two parts. In ranking it is the article title as a boosted second
+ * field of every sentence: a sentence's score adds the BM25 score of its
+ * article's title. Keeping titles in their own small index, rather than
+ * repeating them as a field of each of an article's sentences, gives the same
+ * signal for a fraction of the postings. In `/source` autocomplete it matches
+ * what the user typed against titles, word by word, the last word as a prefix.
+ *
+ * Two fields are indexed from the one title: `title` holds stemmed terms (the
+ * same analysis as sentences, for ranking); `words` holds unstemmed words, so a
+ * half-typed word is a prefix of what is indexed ("operat" → "operation").
+ */
+import MiniSearch from 'minisearch';
+import { Analyzer, surfaceTokens } from '../text/analyze.ts';
+
+type TitleDocument = { id: string; title: string };
+
+/** A title that matches, with its score. */
+export interface TitleMatch {
+  id: string;
+  score: number;
+}
+
+export class TitleIndex {
+  private readonly analyzer: Analyzer;
+  readonly miniSearch: MiniSearch<TitleDocument>;
+
+  constructor(analyzer: Analyzer = new Analyzer()) {
+    this.analyzer = analyzer;
+    this.miniSearch = new MiniSearch<TitleDocument>({
+      fields: ['title', 'words'],
+      storeFields: [],
+      extractField: (doc, field) => (field === 'words' ? doc.title : doc[field as keyof TitleDocument]),
+      tokenize: (text) => [...surfaceTokens(text)].map((t) => t.surface),
+      processTerm: (surface, field) => this.termsFor(surface, field),
+    });
+  }
+
+  get size(): number {
+    return this.miniSearch.documentCount;
+  }
+
+  add(id: string, title: string): void {
+    this.miniSearch.add({ id, title });
+  }
+
+  remove(id: string): void {
+    if (this.miniSearch.has(id)) this.miniSearch.discard(id);
+  }
+
+  /** BM25 score of each title matching any of the (already analysed) terms. */
+  score(terms: readonly string[]): Map<string, number> {
+    const scores = new Map<string, number>();
+    if (terms.length === 0 || this.size === 0) return scores;
+    const hits = this.miniSearch.search(
+      { combineWith: 'OR', queries: [...terms] },
+      { fields: ['title'], tokenize: (t) => [t], processTerm: (t) => t },
+    );
+    for (const h of hits) scores.set(h.id as string, h.score);
+    return scores;
+  }
+
+  /**
+   * Titles matching typed input, best first: every typed word counts, the
+   * last one as a prefix, longer words with typo tolerance.
+   */
+  suggest(input: string, limit: number): TitleMatch[] {
+    if (!input.trim() || this.size === 0) return [];
+    const hits = this.miniSearch.search(input, {
+      fields: ['words'],
+      prefix: (_term, i, terms) => i === terms.length - 1,
+      fuzzy: (term) => (term.length > 4 ? 0.2 : false),
+      // Typed words are matched unstemmed: Porter would turn "military" into "militari", which prefixes nothing.
+      processTerm: (surface) => this.termsFor(surface, 'words'),
+    });
+    return hits.slice(0, limit).map((h) => ({ id: h.id as string, score: h.score }));
+  }
+
+  private termsFor(surface: string, field?: string): string[] | null {
+    const { word, terms } = this.analyzer.analyzeToken(surface);
+    if (field === 'words') return this.analyzer.isStopWord(word) && terms.length === 0 ? null : [word];
+    return terms.length ? terms : null;
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Answering: a question → quoted sentences with citations, highlights and
+ * context, or a clear "no answer" with the closest articles.
+ */
+import type { Library } from '../index/library.ts';
+import { ArticleStore, type ArticleRef } from '../index/store.ts';
+import { parseQuestion, type ParsedQuestion, type QuestionKind, type QuestionOptions } from './question.ts';
+import { SentenceRanker, type RankOptions } from './rank.ts';
+
+/** Options of {@link answerQuestion}. */
+export interface AnswerOptions {
+  /** Quotes to return. Default 3. */
+  top?: number;
+  /** Quotes to skip, for paging ("More"). Default 0. */
+  offset?: number;
+  /**
+   * Least coverage (share of the question's rarity-weighted words found in the
+   * sentence) for a sentence to count as an answer. Below it, "no answer".
+   * Default 0.5.
+   */
+  minCoverage?: number;
+  /** Questions longer than this many characters are refused. Default 1000. */
+  maxQuestionLength?: number;
+  question?: QuestionOptions;
+  rank?: Partial<RankOptions>;
+}
+
+/** A character range `[start, end)` within a quote's text. */
+export type Highlight = [start: number, end: number];
+
+/** One quoted sentence. */
+export interface Quote {
+  /** The sentence, exactly as in the article. */
+  text: string;
+  score: number;
+  /** Ranges of `text` that match the question's words. */
+  highlights: Highlight[];
+  article: ArticleRef;
+  /** Position of the sentence among the article's quotable sentences (0-based). */
+  sentence: number;
+  /** Where the sentence is in the article's text. */
+  offsets: { start: number; end: number };
+  /** The sentences just before and after it in the same article, when there are any. */
+  context: { before?: string; after?: string };
+}
+
+/** Why there are no quotes. */
+export type NoAnswerReason = 'empty-question' | 'question-too-long' | 'no-search-terms' | 'no-match' | 'empty-corpus';
+
+/** The answer to one question. */
+export interface Answer {
+  question: string;
+  quotes: Quote[];
+  /** Quotes available in all, for paging (at most the ranking depth). */
+  total: number;
+  /** Set when `quotes` is empty. */
+  reason?: NoAnswerReason;
+  /** When there is no answer: the articles closest to the question, if any. */
+  suggestions: ArticleRef[];
+  kind: QuestionKind;
+  /** The question's words that were searched for (normalised, stop words left out). */
+  searchedWords: string[];
+  /** Unknown question words and the corpus words searched instead ("unifer" → ["unifier"]). */
+  corrections: Record<string, string[]>;
+  /** Sentences in the library. */
+  sentences: number;
+  /** Candidate sentences scored. */
+  candidates: number;
+  tookMs: number;
+}
+
+const DEFAULTS = { top: 3, offset: 0, minCoverage: 0.5, maxQuestionLength: 1000 };
+
+/**
+ * Answers a question from a library. Pure apart from the ranker's scratch
+ * buffers; safe to call for many questions in a row.
+ */
+export function answerQuestion(library: Library, ranker: SentenceRanker, question: string, options: AnswerOptions = {}): Answer {
+  const started = performance.now();
+  const { top, offset, minCoverage, maxQuestionLength } = { ...DEFAULTS, ...options };
+  const text = question.trim();
+  const base = { question: text, quotes: [], total: 0, suggestions: [], searchedWords: [], corrections: {}, sentences: library.store.sentenceCount, candidates: 0 };
+  const finish = (answer: Omit<Answer, 'tookMs'>): Answer => ({ ...answer, tookMs: performance.now() - started });
+
+  if (!text) return finish({ ...base, kind: 'other', reason: 'empty-question' });
+  if (text.length > maxQuestionLength) return finish({ ...base, kind: 'other', reason: 'question-too-long' });
+  if (library.store.sentenceCount === 0) return finish({ ...base, kind: 'other', reason: 'empty-corpus' });
+
+  const parsed = parseQuestion(text, library.sentences, options.question);
+  const searchedWords = [...new Set(parsed.groups.map((g) => g.word))];
+  const corrections = Object.fromEntries(parsed.groups.filter((g) => g.corrected).map((g) => [g.word, g.corrections]));
+  if (parsed.groups.length === 0) return finish({ ...base, kind: parsed.kind, searchedWords, reason: 'no-search-terms' });
+
+  const ranking = ranker.rank(parsed, options.rank);
+  const answers = [];
+  const seen = new Set<string>();
+  for (const r of ranking.results) {
+    if (r.coverage < minCoverage) continue;
+    const key = library.store.text(r.id).toLowerCase().replace(/\s+/g, ' ');
+    if (seen.has(key)) continue; // the same line in two articles is quoted once
+    seen.add(key);
+    answers.push(r);
+  }
+  const page = answers.slice(offset, offset + top);
+  const quotes = page.map((r) => makeQuote(library, parsed, r.id, r.score));
+  const suggestions = answers.length === 0 ? closestArticles(library, parsed, ranking.results.map((r) => r.id)) : [];
+  return finish({
+    question: text,
+    quotes,
+    total: answers.length,
+    ...(answers.length === 0 && { reason: 'no-match' as const }),
+    suggestions,
+    kind: parsed.kind,
+    searchedWords,
+    corrections,
+    sentences: library.store.sentenceCount,
+    candidates: ranking.candidates,
+  });
+}
+
+/** Builds the quote of one sentence: text, citation, highlights and context. */
+export function makeQuote(library: Library, question: ParsedQuestion, id: number, score: number): Quote {
+  const { store } = library;
+  const article = store.articleOf(id);
+  const text = store.text(id);
+  const position = id - article.firstSentence;
+  const context: Quote['context'] = {};
+  if (position > 0) context.before = store.text(id - 1);
+  if (position + 1 < article.sentenceCount) context.after = store.text(id + 1);
+  return {
+    text,
+    score: Math.round(score * 1000) / 1000,
+    highlights: highlight(library, question, text),
+    article: ArticleStore.ref(article),
+    sentence: position,
+    offsets: store.span(id),
+    context,
+  };
+}
+
+/** Ranges of `text` whose tokens carry one of the question's terms. */
+export function highlight(library: Library, question: ParsedQuestion, text: string): Highlight[] {
+  const wanted = new Set(question.terms.map((t) => t.term));
+  const out: Highlight[] = [];
+  for (const token of library.analyzer.tokens(text)) {
+    if (!token.terms.some((t) => wanted.has(t))) continue;
+    const last = out[out.length - 1];
+    // Merge adjacent matches ("Operation Unifier") into one range.
+    if (last && /^\s*$/.test(text.slice(last[1], token.start))) last[1] = token.end;
+    else out.push([token.start, token.end]);
+  }
+  return out;
+}
+
+/** Up to three articles nearest to a question that found no answer: by title, then by partial matches. */
+function closestArticles(library: Library, question: ParsedQuestion, candidates: number[]): ArticleRef[] {
+  const { store } = library;
+  const out = new Map<string, ArticleRef>();
+  const byTitle = [...library.titles.score(question.terms.map((t) => t.term))].sort((a, b) => b[1] - a[1]);
+  for (const [id] of byTitle) {
+    const a = store.get(id);
+    if (a && out.size < 3) out.set(id, ArticleStore.ref(a));
+  }
+  for (const id of candidates) {
+    if (out.size >= 3) break;
+    const a = store.articleOf(id);
+    if (!out.has(a.id)) out.set(a.id, ArticleStore.ref(a));
+  }
+  return [...out.values()];
+}

@@ -1,0 +1,113 @@
+/**
+ * Question analysis: a question → the terms to look for, grouped by the word
+ * they came from, and what kind of answer it asks for.
+ *
+ * Each content word of the question becomes a *group*. A group usually holds
+ * one term; a word the corpus has never seen (a likely typo: "unifer",
+ * "soliders", "ukriane") instead holds the corpus words within one or two
+ * edits of it, weighted below an exact match. Ranking counts coverage by
+ * group, so a misspelt word found through two spellings still counts once.
+ */
+import type { SentenceIndex } from '../index/sentenceIndex.ts';
+import { surfaceTokens } from '../text/analyze.ts';
+
+/** What kind of answer the interrogative asks for. */
+export type QuestionKind = 'time' | 'quantity' | 'person' | 'place' | 'reason' | 'manner' | 'thing' | 'other';
+
+/** One term to search for. */
+export interface QueryTerm {
+  term: string;
+  /** Multiplies the term's score: 1 for an exact word, less for a typo correction. */
+  weight: number;
+  /** Index of the group (question word) this term stands for. */
+  group: number;
+}
+
+/** A question word, with the terms that stand for it. */
+export interface QueryGroup {
+  /** The normalised question word. */
+  word: string;
+  terms: QueryTerm[];
+  /** True when the word is unknown to the corpus and its terms are typo corrections. */
+  corrected: boolean;
+  /** The corpus words searched instead of an unknown word (empty otherwise). */
+  corrections: string[];
+  /** Position of the word among the question's tokens (for phrase and proximity signals). */
+  position: number;
+}
+
+/** A question, analysed. */
+export interface ParsedQuestion {
+  text: string;
+  kind: QuestionKind;
+  groups: QueryGroup[];
+  /** All terms of all groups. */
+  terms: QueryTerm[];
+}
+
+/** Options of {@link parseQuestion}. */
+export interface QuestionOptions {
+  /** Words shorter than this are never corrected. Default 5. */
+  minFuzzyLength?: number;
+  /** Score weight of a correction one edit away; two edits weigh less. Default 0.6. */
+  fuzzyWeight?: number;
+  /** Most corrections kept per unknown word. Default 3. */
+  maxCorrections?: number;
+}
+
+/**
+ * Analyses a question against an index (whose vocabulary decides which words
+ * are unknown and what they might be misspellings of).
+ */
+export function parseQuestion(question: string, index: SentenceIndex, options: QuestionOptions = {}): ParsedQuestion {
+  const minFuzzyLength = options.minFuzzyLength ?? 5;
+  const fuzzyWeight = options.fuzzyWeight ?? 0.6;
+  const maxCorrections = options.maxCorrections ?? 3;
+  const analyzer = index.analyzer;
+  const groups: QueryGroup[] = [];
+  const seen = new Set<string>();
+  let position = 0;
+
+  for (const { surface } of surfaceTokens(question)) {
+    const { word, terms } = analyzer.analyzeToken(surface);
+    position++;
+    if (terms.length === 0) continue;
+    const known = index.hasWord(word) || /^\p{N}/u.test(word);
+    if (!known && word.length >= minFuzzyLength && !word.includes('-')) {
+      const maxDistance = word.length >= 7 ? 2 : 1;
+      const corrections = index.similarWords(word, maxDistance).slice(0, maxCorrections * 2);
+      const group: QueryGroup = { word, terms: [], corrected: true, corrections: [], position };
+      for (const c of corrections) {
+        if (group.terms.length >= maxCorrections || seen.has(c.term)) continue;
+        if (group.terms.some((t) => t.term === c.term)) continue;
+        group.terms.push({ term: c.term, weight: fuzzyWeight * (c.distance === 1 ? 1 : 0.75), group: groups.length });
+        group.corrections.push(c.word);
+      }
+      if (group.terms.length > 0) {
+        for (const t of group.terms) seen.add(t.term);
+        groups.push(group);
+        continue;
+      }
+      // Nothing close: keep the word as it is; it matches nothing but still counts against coverage.
+    }
+    for (const term of terms) {
+      if (seen.has(term)) continue;
+      seen.add(term);
+      groups.push({ word, terms: [{ term, weight: 1, group: groups.length }], corrected: false, corrections: [], position });
+    }
+  }
+  return { text: question, kind: questionKind(question), groups, terms: groups.flatMap((g) => g.terms) };
+}
+
+/** Reads the kind of answer wanted from the question's interrogative. */
+export function questionKind(question: string): QuestionKind {
+  const q = question.toLowerCase().replace(/[’']/g, "'");
+  if (/\b(?:when|what (?:year|date|day|month|century|decade|time|period)|which (?:year|date|day|month|century|decade)|how long ago|since when)\b/.test(q)) return 'time';
+  if (/\bhow (?:many|much|long|far|old|big|large|tall|high|often|fast)\b|\bwhat (?:percentage|percent|proportion|number|amount|size|population)\b/.test(q)) return 'quantity';
+  if (/\b(?:who|whom|whose)\b/.test(q)) return 'person';
+  if (/\bwhere\b|\b(?:what|which) (?:country|city|state|place|region|town|continent|location)\b/.test(q)) return 'place';
+  if (/\bwhy\b/.test(q)) return 'reason';
+  if (/\bhow\b/.test(q)) return 'manner';
+  if (/\b(?:what|which)\b/.test(q)) return 'thing';
+  return 'other';
+}

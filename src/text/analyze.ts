@@ -1,0 +1,183 @@
+/**
+ * Analysis: text → tokens → index terms.
+ *
+ * The same analysis runs on sentences (at index time) and on questions, so a
+ * question word and a sentence word meet on the same term:
+ *
+ * - Tokens are Unicode-aware (letters and digits of any script: "São Paulo",
+ *   "Séjourné"), with inner apostrophes and hyphens kept ("Canada's",
+ *   "anti-tank"), dotted acronyms kept whole ("U.S."), and number separators
+ *   kept inside numbers ("10,000", "9.7").
+ * - Words are lower-cased, diacritics are folded (Séjourné = Sejourne), curly
+ *   apostrophes become straight ones (Canada’s = Canada's), possessive 's is
+ *   dropped, and English stop words produce no term (but an all-capitals
+ *   acronym never counts as one: "US" is a country, "us" a pronoun).
+ * - Numbers are kept, with thousands separators removed, so "10,000" and
+ *   "10000" are the same term.
+ * - A hyphenated word yields the whole compound and each of its parts, so
+ *   "anti-tank" is findable as a whole and as "tank".
+ * - Remaining words are Porter-stemmed (natural's PorterStemmer, imported as a
+ *   submodule: natural's index pulls in database clients and dotenv, which
+ *   print to stdout and take ~0.5 s to load).
+ */
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+// natural ships CommonJS without type declarations for its submodules.
+const PorterStemmer = require('natural/lib/natural/stemmers/porter_stemmer.js') as { stem(word: string): string };
+const naturalStopWords = (require('natural/lib/natural/util/stopwords.js') as { words: string[] }).words;
+
+/** A token of the analysed text, with its position for highlighting and proximity. */
+export interface Token {
+  /** Offset of the token's first character in the analysed text. */
+  start: number;
+  /** Offset just past the token's last character. */
+  end: number;
+  /** Normalised surface form: lower case, diacritics folded, straight apostrophes, no possessive. */
+  word: string;
+  /** The index terms this token yields; empty for a stop word. */
+  terms: string[];
+}
+
+/**
+ * English stop words: natural's list (which also holds single letters and
+ * digits), minus the digits (a number in a question is a strong clue),
+ * plus common words it lacks: negations, modals, "us" and contractions.
+ */
+export const STOP_WORDS: ReadonlySet<string> = new Set([
+  ...naturalStopWords.filter((w) => !/^\d$/.test(w)),
+  'not', 'no', 'nor', 'will', 'shall', 'may', 'us', 'yet', 'ever', 'whose', 'upon', 'onto', 'per', 'via',
+  'whether', 'either', 'neither', 'every', 'almost', 'although', 'though', 'unless', 'let', 'lets', 'put',
+  'can\'t', 'won\'t', 'shan\'t', 'ain\'t', 'cannot', 'etc',
+]);
+
+/** Suffixes of English contractions; the part before them decides whether the word is a stop word. */
+const CONTRACTION = /^(.+?)(?:n't|'re|'ve|'ll|'d|'m)$/;
+
+/**
+ * Surface tokens: dotted acronyms ("U.S."), numbers with separators and an
+ * optional unit or ordinal suffix ("10,000", "9.7", "24th", "1990s"), and words
+ * with inner apostrophes or hyphens. The lookbehind stops an acronym match
+ * from starting in the middle of a word.
+ */
+const TOKEN = /(?<![\p{L}\p{M}\p{N}])(?:\p{L}\.){2,}|\p{N}+(?:[.,]\p{N}+)*[\p{L}\p{M}]*|[\p{L}\p{M}\p{N}]+(?:['’ʼ‐‑-][\p{L}\p{M}\p{N}]+)*/gu;
+const THOUSANDS = /^\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
+const ACRONYM = /^(?:\p{Lu}\.?){2,}$/u;
+const COMBINING_MARKS = /\p{M}+/gu;
+const APOSTROPHES = /[’ʼ‘`´]/g;
+const HYPHENS = /[‐‑]/g;
+
+/** Lower case, diacritics folded, straight apostrophes and hyphens. */
+export function normalizeWord(surface: string): string {
+  return surface.normalize('NFKD').replace(COMBINING_MARKS, '').replace(APOSTROPHES, "'").replace(HYPHENS, '-').toLowerCase();
+}
+
+/** Splits text into surface tokens with their offsets (no normalisation). */
+export function* surfaceTokens(text: string): Generator<{ surface: string; start: number; end: number }> {
+  TOKEN.lastIndex = 0;
+  for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) {
+    yield { surface: m[0], start: m.index, end: m.index + m[0].length };
+  }
+}
+
+/** Options of {@link Analyzer}. */
+export interface AnalyzerOptions {
+  /** Words that produce no term. Default: {@link STOP_WORDS}. */
+  stopWords?: ReadonlySet<string>;
+  /** The stemmer. Default: natural's Porter stemmer. */
+  stem?: (word: string) => string;
+}
+
+/**
+ * Turns text into index terms. Stemming is memoised: a corpus of a million
+ * sentences holds only ~100k distinct words, and Porter stemming is most of
+ * the cost of indexing without the cache.
+ */
+export class Analyzer {
+  readonly stopWords: ReadonlySet<string>;
+  private readonly stemWord: (word: string) => string;
+  private readonly stems = new Map<string, string>();
+
+  constructor(options: AnalyzerOptions = {}) {
+    this.stopWords = options.stopWords ?? STOP_WORDS;
+    this.stemWord = options.stem ?? ((w) => PorterStemmer.stem(w));
+  }
+
+  /** All tokens of `text`, with their normalised words and terms. */
+  tokens(text: string): Token[] {
+    const out: Token[] = [];
+    for (const { surface, start, end } of surfaceTokens(text)) out.push({ start, end, ...this.analyzeToken(surface) });
+    return out;
+  }
+
+  /** The index terms of `text`, in order, stop words left out. */
+  terms(text: string): string[] {
+    const out: string[] = [];
+    for (const { surface } of surfaceTokens(text)) {
+      for (const t of this.analyzeToken(surface).terms) out.push(t);
+    }
+    return out;
+  }
+
+  /** The normalised word and index terms of one surface token (see the module comment for the rules). */
+  analyzeToken(surface: string): { word: string; terms: string[] } {
+    const word = this.word(surface);
+    return { word, terms: this.termsOfWord(word, ACRONYM.test(surface)) };
+  }
+
+  /** The normalised word of a surface token: lower case, folded, no possessive, no acronym dots. */
+  word(surface: string): string {
+    let w = normalizeWord(surface);
+    if (w.endsWith("'s")) w = w.slice(0, -2);
+    if (w.includes('.') && /\p{L}/u.test(w[0]!)) w = w.replace(/\./g, ''); // "u.s." → "us"
+    if (THOUSANDS.test(w)) w = w.replace(/,/g, '');
+    return w;
+  }
+
+  /**
+   * The term of a single normalised word (no hyphen handling), or `undefined`
+   * for a stop word. `acronym` keeps an all-capitals word even when it spells
+   * a stop word.
+   */
+  termOfWord(word: string, acronym = false): string | undefined {
+    if (!acronym && this.isStopWord(word)) return undefined;
+    if (/^\p{N}/u.test(word)) return word; // numbers are not stemmed
+    return this.stem(word);
+  }
+
+  /** Whether a normalised word is a stop word (contractions by their first part: "don't" → "do"). */
+  isStopWord(word: string): boolean {
+    if (this.stopWords.has(word)) return true;
+    const m = CONTRACTION.exec(word);
+    return m !== null && this.stopWords.has(m[1]!);
+  }
+
+  /**
+   * Porter stem, memoised. Porter reduces a few words to one or two letters
+   * that collide with acronyms and stop words ("used" → "us" = U.S., "one" →
+   * "on"); such short stems get a "~" so they only meet their own family.
+   */
+  stem(word: string): string {
+    let s = this.stems.get(word);
+    if (s === undefined) {
+      s = this.stemWord(word);
+      if (s.length <= 2 && s !== word) s += '~';
+      this.stems.set(word, s);
+    }
+    return s;
+  }
+
+  private termsOfWord(word: string, acronym: boolean): string[] {
+    if (!word.includes('-')) {
+      const t = this.termOfWord(word, acronym);
+      return t === undefined ? [] : [t];
+    }
+    // A compound yields the whole (its parts' stems joined) and each content part.
+    const parts = word.split('-').filter(Boolean);
+    const partTerms = parts.map((p) => this.termOfWord(p, acronym));
+    const whole = parts.map((p, i) => partTerms[i] ?? p).join('-');
+    const out = [whole];
+    for (const t of partTerms) if (t !== undefined && t !== whole && !out.includes(t)) out.push(t);
+    return out;
+  }
+}

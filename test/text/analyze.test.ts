@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { Analyzer, normalizeWord } from '../../src/text/analyze.ts';
+
+const analyzer = new Analyzer();
+const terms = (text: string) => analyzer.terms(text);
+
+describe('Analyzer', () => {
+  it('keeps letters of any script together ("São Paulo")', () => {
+    expect(analyzer.tokens('São Paulo and Kyiv').map((t) => t.word)).toEqual(['sao', 'paulo', 'and', 'kyiv']);
+  });
+
+  it('folds diacritics so that Séjourné matches Sejourne', () => {
+    expect(terms('Stéphane Séjourné')).toEqual(terms('Stephane Sejourne'));
+    expect(normalizeWord('Séjourné')).toBe('sejourne');
+  });
+
+  it('treats curly and straight apostrophes alike and drops the possessive', () => {
+    expect(terms('Canada’s mission')).toEqual(terms("Canada's mission"));
+    expect(terms('Canada’s mission')).toEqual(terms('Canada mission'));
+  });
+
+  it('finds "10,000" as 10,000 and as 10000', () => {
+    expect(terms('more than 10,000 soldiers')).toContain('10000');
+    expect(terms('10000')).toEqual(['10000']);
+    expect(terms('10,000')).toEqual(['10000']);
+  });
+
+  it('keeps decimals and years as they are', () => {
+    expect(terms('$9.7 billion in 2018')).toEqual(['9.7', 'billion', '2018']);
+  });
+
+  it('makes a hyphenated word findable as a whole and by its parts', () => {
+    const t = terms('anti-tank weapons');
+    expect(t).toContain('anti-tank');
+    expect(t).toContain('tank');
+    expect(t).toContain('anti');
+    expect(terms('tank')).toEqual(['tank']);
+  });
+
+  it('drops English stop words, including contractions', () => {
+    expect(terms('What is the mission of the troops?')).toEqual(['mission', 'troop']);
+    expect(terms("We don't think there's a plan")).toEqual(['think', 'plan']);
+  });
+
+  it('keeps an all-capitals acronym that spells a stop word', () => {
+    expect(terms('US troops')).toEqual(['us', 'troop']);
+    expect(terms('the U.S. troops')).toEqual(['us', 'troop']);
+    expect(terms('told us')).toEqual(['told']);
+  });
+
+  it('keeps stems that would collide with acronyms apart ("used" is not "US")', () => {
+    expect(terms('used')).not.toEqual(terms('US'));
+    expect(terms('used')).toEqual(terms('uses'));
+  });
+
+  it('stems words with Porter so that inflections meet', () => {
+    expect(terms('soldiers training')).toEqual(terms('soldier trained'));
+    expect(terms('Operation Unifier')).toEqual(terms('operations UNIFIER'));
+  });
+
+  it('reports token offsets into the original text', () => {
+    const text = 'Canada’s anti-tank gear';
+    const tokens = analyzer.tokens(text);
+    expect(tokens.map((t) => text.slice(t.start, t.end))).toEqual(['Canada’s', 'anti-tank', 'gear']);
+    expect(tokens[0]!.terms).toEqual(['canada']);
+  });
+});
