@@ -10,7 +10,7 @@ import { loadCorpus } from '../corpus/index.ts';
 import type { SkippedItem } from '../corpus/types.ts';
 import { buildLibrary } from '../index/build.ts';
 import type { Library, LibraryOptions } from '../index/library.ts';
-import { ArticleStore, type ArticleRef } from '../index/store.ts';
+import { ArticleStore, type ArticleRef, type StoredArticle } from '../index/store.ts';
 import { answerQuestion, type Answer, type AnswerOptions } from '../search/answer.ts';
 import { parseQuestion } from '../search/question.ts';
 import { SentenceRanker } from '../search/rank.ts';
@@ -83,7 +83,14 @@ export class LocalEngine implements AnswerEngine {
   }
 
   async article(id: string): Promise<ArticleView | undefined> {
-    const a = this.current.library.store.get(id);
+    return this.view(this.current.library.store.get(id));
+  }
+
+  async articleByKey(key: string): Promise<ArticleView | undefined> {
+    return this.view(this.current.library.store.getByKey(key));
+  }
+
+  private view(a: StoredArticle | undefined): ArticleView | undefined {
     if (!a) return undefined;
     const cleaned = cleanArticle(a.text, { title: a.meta.title, fallbackTitle: a.id });
     const sentences: ArticleView['sentences'] = [];

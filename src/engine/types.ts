@@ -71,6 +71,8 @@ export interface AnswerEngine {
   ask(question: string, options?: AnswerOptions): Promise<Answer>;
   /** The article with this id, or `undefined`. */
   article(id: string): Promise<ArticleView | undefined>;
+  /** The article with this short key (see `articleKey`), or `undefined`. */
+  articleByKey(key: string): Promise<ArticleView | undefined>;
   /**
    * Articles matching typed input, best first: by title, then by text. Empty
    * input lists the first titles in order.

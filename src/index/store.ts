@@ -9,7 +9,17 @@
  * data lives in typed arrays (12 bytes a sentence) rather than one object per
  * sentence, which matters at a million sentences.
  */
+import { createHash } from 'node:crypto';
 import type { ArticleMeta } from '../corpus/types.ts';
+
+/**
+ * A short, stable key for an article id (12 base64url characters of its
+ * SHA-1). Article ids can be long paths; Discord button ids hold 100
+ * characters, so buttons carry this key instead, and it survives restarts.
+ */
+export function articleKey(id: string): string {
+  return createHash('sha1').update(id).digest('base64url').slice(0, 12);
+}
 
 /** What the store keeps of an article. */
 export interface StoredArticle {
@@ -34,6 +44,8 @@ export interface StoredArticle {
 /** The public face of an article: what answers cite. */
 export interface ArticleRef {
   id: string;
+  /** Short stable key of the id ({@link articleKey}), for button ids. */
+  key: string;
   title: string;
   url?: string;
   date?: string;
@@ -50,6 +62,7 @@ const NONE = -1;
 export class ArticleStore {
   private articles: Array<StoredArticle | undefined> = [];
   private readonly byId = new Map<string, StoredArticle>();
+  private readonly byKey = new Map<string, StoredArticle>();
   private freeSlots: number[] = [];
   /** Article slot of each sentence id; {@link NONE} once its article is removed. */
   private sentenceSlot = new Int32Array(1024);
@@ -88,6 +101,7 @@ export class ArticleStore {
     }
     this.articles[slot] = stored;
     this.byId.set(stored.id, stored);
+    this.byKey.set(articleKey(stored.id), stored);
     this.liveSentences += sentences.length;
     return stored;
   }
@@ -98,6 +112,7 @@ export class ArticleStore {
     if (!article) return undefined;
     for (let s = article.firstSentence; s < article.firstSentence + article.sentenceCount; s++) this.sentenceSlot[s] = NONE;
     this.byId.delete(id);
+    this.byKey.delete(articleKey(id));
     this.articles[article.slot] = undefined;
     this.freeSlots.push(article.slot);
     this.liveSentences -= article.sentenceCount;
@@ -106,6 +121,11 @@ export class ArticleStore {
 
   get(id: string): StoredArticle | undefined {
     return this.byId.get(id);
+  }
+
+  /** The article with this {@link articleKey}. */
+  getByKey(key: string): StoredArticle | undefined {
+    return this.byKey.get(key);
   }
 
   /** The article in a slot (see {@link StoredArticle.slot}). */
@@ -154,7 +174,7 @@ export class ArticleStore {
   static ref(article: StoredArticle): ArticleRef {
     const { id, title } = article;
     const { url, date, source } = article.meta;
-    return { id, title, ...(url && { url }), ...(date && { date }), ...(source && { source }) };
+    return { id, key: articleKey(id), title, ...(url && { url }), ...(date && { date }), ...(source && { source }) };
   }
 
   private ensureCapacity(n: number): void {

@@ -125,8 +125,9 @@ export function cleanArticle(text: string, options: CleanOptions = {}): CleanedA
   let title = explicitTitle || undefined;
 
   if (!title) {
-    const first = blocks.find((b) => b.kind !== 'boilerplate' && b.kind !== 'caption');
-    if (first && first.kind === 'heading' && blocks.some((b) => b.kind === 'body' && b.start > first.start)) {
+    // The first line that is neither furniture nor a one-word section label ("Politics") may be the headline.
+    const first = blocks.find((b) => b.kind === 'heading' || b.kind === 'body' || (b.kind === 'boilerplate' && isShortHeadline(text.slice(b.start, b.end))));
+    if (first && first.kind !== 'body' && blocks.some((b) => b.kind === 'body' && b.start > first.start)) {
       first.kind = 'title';
       title = text.slice(first.start, first.end);
     }
@@ -170,6 +171,11 @@ function shortenTitle(sentence: string, maxLength: number): string {
   if (t.length <= maxLength) return t;
   const cut = t.lastIndexOf(' ', maxLength - 1);
   return t.slice(0, cut > maxLength / 2 ? cut : maxLength - 1).replace(/[\s,;:–—-]+$/, '') + '…';
+}
+
+/** A line too short to quote that still reads as a headline: two or more words, no furniture pattern. */
+function isShortHeadline(line: string): boolean {
+  return countWords(line) >= 2 && !isBoilerplate(line) && !isCaption(line);
 }
 
 function countWords(line: string): number {

@@ -1,0 +1,61 @@
+/**
+ * Routes interactions to command handlers, the same way for Discord and the
+ * console: slash commands by name, autocomplete by command name, buttons by
+ * the first part of their custom id. A handler that throws is logged and the
+ * user gets a short ephemeral error; nothing propagates to crash the bot.
+ */
+import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import { renderError } from '../render/discord.ts';
+import type { AutocompleteContext, ButtonContext, CommandContext, CommandModule } from './types.ts';
+
+export class CommandRouter {
+  constructor(readonly commands: ReadonlyMap<string, CommandModule>) {}
+
+  /** The command definitions, as Discord's registration endpoint takes them. */
+  definitions(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+    return [...this.commands.values()].map((c) => c.data.toJSON());
+  }
+
+  async command(name: string, ctx: CommandContext): Promise<void> {
+    const command = this.commands.get(name);
+    if (!command) return this.fail(ctx, `unknown command /${name}`, `I don't know the command /${name}. Try /help.`);
+    try {
+      await command.execute(ctx);
+    } catch (err) {
+      await this.fail(ctx, `/${name} failed: ${describe(err)}`, 'Sorry, something went wrong while answering. The error has been logged.');
+    }
+  }
+
+  async autocomplete(name: string, ctx: AutocompleteContext): Promise<void> {
+    try {
+      await this.commands.get(name)?.autocomplete?.(ctx);
+    } catch (err) {
+      ctx.log(`autocomplete of /${name} failed: ${describe(err)}`);
+      await ctx.respond([]).catch(() => undefined);
+    }
+  }
+
+  async button(customId: string, ctx: ButtonContext): Promise<void> {
+    const name = customId.split(':')[0]!;
+    const command = this.commands.get(name);
+    if (!command?.button) return this.fail(ctx, `no handler for button "${customId}"`, 'This button no longer works. Run the command again.');
+    try {
+      await command.button(ctx);
+    } catch (err) {
+      await this.fail(ctx, `button "${customId}" failed: ${describe(err)}`, 'Sorry, something went wrong with that button. The error has been logged.');
+    }
+  }
+
+  private async fail(ctx: CommandContext | ButtonContext, log: string, message: string): Promise<void> {
+    ctx.log(log);
+    try {
+      await ctx.reply(renderError(message));
+    } catch (err) {
+      ctx.log(`could not send the error reply either: ${describe(err)}`);
+    }
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}

@@ -1,0 +1,92 @@
+/**
+ * What a command handler sees. Handlers in `commands/` are written once
+ * against these interfaces; the Discord adapter (`src/bot/`) implements them
+ * over discord.js interactions and the local console (`src/cli/console.ts`)
+ * implements them over stdin/stdout, so both front ends run the same code.
+ *
+ * Replies are plain Discord API JSON (embeds, action rows): discord.js sends
+ * them as they are, and the console renders them as text.
+ */
+import type { APIActionRowComponent, APIButtonComponent, APIEmbed, SlashCommandOptionsOnlyBuilder } from 'discord.js';
+import type { AnswerEngine } from '../engine/types.ts';
+
+/** A message to send or an edit to make. */
+export interface Reply {
+  content?: string;
+  embeds?: APIEmbed[];
+  components?: Array<APIActionRowComponent<APIButtonComponent>>;
+  /** Visible only to the user who acted. */
+  ephemeral?: boolean;
+}
+
+/** The invoking user and where they are. */
+export interface Invoker {
+  id: string;
+  /** Display name, for logs. */
+  name: string;
+  /** False in DMs. */
+  inGuild: boolean;
+  /** Has Manage Server in this guild, or a role listed in MODERATOR_ROLE_IDS. */
+  isModerator: boolean;
+}
+
+/** Shared by every kind of interaction. */
+export interface BaseContext {
+  engine: AnswerEngine;
+  invoker: Invoker;
+  /** Writes a line to the operator's log (stderr), never to users. */
+  log(message: string): void;
+}
+
+/** Option values of a slash command. */
+export interface CommandOptions {
+  getString(name: string): string | null;
+  getInteger(name: string): number | null;
+  getBoolean(name: string): boolean | null;
+}
+
+/** A slash command being run. */
+export interface CommandContext extends BaseContext {
+  options: CommandOptions;
+  /** Acknowledges now and replies later (Discord requires an answer within 3 s). */
+  defer(options?: { ephemeral?: boolean }): Promise<void>;
+  /** Sends the reply, or fills in the deferred one. */
+  reply(reply: Reply): Promise<void>;
+  /** Replaces the reply already sent (progress updates). */
+  edit(reply: Reply): Promise<void>;
+}
+
+/** A button on one of the bot's messages being clicked. */
+export interface ButtonContext extends BaseContext {
+  /** The button's custom id, already split: `[namespace, action, ...args]`. */
+  args: string[];
+  /** The message that carries the button. */
+  message: { content: string; embeds: APIEmbed[] };
+  /** Replaces the message that carries the button. */
+  update(reply: Reply): Promise<void>;
+  /** Sends a new reply to the clicker. */
+  reply(reply: Reply): Promise<void>;
+}
+
+/** A choice offered by autocomplete. */
+export interface Choice {
+  name: string;
+  value: string;
+}
+
+/** Autocomplete of a command option being typed. */
+export interface AutocompleteContext extends BaseContext {
+  /** The option being typed and what has been typed so far. */
+  focused: { name: string; value: string };
+  respond(choices: Choice[]): Promise<void>;
+}
+
+/** A command file in `commands/`: its definition and handlers. */
+export interface CommandModule {
+  /** The slash command definition, registered with Discord. */
+  data: SlashCommandOptionsOnlyBuilder;
+  execute(ctx: CommandContext): Promise<void>;
+  autocomplete?(ctx: AutocompleteContext): Promise<void>;
+  /** Handles clicks on buttons whose custom id starts with this command's name. */
+  button?(ctx: ButtonContext): Promise<void>;
+}

@@ -1,0 +1,47 @@
+/**
+ * The JSON shape of answers for scripts (`verbatim ask --json`): one object
+ * per question, `answers` empty when there is no answer.
+ */
+import type { Answer, Highlight } from '../search/answer.ts';
+import type { ArticleRef } from '../index/store.ts';
+
+/** One quote, as scripts receive it. */
+export interface AnswerJson {
+  text: string;
+  score: number;
+  highlights: Highlight[];
+  article: ArticleRef;
+  /** Position of the sentence among the article's quotable sentences (0-based). */
+  sentence: number;
+  /** Character range of the sentence in the article text. */
+  offsets: { start: number; end: number };
+  context: { before: string | null; after: string | null };
+}
+
+/** One question's line of output. */
+export interface QuestionJson {
+  question: string;
+  answers: AnswerJson[];
+  /** Why `answers` is empty (absent otherwise). */
+  reason?: string;
+  /** When `answers` is empty: the closest articles, if any. */
+  suggestions?: ArticleRef[];
+  tookMs: number;
+}
+
+export function answerToJson(answer: Answer): QuestionJson {
+  return {
+    question: answer.question,
+    answers: answer.quotes.map((q) => ({
+      text: q.text,
+      score: q.score,
+      highlights: q.highlights,
+      article: q.article,
+      sentence: q.sentence,
+      offsets: q.offsets,
+      context: { before: q.context.before ?? null, after: q.context.after ?? null },
+    })),
+    ...(answer.reason && { reason: answer.reason, suggestions: answer.suggestions }),
+    tookMs: Math.round(answer.tookMs * 100) / 100,
+  };
+}

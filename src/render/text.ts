@@ -1,0 +1,96 @@
+/**
+ * Plain-text rendering for terminals: answers, articles and load reports.
+ * Matched words are bold only when the output is a terminal (`color`).
+ */
+import type { SkippedItem } from '../corpus/types.ts';
+import type { ReloadReport } from '../engine/types.ts';
+import type { ArticleRef } from '../index/store.ts';
+import type { Answer, Highlight, NoAnswerReason } from '../search/answer.ts';
+
+const BOLD = '\x1b[1m';
+const DIM = '\x1b[2m';
+const RESET_BOLD = '\x1b[22m';
+
+/** Options of the text renderers. */
+export interface TextOptions {
+  /** Use ANSI bold and dim. Default false. */
+  color?: boolean;
+}
+
+/** `text` with the highlighted ranges wrapped in `open`/`close`. */
+export function markRanges(text: string, ranges: readonly Highlight[], open: string, close: string): string {
+  let out = '';
+  let at = 0;
+  for (const [start, end] of ranges) {
+    out += text.slice(at, start) + open + text.slice(start, end) + close;
+    at = end;
+  }
+  return out + text.slice(at);
+}
+
+/** "Title — Source, Date <url>" for an article. */
+export function citation(article: ArticleRef, options: { link?: boolean } = {}): string {
+  const extra = [article.source, article.date].filter(Boolean).join(', ');
+  let s = article.title + (extra ? ` — ${extra}` : '');
+  if (options.link !== false && article.url) s += ` <${article.url}>`;
+  return s;
+}
+
+/** Explains an empty answer in one sentence. */
+export function noAnswerMessage(answer: Answer): string {
+  const messages: Record<NoAnswerReason, string> = {
+    'empty-question': 'Please ask a question.',
+    'question-too-long': 'That question is too long; please shorten it.',
+    'no-search-terms': 'That question has no words to search for (only common words like "what" or "the"). Try naming what you are looking for.',
+    'no-match': `No sentence in the corpus answers that (searched ${answer.sentences.toLocaleString('en')} sentences).`,
+    'empty-corpus': 'The corpus is empty: there is nothing to quote yet.',
+  };
+  return messages[answer.reason ?? 'no-match'];
+}
+
+export function renderAnswerText(answer: Answer, options: TextOptions = {}): string {
+  const { color = false } = options;
+  const dim = (s: string) => (color ? DIM + s + RESET_BOLD : s);
+  const lines: string[] = [];
+  if (answer.quotes.length === 0) {
+    lines.push(noAnswerMessage(answer));
+    if (answer.suggestions.length) {
+      lines.push('Closest articles:');
+      for (const a of answer.suggestions) lines.push(`  - ${citation(a)}  ${dim(`[${a.id}]`)}`);
+    }
+    return lines.join('\n');
+  }
+  answer.quotes.forEach((q, i) => {
+    const text = color ? markRanges(q.text, q.highlights, BOLD, RESET_BOLD) : q.text;
+    lines.push(`${i + 1}. ${text}`);
+    lines.push(`   — ${citation(q.article)}  ${dim(`[${q.article.id}, sentence ${q.sentence + 1}]`)}`);
+  });
+  const corrected = Object.entries(answer.corrections);
+  if (corrected.length) lines.push(dim(`(searched ${corrected.map(([w, c]) => `"${w}" as ${c.map((x) => `"${x}"`).join(' or ')}`).join(', ')})`));
+  return lines.join('\n');
+}
+
+/** One line per skipped item: "file (line N): reason". */
+export function renderSkipped(skipped: readonly SkippedItem[]): string[] {
+  return skipped.map((s) => `${s.file}${s.line !== undefined ? ` line ${s.line}` : ''}: ${s.reason}`);
+}
+
+/** A load or reload report, for terminals and the console's /reload. */
+export function renderReloadText(report: ReloadReport): string {
+  if (!report.ok) return `Reload failed: ${report.error}. The previous index is still in use.`;
+  const n = (x: number) => x.toLocaleString('en');
+  const lines = [
+    `Articles: ${n(report.before.articles)} → ${n(report.after.articles)}; sentences: ${n(report.before.sentences)} → ${n(report.after.sentences)} (${(report.tookMs / 1000).toFixed(2)} s).`,
+  ];
+  const changes = [
+    report.added.length && `${report.added.length} added`,
+    report.changed.length && `${report.changed.length} changed`,
+    report.removed.length && `${report.removed.length} removed`,
+  ].filter(Boolean);
+  if (changes.length) lines.push(`Changes: ${changes.join(', ')}.`);
+  if (report.skipped.length) {
+    lines.push(`Skipped ${report.skipped.length}:`);
+    for (const s of renderSkipped(report.skipped)) lines.push(`  - ${s}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,121 @@
+/**
+ * The `verbatim` command run as a user runs it: a child process of the real
+ * executable, reading the real corpus from disk.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const BIN = path.join(ROOT, 'src/cli/verbatim.mjs');
+
+/** Runs `verbatim args…` with optional stdin; resolves with stdout, stderr and the exit code. */
+function verbatim(args: string[], input?: string, env: NodeJS.ProcessEnv = {}): Promise<{ stdout: string; stderr: string; code: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, DISCORD_TOKEN: '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ stdout, stderr, code: code ?? -1 }));
+    child.stdin.end(input ?? '');
+  });
+}
+
+describe('verbatim ask', () => {
+  it('prints one JSON object and nothing else on stdout with --json', async () => {
+    const { stdout, code } = await verbatim(['ask', 'what is Operation Unifier', '--json']);
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const answer = JSON.parse(lines[0]!);
+    expect(answer.question).toBe('what is Operation Unifier');
+    expect(answer.answers[0].text).toMatch(/Operation Unifier/i);
+    expect(answer.answers[0]).toMatchObject({ article: { id: expect.any(String), title: expect.any(String) }, sentence: expect.any(Number), context: expect.any(Object) });
+    expect(answer.answers[0].highlights.length).toBeGreaterThan(0);
+  });
+
+  it('answers every line of stdin in order, one JSON line each, with an empty list for no answer', async () => {
+    const questions = ['what is Operation Unifier', 'What is the capital of Australia?', '', 'how many soliders were trained'];
+    const { stdout, code } = await verbatim(['ask', '--json'], questions.join('\n') + '\n');
+    expect(code).toBe(0);
+    const answers = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(answers.map((a) => a.question)).toEqual(['what is Operation Unifier', 'What is the capital of Australia?', 'how many soliders were trained']);
+    expect(answers[1].answers).toEqual([]);
+    expect(answers[1].reason).toBe('no-match');
+    expect(answers[2].answers.length).toBeGreaterThan(0);
+  });
+
+  it('prints readable quotes with citations without --json', async () => {
+    const { stdout } = await verbatim(['ask', 'Leopard 2 tanks', '--top', '1']);
+    expect(stdout).toMatch(/^1\. .*Leopard 2 tanks/m);
+    expect(stdout).toMatch(/— Canada ready to send its troops to Ukraine to train soldiers/);
+    expect(stdout).not.toMatch(/^2\./m);
+  });
+
+  it('reads another corpus with --corpus and with CORPUS_DIR', async () => {
+    const dir = path.join(ROOT, 'test/fixtures/corpus-shared-lines');
+    const viaFlag = JSON.parse((await verbatim(['ask', 'steel cables', '--json', '--corpus', dir])).stdout);
+    const viaEnv = JSON.parse((await verbatim(['ask', 'steel cables', '--json'], undefined, { CORPUS_DIR: dir })).stdout);
+    expect(viaFlag.answers[0].article.id).toBe('wire-a');
+    expect(viaEnv.answers[0].article.id).toBe('wire-a');
+  });
+
+  it('rejects a bad --top with a usage message and exit code 2', async () => {
+    const { code, stderr, stdout } = await verbatim(['ask', 'x', '--top', 'lots']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--top must be a whole number/);
+    expect(stdout).toBe('');
+  });
+
+  it('fails clearly on a missing corpus folder', async () => {
+    const { code, stderr } = await verbatim(['ask', 'x', '--corpus', '/no/such/folder']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/corpus directory not found: \/no\/such\/folder/);
+  });
+});
+
+describe('verbatim source and index', () => {
+  it('shows an article as JSON with its sentences', async () => {
+    const { stdout, code } = await verbatim(['source', '004_443b68cf12906582', '--json']);
+    expect(code).toBe(0);
+    const view = JSON.parse(stdout);
+    expect(view.article.title).toBe('Carney Visits Ukraine as Canada Considers Troop Deployment for Peacekeeping');
+    expect(view.sentences[0].text).toMatch(/^Mark Carney/);
+  });
+
+  it('suggests ids for an unknown article', async () => {
+    const { code, stderr } = await verbatim(['source', '004']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/no article "004"/);
+  });
+
+  it('reports counts and skipped files, and lists every article with --json', async () => {
+    const text = await verbatim(['index']);
+    expect(text.stdout).toMatch(/Indexed 5 articles, 1\d\d sentences/);
+    const { stdout } = await verbatim(['index', '--json']);
+    const index = JSON.parse(stdout);
+    expect(index.articles).toHaveLength(5);
+    expect(index.skipped).toEqual([]);
+    expect(index.articles.every((a: { sentences: string[] }) => a.sentences.length > 10)).toBe(true);
+  });
+});
+
+describe('npm start without a token', () => {
+  it('runs the local console on the bundled corpus, reading commands from a pipe', async () => {
+    const child = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: { ...process.env, DISCORD_TOKEN: '', CORPUS_DIR: '' } });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stdin.end('what is Operation Unifier\n/more\n/source carney\n/help\n');
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Verbatim console — 5 articles/);
+    expect(stdout).toMatch(/1\. .*Operation Unifier/);
+    expect(stdout).toMatch(/\[Source 1\]/);
+    expect(stdout).toMatch(/^4\. /m); // "More" pressed: the next quotes, numbered on
+    expect(stdout).toMatch(/Carney Visits Ukraine as Canada Considers Troop Deployment for Peacekeeping/);
+    expect(stdout).toMatch(/\/reload — moderators/);
+  });
+});
+

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { SentenceIndex } from '../../src/index/sentenceIndex.ts';
+
+const SENTENCES = [
+  'Canada trains Ukrainian soldiers under Operation Unifier.',
+  'The mission trained more than 10,000 soldiers in three years.',
+  'Britain supplied anti-tank weapons to Ukraine.',
+  'The soldiers returned home after the training mission.',
+  'Sanctions were imposed on Russian individuals.',
+];
+
+function build(): SentenceIndex {
+  const index = new SentenceIndex();
+  SENTENCES.forEach((s, i) => index.add(i, s));
+  return index;
+}
+
+describe('SentenceIndex', () => {
+  it('scores a term exactly as MiniSearch does (BM25+), so reading its postings is sound', () => {
+    const index = build();
+    for (const term of ['soldier', 'mission', 'ukrainian', 'sanction']) {
+      const ours = new Map<number, number>();
+      for (const [id, tf] of index.postings(term) ?? []) {
+        ours.set(id, index.idf(index.documentFrequency(term)) * index.termWeight(tf, index.length(id)));
+      }
+      const theirs = index.miniSearch.search(term, { tokenize: (t) => [t], processTerm: (t) => t });
+      expect(theirs.length).toBe(ours.size);
+      for (const r of theirs) expect(ours.get(r.id as number)).toBeCloseTo(r.score, 10);
+    }
+  });
+
+  it('counts document frequency per term', () => {
+    const index = build();
+    expect(index.documentFrequency('soldier')).toBe(3);
+    expect(index.documentFrequency('tank')).toBe(1);
+    expect(index.documentFrequency('nothing')).toBe(0);
+    expect(index.documentCount).toBe(5);
+  });
+
+  it('gives unseen terms the highest idf', () => {
+    const index = build();
+    expect(index.idf(0)).toBeGreaterThan(index.idf(1));
+    expect(index.idf(1)).toBeGreaterThan(index.idf(3));
+  });
+
+  it('finds vocabulary words within a few edits of a misspelling', () => {
+    const index = build();
+    expect(index.similarWords('soliders', 2).map((w) => w.word)).toContain('soldiers');
+    expect(index.similarWords('unifer', 1).map((w) => w.word)).toEqual(['unifier']);
+    expect(index.similarWords('qwerty', 1)).toEqual([]);
+    expect(index.hasWord('unifier')).toBe(true);
+    expect(index.hasWord('unifer')).toBe(false);
+  });
+
+  it('refuses ids out of order, which would desynchronise it from MiniSearch', () => {
+    const index = new SentenceIndex();
+    index.add(0, 'first');
+    expect(() => index.add(2, 'skipped one')).toThrow(/in order/);
+  });
+
+  it('drops a discarded sentence from its document count', () => {
+    const index = build();
+    index.discard(2);
+    expect(index.documentCount).toBe(4);
+  });
+});

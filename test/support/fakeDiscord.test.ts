@@ -1,0 +1,693 @@
+/**
+ * The fake Discord, driven by the real discord.js Client: if discord.js can log
+ * in, register commands, receive interactions and answer them here, the bot's
+ * end-to-end tests exercise the same code paths as against Discord; and where
+ * Discord would refuse the bot, the fake refuses it the same way.
+ */
+import { once } from 'node:events';
+import zlib from 'node:zlib';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { WebSocket } from 'ws';
+import {
+  ActionRowBuilder,
+  ApplicationCommandOptionType,
+  ButtonBuilder,
+  ButtonStyle,
+  ChannelType,
+  Client,
+  DiscordAPIError,
+  DiscordjsErrorCodes,
+  Events,
+  GatewayIntentBits,
+  MessageFlags,
+  ModalBuilder,
+  PermissionFlagsBits,
+  TextInputBuilder,
+  TextInputStyle,
+} from 'discord.js';
+import type { ApplicationCommandDataResolvable, Interaction } from 'discord.js';
+import { FAKE_USER_ID, pingsNobody, startFakeDiscord } from './fakeDiscord.ts';
+import type { FakeDiscord, FakeDiscordOptions } from './fakeDiscord.ts';
+
+let fake: FakeDiscord | undefined;
+const clients: Client[] = [];
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.destroy()));
+  await fake?.close();
+  fake = undefined;
+});
+
+async function start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+  fake = await startFakeDiscord(options);
+  return fake;
+}
+
+function newClient(f: FakeDiscord, intents: GatewayIntentBits[] = [GatewayIntentBits.Guilds]): Client {
+  const client = new Client({ intents, rest: { api: f.restBase } });
+  clients.push(client);
+  return client;
+}
+
+async function loggedIn(f: FakeDiscord): Promise<Client<true>> {
+  const client = newClient(f);
+  const ready = once(client, Events.ClientReady);
+  await client.login(f.token);
+  await ready;
+  return client as Client<true>;
+}
+
+/** Runs `handler` on the next interaction the client receives; resolves with what it returns, rejects with what it throws. */
+function onNextInteraction<T>(client: Client, handler: (interaction: Interaction) => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    client.once(Events.InteractionCreate, (interaction) => {
+      handler(interaction).then(resolve, reject);
+    });
+  });
+}
+
+const ask: ApplicationCommandDataResolvable = {
+  name: 'ask',
+  description: 'Ask the corpus a question',
+  options: [
+    { type: ApplicationCommandOptionType.String, name: 'question', description: 'What to ask', required: true, autocomplete: true },
+    { type: ApplicationCommandOptionType.Integer, name: 'count', description: 'How many quotes', min_value: 1, max_value: 5 },
+  ],
+};
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('logging in', () => {
+  it('lets a discord.js client log in and become ready in the fake guild', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+
+    expect(client.user.id).toBe(f.botUser.id);
+    expect(client.user.bot).toBe(true);
+    expect(client.application.id).toBe(f.applicationId);
+    const guild = client.guilds.cache.get(f.guild.id);
+    expect(guild?.name).toBe(f.guild.name);
+    expect(guild?.available).toBe(true);
+    expect(guild?.roles.everyone.id).toBe(f.guild.id);
+    expect(guild?.channels.cache.get(f.guild.channelId)?.type).toBe(ChannelType.GuildText);
+    expect(guild?.members.me?.id).toBe(f.botUser.id);
+    expect(f.identifies).toHaveLength(1);
+    expect(f.identifies[0]?.intents).toBe(GatewayIntentBits.Guilds);
+    expect(f.violations).toEqual([]);
+  });
+
+  it('refuses a wrong token with 401, which discord.js reports as an invalid token', async () => {
+    const f = await start();
+    const client = newClient(f);
+
+    await expect(client.login('MTIz.wrong.token')).rejects.toMatchObject({ code: DiscordjsErrorCodes.TokenInvalid });
+    expect(f.requests.at(-1)).toMatchObject({ path: '/api/v10/gateway/bot', status: 401, response: { message: '401: Unauthorized', code: 0 } });
+    expect(f.violations.map((v) => v.rule)).toEqual(['unauthorized']);
+  });
+
+  it('closes the gateway with 4014 when the bot asks for a privileged intent the portal does not allow', async () => {
+    const f = await start();
+    const client = newClient(f, [GatewayIntentBits.Guilds, GatewayIntentBits.MessageContent]);
+
+    await expect(client.login(f.token)).rejects.toThrow('Used disallowed intents');
+  });
+
+  it('lets a dropped connection resume its session and replays what it missed', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+    const resumed = once(client, Events.ShardResume);
+    const seen = onNextInteraction(client, async (i) => (i.isChatInputCommand() ? i.commandName : null));
+
+    f.dropGatewayConnections();
+    expect(f.connected).toBe(false);
+    f.slashCommand({ name: 'while-disconnected' });
+
+    await resumed;
+    await f.waitForSession();
+    expect(await seen).toBe('while-disconnected');
+    expect(f.identifies).toHaveLength(1);
+  });
+
+  it('ends the session when the client is destroyed, so nothing can be injected any more', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+
+    await client.destroy();
+
+    // The server sees the socket close a moment after discord.js resolves destroy().
+    await vi.waitFor(() => expect(() => f.slashCommand({ name: 'ask' })).toThrow('No bot is connected'));
+  });
+});
+
+describe('command registration', () => {
+  it('stores global and guild commands with ids, keeping ids across re-deploys', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+
+    const global = await client.application.commands.set([ask]);
+    const guild = client.guilds.cache.get(f.guild.id)!;
+    const local = await guild.commands.set([{ name: 'reindex', description: 'Rebuild the index' }]);
+
+    expect([...global.values()].map((c) => c.name)).toEqual(['ask']);
+    expect(f.commands().map((c) => [c.id, c.name])).toEqual([[global.first()!.id, 'ask']]);
+    expect(f.commands()[0]?.options?.map((o) => o.name)).toEqual(['question', 'count']);
+    expect(f.commands(f.guild.id).map((c) => [c.id, c.name, c.guild_id])).toEqual([[local.first()!.id, 'reindex', f.guild.id]]);
+
+    const again = await client.application.commands.set([ask]);
+    expect(again.first()!.id).toBe(global.first()!.id);
+  });
+
+  it('refuses commands Discord would refuse, with 400 Invalid Form Body naming each field', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+
+    const error = await client.application.commands
+      .set([
+        { name: 'Ask', description: 'Uppercase names are invalid' },
+        { name: 'long', description: 'x'.repeat(101) },
+        {
+          name: 'many',
+          description: 'Too many options',
+          options: Array.from({ length: 26 }, (_, i) => ({ type: ApplicationCommandOptionType.String, name: `o${i}`, description: 'd' })),
+        },
+      ])
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(DiscordAPIError);
+    expect(error).toMatchObject({ status: 400, code: 50035 });
+    const message = (error as DiscordAPIError).message;
+    expect(message).toContain('0.name[APPLICATION_COMMAND_INVALID_NAME]');
+    expect(message).toContain('1.description[BASE_TYPE_BAD_LENGTH]');
+    expect(message).toContain('2.options[BASE_TYPE_MAX_LENGTH]');
+    expect(f.commands()).toEqual([]);
+    expect(f.violations.map((v) => v.rule)).toEqual(['invalid-command']);
+  });
+
+  it('refuses more than 100 global chat-input commands with 30032', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+    const commands = Array.from({ length: 101 }, (_, i) => ({ name: `c${i}`, description: 'd' }));
+
+    await expect(client.application.commands.set(commands)).rejects.toMatchObject({ status: 400, code: 30032 });
+  });
+});
+
+describe('slash commands', () => {
+  it('arrive as ChatInputCommandInteractions whose options discord.js can read', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+    const [registered] = [...(await client.application.commands.set([ask])).values()];
+
+    const seen = onNextInteraction(client, async (i) => {
+      if (!i.isChatInputCommand()) throw new Error(`unexpected ${i.type}`);
+      return {
+        commandId: i.commandId,
+        name: i.commandName,
+        question: i.options.getString('question', true),
+        count: i.options.getInteger('count'),
+        guildId: i.guildId,
+        channelId: i.channelId,
+        userId: i.user.id,
+        canUseCommands: i.memberPermissions?.has(PermissionFlagsBits.UseApplicationCommands),
+        botCanSend: i.appPermissions.has(PermissionFlagsBits.SendMessages),
+      };
+    });
+    f.slashCommand({ name: 'ask', options: [{ name: 'question', value: 'What is a quote?' }, { name: 'count', value: 3 }] });
+
+    expect(await seen).toEqual({
+      commandId: registered?.id,
+      name: 'ask',
+      question: 'What is a quote?',
+      count: 3,
+      guildId: f.guild.id,
+      channelId: f.guild.channelId,
+      userId: FAKE_USER_ID,
+      canUseCommands: true,
+      botCanSend: true,
+    });
+  });
+
+  it('resolves user and channel options the way Discord does, in data.resolved', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+    const seen = onNextInteraction(client, async (i) =>
+      i.isChatInputCommand() ? { user: i.options.getUser('who')?.id, member: Boolean(i.options.getMember('who')), channel: i.options.getChannel('where')?.id } : undefined,
+    );
+
+    f.slashCommand({
+      name: 'cite',
+      options: [
+        { name: 'who', type: ApplicationCommandOptionType.User, value: '1300000000000000999' },
+        { name: 'where', type: ApplicationCommandOptionType.Channel, value: f.guild.channelId },
+      ],
+    });
+
+    expect(await seen).toEqual({ user: '1300000000000000999', member: true, channel: f.guild.channelId });
+  });
+
+  it('records a reply with its content, ephemeral flag and allowed mentions', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+    client.on(Events.InteractionCreate, async (i) => {
+      if (i.isChatInputCommand()) await i.reply({ content: 'Hello <@123>', flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+    });
+
+    const interaction = f.slashCommand({ name: 'hello' });
+    const reply = await interaction.nextResponse();
+
+    expect(reply).toMatchObject({ kind: 'callback', callbackType: 4, ok: true, status: 204, ephemeral: true, data: { content: 'Hello <@123>' } });
+    expect(reply.allowedMentions).toEqual({ parse: [] });
+    expect(pingsNobody(reply.allowedMentions)).toBe(true);
+    expect(reply.message?.author.id).toBe(f.botUser.id);
+    expect(interaction.original()?.content).toBe('Hello <@123>');
+    expect(f.responses).toEqual([reply]);
+    expect(f.violations).toEqual([]);
+  });
+
+  it('records that a reply without allowed mentions would ping', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+    client.on(Events.InteractionCreate, async (i) => {
+      if (i.isChatInputCommand()) await i.reply('Hello <@123>');
+    });
+
+    const reply = await f.slashCommand({ name: 'hello' }).nextResponse();
+
+    expect(reply.allowedMentions).toBeUndefined();
+    expect(pingsNobody(reply.allowedMentions)).toBe(false);
+  });
+
+  it('answers withResponse replies with the created message, as Discord does', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+    const content = onNextInteraction(client, async (i) => {
+      if (!i.isChatInputCommand()) return undefined;
+      const response = await i.reply({ content: 'with response', withResponse: true });
+      return response.resource?.message?.content;
+    });
+
+    f.slashCommand({ name: 'hello' });
+
+    expect(await content).toBe('with response');
+  });
+
+  it('turns deferReply into a thinking message that editReply fills in', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+    const edited = onNextInteraction(client, async (i) => {
+      if (!i.isChatInputCommand()) return undefined;
+      await i.deferReply({ flags: MessageFlags.Ephemeral });
+      const message = await i.editReply({ content: 'Found 3 quotes', allowedMentions: { parse: [] } });
+      return message.content;
+    });
+
+    const interaction = f.slashCommand({ name: 'ask', options: [{ name: 'question', value: 'q' }] });
+    const deferred = await interaction.nextResponse();
+    const edit = await interaction.nextResponse();
+
+    expect(await edited).toBe('Found 3 quotes');
+    expect(deferred).toMatchObject({ kind: 'callback', callbackType: 5, ephemeral: true });
+    expect(deferred.message?.flags).toBe(MessageFlags.Ephemeral | MessageFlags.Loading);
+    expect(edit).toMatchObject({ kind: 'edit', ok: true, messageId: deferred.messageId, ephemeral: true, data: { content: 'Found 3 quotes' } });
+    expect(edit.message?.flags).toBe(MessageFlags.Ephemeral);
+    expect(interaction.original()?.content).toBe('Found 3 quotes');
+  });
+
+  it('sends follow-ups as new messages after a reply', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+    const followUpId = onNextInteraction(client, async (i) => {
+      if (!i.isChatInputCommand()) return undefined;
+      await i.reply('first');
+      return (await i.followUp({ content: 'second', flags: MessageFlags.Ephemeral })).id;
+    });
+
+    const interaction = f.slashCommand({ name: 'hello' });
+    const first = await interaction.nextResponse();
+    const second = await interaction.nextResponse();
+
+    expect(second).toMatchObject({ kind: 'followup', ok: true, ephemeral: true, data: { content: 'second' } });
+    expect(second.messageId).toBe(await followUpId);
+    expect(second.messageId).not.toBe(first.messageId);
+  });
+
+  it('lets the first follow-up after deferReply replace the thinking message', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+    client.on(Events.InteractionCreate, async (i) => {
+      if (!i.isChatInputCommand()) return;
+      await i.deferReply();
+      await i.followUp({ content: 'done', flags: MessageFlags.Ephemeral });
+    });
+
+    const interaction = f.slashCommand({ name: 'hello' });
+    const deferred = await interaction.nextResponse();
+    const followUp = await interaction.nextResponse();
+
+    expect(followUp.messageId).toBe(deferred.messageId);
+    // Ephemerality was decided when deferring.
+    expect(followUp.ephemeral).toBe(false);
+    expect(interaction.original()?.content).toBe('done');
+  });
+
+  it('records uploaded files as attachments of the reply', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+    client.on(Events.InteractionCreate, async (i) => {
+      if (i.isChatInputCommand()) await i.reply({ content: 'see file', files: [{ attachment: Buffer.from('quote'), name: 'quotes.txt' }] });
+    });
+
+    const reply = await f.slashCommand({ name: 'export' }).nextResponse();
+
+    expect(reply).toMatchObject({ ok: true, files: ['quotes.txt'], data: { content: 'see file' } });
+    expect(reply.message?.attachments).toMatchObject([{ filename: 'quotes.txt', size: 5 }]);
+  });
+
+  it('records a modal shown in answer to a command', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+    client.on(Events.InteractionCreate, async (i) => {
+      if (!i.isChatInputCommand()) return;
+      const input = new TextInputBuilder().setCustomId('text').setLabel('Your feedback').setStyle(TextInputStyle.Paragraph);
+      await i.showModal(new ModalBuilder().setCustomId('feedback').setTitle('Feedback').addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(input)));
+    });
+
+    const modal = await f.slashCommand({ name: 'feedback' }).nextResponse();
+
+    expect(modal).toMatchObject({ kind: 'callback', callbackType: 9, ok: true, modal: { custom_id: 'feedback', title: 'Feedback' } });
+  });
+
+  it('delivers DM invocations with a user and no member', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+    const seen = onNextInteraction(client, async (i) => ({ inGuild: i.inGuild(), member: i.member, user: i.user.id, channelId: i.channelId }));
+
+    const interaction = f.slashCommand({ name: 'hello', dm: true });
+
+    expect(interaction.payload.channel).toMatchObject({ type: ChannelType.DM, recipients: [{ id: FAKE_USER_ID }] });
+    expect(await seen).toEqual({ inGuild: false, member: null, user: FAKE_USER_ID, channelId: interaction.payload.channel_id });
+  });
+
+  it('refuses to inject what no Discord user could send', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+    await client.application.commands.set([ask, { name: 'admin', description: 'd', defaultMemberPermissions: PermissionFlagsBits.Administrator }]);
+
+    expect(() => f.slashCommand({ name: 'ask', options: [{ name: 'nope', value: 'x' }] })).toThrow('has no option "nope"');
+    expect(() => f.slashCommand({ name: 'ask' })).toThrow('required option "question" is missing');
+    expect(() => f.slashCommand({ name: 'ask', options: [{ name: 'question', value: 'q' }, { name: 'count', value: 9 }] })).toThrow('min_value/max_value');
+    expect(() => f.slashCommand({ name: 'admin' })).toThrow('default_member_permissions');
+  });
+});
+
+describe('autocomplete and buttons', () => {
+  it('records autocomplete choices sent with respond()', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+    await client.application.commands.set([ask]);
+    const focused = onNextInteraction(client, async (i) => {
+      if (!i.isAutocomplete()) return undefined;
+      await i.respond([{ name: 'What is a quote?', value: 'what is a quote' }]);
+      return i.options.getFocused(true);
+    });
+
+    const interaction = f.autocomplete({ name: 'ask', options: [{ name: 'question', value: 'wha', focused: true }] });
+    const result = await interaction.nextResponse();
+
+    expect(await focused).toMatchObject({ name: 'question', value: 'wha' });
+    expect(result).toMatchObject({ kind: 'callback', callbackType: 8, ok: true, choices: [{ name: 'What is a quote?', value: 'what is a quote' }] });
+  });
+
+  it('refuses more than 25 autocomplete choices with 50035', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+    await client.application.commands.set([ask]);
+    const outcome = onNextInteraction(client, async (i) => {
+      if (!i.isAutocomplete()) return undefined;
+      return i.respond(Array.from({ length: 26 }, (_, n) => ({ name: `choice ${n}`, value: `${n}` }))).catch((e: unknown) => e);
+    });
+
+    const interaction = f.autocomplete({ name: 'ask', options: [{ name: 'question', value: '', focused: true }] });
+
+    const error = await outcome;
+    expect(error).toBeInstanceOf(DiscordAPIError);
+    expect((error as DiscordAPIError).message).toContain('data.choices[BASE_TYPE_MAX_LENGTH]: Must be 25 or fewer in length.');
+    expect(interaction.violations.map((v) => v.rule)).toEqual(['invalid-form-body']);
+  });
+
+  it('delivers a click on a button the bot sent, and update() edits that message', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+    client.on(Events.InteractionCreate, async (i) => {
+      if (i.isChatInputCommand()) {
+        const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+          new ButtonBuilder().setCustomId('more').setLabel('More').setStyle(ButtonStyle.Primary),
+          new ButtonBuilder().setURL('https://example.org/source').setLabel('Source').setStyle(ButtonStyle.Link),
+        );
+        await i.reply({ content: 'page 1', components: [row] });
+      } else if (i.isButton() && i.customId === 'more') {
+        await i.update({ content: `page 2 (from ${i.message.id})`, components: [] });
+      }
+    });
+
+    const reply = await f.slashCommand({ name: 'ask', options: [{ name: 'question', value: 'q' }] }).nextResponse();
+    const click = f.button({ customId: 'more', message: reply.message! });
+    const update = await click.nextResponse();
+
+    expect(update).toMatchObject({ kind: 'callback', callbackType: 7, ok: true, messageId: reply.messageId });
+    expect(f.message(reply.messageId!)?.content).toBe(`page 2 (from ${reply.messageId})`);
+    expect(f.message(reply.messageId!)?.components).toEqual([]);
+    expect(() => f.button({ customId: 'more', message: reply.messageId! })).toThrow('has no button');
+  });
+  it('lets deferUpdate() then editReply() edit the message the button is on', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+    client.on(Events.InteractionCreate, async (i) => {
+      if (i.isChatInputCommand()) {
+        const row = new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId('next').setLabel('Next').setStyle(ButtonStyle.Secondary));
+        await i.reply({ content: 'page 1', components: [row] });
+      } else if (i.isButton()) {
+        await i.deferUpdate();
+        await i.editReply({ content: 'page 2' });
+      }
+    });
+
+    const reply = await f.slashCommand({ name: 'browse' }).nextResponse();
+    const click = f.button({ customId: 'next', message: reply.messageId! });
+    const deferred = await click.nextResponse();
+    const edit = await click.nextResponse();
+
+    expect(deferred).toMatchObject({ kind: 'callback', callbackType: 6, messageId: reply.messageId });
+    expect(edit).toMatchObject({ kind: 'edit', ok: true, messageId: reply.messageId });
+    expect(click.original()?.content).toBe('page 2');
+  });
+});
+
+describe("Discord's rules", () => {
+  it('refuses a first reply after the acknowledgement window with 404 Unknown interaction', async () => {
+    const f = await start({ ackTimeoutMs: 50 });
+    const client = await loggedIn(f);
+    const outcome = onNextInteraction(client, async (i) => {
+      if (!i.isChatInputCommand()) return undefined;
+      await sleep(120);
+      return i.reply('too late').catch((e: unknown) => e);
+    });
+
+    const interaction = f.slashCommand({ name: 'slow' });
+
+    const error = await outcome;
+    expect(error).toBeInstanceOf(DiscordAPIError);
+    expect(error).toMatchObject({ status: 404, code: 10062 });
+    expect(interaction.violations.map((v) => v.rule)).toEqual(['ack-timeout', 'late-ack']);
+  });
+
+  it('flags an interaction the bot never answers', async () => {
+    const f = await start({ ackTimeoutMs: 30 });
+    await loggedIn(f);
+
+    const interaction = f.slashCommand({ name: 'ignored' });
+    await expect(interaction.nextResponse({ timeoutMs: 100 })).rejects.toThrow(/Timed out after 100 ms waiting for response #1 to \/ignored.*\n.*Received 0 response\(s\)\.\nViolations:\n  - ack-timeout/);
+  });
+
+  it('refuses a second acknowledgement with 40060', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+    // Two replies started concurrently pass discord.js's own "already replied" check.
+    const outcomes = onNextInteraction(client, async (i) => (i.isChatInputCommand() ? Promise.allSettled([i.reply('one'), i.reply('two')]) : []));
+
+    const interaction = f.slashCommand({ name: 'twice' });
+
+    const [first, second] = await outcomes;
+    expect(first?.status).toBe('fulfilled');
+    expect(second).toMatchObject({ status: 'rejected', reason: { status: 400, code: 40060 } });
+    expect(interaction.responses.map((r) => r.ok)).toEqual([true, false]);
+    expect(interaction.violations.map((v) => v.rule)).toEqual(['already-acknowledged']);
+  });
+
+  it('refuses content over 2000 characters, leaving the interaction unacknowledged', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+    const outcome = onNextInteraction(client, async (i) => {
+      if (!i.isChatInputCommand()) return undefined;
+      const error = await i.reply('x'.repeat(2001)).catch((e: unknown) => e);
+      await i.reply('x'.repeat(2000));
+      return error;
+    });
+
+    const interaction = f.slashCommand({ name: 'long' });
+
+    const error = await outcome;
+    expect(error).toMatchObject({ status: 400, code: 50035 });
+    expect((error as Error).message).toContain('data.content[BASE_TYPE_MAX_LENGTH]: Must be 2000 or fewer in length.');
+    expect(interaction.responses.map((r) => r.ok)).toEqual([false, true]);
+  });
+
+  it('refuses follow-ups sent before the interaction is acknowledged with 10015 Unknown Webhook', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+    // interaction.webhook bypasses discord.js's own "not replied" check, as raw REST code would.
+    const outcome = onNextInteraction(client, async (i) => (i.isChatInputCommand() ? i.webhook.send('early').catch((e: unknown) => e) : undefined));
+
+    f.slashCommand({ name: 'early' });
+
+    expect(await outcome).toMatchObject({ status: 404, code: 10015 });
+    expect(f.violations.map((v) => v.rule)).toEqual(['unknown-webhook']);
+  });
+
+  it('refuses follow-ups once the interaction token has expired with 401 Invalid Webhook Token', async () => {
+    const f = await start({ tokenLifetimeMs: 60 });
+    const client = await loggedIn(f);
+    const outcome = onNextInteraction(client, async (i) => {
+      if (!i.isChatInputCommand()) return undefined;
+      await i.reply('now');
+      await sleep(100);
+      return i.followUp('much later').catch((e: unknown) => e);
+    });
+
+    f.slashCommand({ name: 'later' });
+
+    expect(await outcome).toMatchObject({ status: 401, code: 50027 });
+  });
+});
+
+describe('message limits', () => {
+  // One logged-in client for the table; each case answers a fresh interaction
+  // with raw REST calls, so nothing in discord.js stands between the body and the fake.
+  let shared: FakeDiscord;
+  let client: Client<true>;
+  beforeAll(async () => {
+    shared = await startFakeDiscord({ ackTimeoutMs: 60_000 });
+    client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: shared.restBase } }) as Client<true>;
+    const ready = once(client, Events.ClientReady);
+    await client.login(shared.token);
+    await ready;
+  });
+  afterAll(async () => {
+    await client.destroy();
+    await shared.close();
+  });
+
+  async function reply(data: unknown): Promise<{ status: number; body: unknown; rule: string | undefined }> {
+    const interaction = shared.slashCommand({ name: 'limits' });
+    const res = await fetch(`${shared.restBase}/v10/interactions/${interaction.id}/${interaction.token}/callback`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ type: 4, data }),
+    });
+    const body: unknown = res.status === 204 ? undefined : await res.json();
+    return { status: res.status, body, rule: interaction.violations[0]?.rule };
+  }
+
+  const button = (extra: Record<string, unknown>) => ({ type: 2, style: 1, label: 'b', ...extra });
+  const row = (...components: unknown[]) => ({ type: 1, components });
+  const embed = (extra: Record<string, unknown>) => ({ title: 't', ...extra });
+
+  it.each([
+    ['an empty message', {}, 50006, undefined],
+    ['content over 2000', { content: 'x'.repeat(2001) }, 50035, 'BASE_TYPE_MAX_LENGTH'],
+    ['11 embeds', { embeds: Array.from({ length: 11 }, () => embed({})) }, 50035, 'BASE_TYPE_MAX_LENGTH'],
+    ['an embed title over 256', { embeds: [embed({ title: 'x'.repeat(257) })] }, 50035, 'BASE_TYPE_MAX_LENGTH'],
+    ['an embed description over 4096', { embeds: [embed({ description: 'x'.repeat(4097) })] }, 50035, 'BASE_TYPE_MAX_LENGTH'],
+    ['26 embed fields', { embeds: [embed({ fields: Array.from({ length: 26 }, () => ({ name: 'n', value: 'v' })) })] }, 50035, 'BASE_TYPE_MAX_LENGTH'],
+    ['a field value over 1024', { embeds: [embed({ fields: [{ name: 'n', value: 'x'.repeat(1025) }] })] }, 50035, 'BASE_TYPE_MAX_LENGTH'],
+    ['a footer over 2048', { embeds: [embed({ footer: { text: 'x'.repeat(2049) } })] }, 50035, 'BASE_TYPE_MAX_LENGTH'],
+    ['an author name over 256', { embeds: [embed({ author: { name: 'x'.repeat(257) } })] }, 50035, 'BASE_TYPE_MAX_LENGTH'],
+    ['embeds totalling over 6000', { embeds: [embed({ description: 'x'.repeat(4000) }), embed({ description: 'x'.repeat(2000) })] }, 50035, 'MAX_EMBED_SIZE_EXCEEDED'],
+    ['6 action rows', { components: Array.from({ length: 6 }, (_, i) => row(button({ custom_id: `b${i}` }))) }, 50035, 'BASE_TYPE_MAX_LENGTH'],
+    ['6 buttons in a row', { components: [row(...Array.from({ length: 6 }, (_, i) => button({ custom_id: `b${i}` })))] }, 50035, 'BASE_TYPE_MAX_LENGTH'],
+    ['a custom_id over 100', { components: [row(button({ custom_id: 'x'.repeat(101) }))] }, 50035, 'BASE_TYPE_BAD_LENGTH'],
+    ['duplicate custom_ids', { components: [row(button({ custom_id: 'a' }), button({ custom_id: 'a' }))] }, 50035, 'COMPONENT_CUSTOM_ID_DUPLICATED'],
+    ['a label over 80', { components: [row(button({ custom_id: 'a', label: 'x'.repeat(81) }))] }, 50035, 'BASE_TYPE_MAX_LENGTH'],
+    ['a link button without url', { components: [row(button({ style: 5 }))] }, 50035, 'BUTTON_COMPONENT_URL_REQUIRED'],
+    ['a link button with a custom_id', { components: [row(button({ style: 5, url: 'https://example.org', custom_id: 'a' }))] }, 50035, 'BUTTON_COMPONENT_CUSTOM_ID_CANNOT_BE_SET'],
+    ['a button without custom_id', { components: [row(button({}))] }, 50035, 'BASE_TYPE_REQUIRED'],
+    ['parse users with a users list', { content: 'x', allowed_mentions: { parse: ['users'], users: ['1'] } }, 50035, 'MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE'],
+  ])('refuses %s', async (_what, data, code, fieldCode) => {
+    const { status, body, rule } = await reply(data);
+
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ code });
+    if (fieldCode) expect(JSON.stringify(body)).toContain(`"code":"${fieldCode}"`);
+    expect(rule).toBe(code === 50006 ? 'empty-message' : 'invalid-form-body');
+  });
+
+  it('accepts a message at every limit', async () => {
+    const { status, rule } = await reply({
+      content: 'x'.repeat(2000),
+      embeds: [embed({ title: 'x'.repeat(256), description: 'x'.repeat(4096), footer: { text: 'x'.repeat(1000) } })],
+      components: Array.from({ length: 5 }, (_, r) => row(...Array.from({ length: 5 }, (_, b) => button({ custom_id: `${r}-${b}`, label: 'x'.repeat(80) })))),
+      allowed_mentions: { parse: [] },
+    });
+
+    expect(status).toBe(204);
+    expect(rule).toBeUndefined();
+  });
+});
+
+describe('the HTTP and gateway surface', () => {
+  it('answers unknown routes, bad JSON and unknown interactions with Discord error bodies', async () => {
+    const f = await start();
+    const auth = { Authorization: `Bot ${f.token}`, 'Content-Type': 'application/json' };
+
+    const unknown = await fetch(`${f.restBase}/v10/nope`, { headers: auth });
+    expect([unknown.status, await unknown.json()]).toEqual([404, { message: '404: Not Found', code: 0 }]);
+    const badJson = await fetch(`${f.restBase}/v10/applications/${f.applicationId}/commands`, { method: 'PUT', headers: auth, body: '{' });
+    expect([badJson.status, await badJson.json()]).toMatchObject([400, { code: 50109 }]);
+    const ghost = await fetch(`${f.restBase}/v10/interactions/1/abc/callback`, { method: 'POST', headers: auth, body: '{"type":4,"data":{"content":"x"}}' });
+    expect([ghost.status, await ghost.json()]).toEqual([404, { message: 'Unknown interaction', code: 10062 }]);
+  });
+
+  it('speaks zlib-stream compression when the client asks for it', async () => {
+    const f = await start();
+    const ws = new WebSocket(`${f.gatewayUrl}?v=10&encoding=json&compress=zlib-stream`);
+    const inflate = zlib.createInflate();
+    const payloads: { op: number; t?: string | null }[] = [];
+    let text = '';
+    inflate.on('data', (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+    });
+    const got = (n: number): Promise<void> =>
+      new Promise((resolve) => {
+        const check = (): void => {
+          if (payloads.length >= n) resolve();
+          else setTimeout(check, 5);
+        };
+        check();
+      });
+    ws.on('message', (data: Buffer) => {
+      inflate.write(data, () => {
+        inflate.flush(zlib.constants.Z_SYNC_FLUSH, () => {
+          if (text) payloads.push(JSON.parse(text) as { op: number });
+          text = '';
+        });
+      });
+    });
+
+    await got(1);
+    ws.send(JSON.stringify({ op: 2, d: { token: f.token, intents: 1, properties: { os: 'linux', browser: 'test', device: 'test' } } }));
+    await got(3);
+    ws.close();
+
+    expect(payloads.map((p) => p.t ?? p.op)).toEqual([10, 'READY', 'GUILD_CREATE']);
+  });
+});
