@@ -140,7 +140,7 @@ export interface FakeDiscordOptions {
   /** Default `'verbatim'`. */
   botUsername?: string;
   /** The one guild the bot is in. */
-  guild?: { id?: string; name?: string; ownerId?: string; channelId?: string; channelName?: string };
+  guild?: { id?: string; name?: string; ownerId?: string; channelId?: string; channelName?: string; roles?: Array<{ id: string; name: string }> };
   /** How long after dispatch the first callback is accepted. Default 3000 ms, Discord's limit. */
   ackTimeoutMs?: number;
   /** How long the interaction token works for follow-ups and edits. Default 15 minutes, Discord's limit. */
@@ -285,6 +285,13 @@ export interface InvokerInit {
 export interface SlashCommandInit extends InvokerInit {
   name: string;
   options?: OptionInput[];
+  /**
+   * Skip the checks Discord's client makes before sending (option lengths and
+   * ranges, guild-only commands, default member permissions), as an outdated
+   * client or a stale command registration could: the bot must then validate
+   * on its own. Default false.
+   */
+  unchecked?: boolean;
 }
 
 /** An autocomplete request to inject (interaction type 4): exactly one option has `focused: true`. */
@@ -524,6 +531,7 @@ export class FakeDiscord {
       channelId: g.channelId ?? FAKE_CHANNEL_ID,
       channelName: g.channelName ?? 'general',
       botRoleId: snowflake(),
+      extraRoles: g.roles ?? [],
       guildCreatedAt: Date.now() - 86_400_000,
     };
     this.guild = { id: this.world.guildId, name: this.world.guildName, ownerId: this.world.ownerId, channelId: this.world.channelId };
@@ -591,10 +599,10 @@ export class FakeDiscord {
    * value outside the choices, DM use of a guild-only command all throw).
    */
   slashCommand(init: SlashCommandInit): InjectedInteraction {
-    const command = this.findCommand(init.name, init.dm === true);
-    this.checkCommandUsable(command, init);
+    const command = this.findCommand(init.name, init.dm === true && !init.unchecked);
+    if (!init.unchecked) this.checkCommandUsable(command, init);
     const resolved: APIInteractionDataResolved = {};
-    const options = this.buildOptions(init.name, init.options ?? [], command?.options, resolved, false, init.dm === true);
+    const options = this.buildOptions(init.name, init.options ?? [], command?.options, resolved, false, init.dm === true, init.unchecked === true);
     const data = {
       id: command?.id ?? snowflake(),
       name: init.name,
@@ -800,6 +808,7 @@ export class FakeDiscord {
     resolved: APIInteractionDataResolved,
     autocomplete: boolean,
     dm: boolean,
+    unchecked = false,
   ): APIApplicationCommandInteractionDataOption[] {
     const out: Record<string, unknown>[] = [];
     for (const input of inputs) {
@@ -814,7 +823,7 @@ export class FakeDiscord {
         continue;
       }
       if (input.value === undefined) throw new Error(`/${command}: option ${JSON.stringify(input.name)} needs a value`);
-      if (!input.focused) checkOptionValue(command, input, type, def);
+      if (!input.focused && !unchecked) checkOptionValue(command, input, type, def);
       if (type === ApplicationCommandOptionType.User || type === ApplicationCommandOptionType.Mentionable) {
         const id = String(input.value);
         const user = makeUser(id, id === (FAKE_USER_ID as string) ? 'tester' : `user${id.slice(-4)}`);

@@ -119,6 +119,8 @@ export interface World {
   channelName: string;
   /** The managed role Discord gives a bot when it joins a guild. */
   botRoleId: string;
+  /** Further roles of the guild (e.g. a moderator role), with no permissions of their own. */
+  extraRoles: Array<{ id: string; name: string }>;
   guildCreatedAt: number;
 }
 
@@ -211,7 +213,7 @@ export function guildCreate(world: World): GatewayGuildCreateDispatchData {
     verification_level: GuildVerificationLevel.Low,
     default_message_notifications: GuildDefaultMessageNotifications.OnlyMentions,
     explicit_content_filter: GuildExplicitContentFilter.Disabled,
-    roles: [everyoneRole(world), botRole(world)],
+    roles: [everyoneRole(world), botRole(world), ...world.extraRoles.map((r, i) => ({ ...everyoneRole(world), id: r.id, name: r.name, position: i + 2, permissions: '0' }))],
     emojis: [],
     stickers: [],
     features: [],

@@ -1,0 +1,112 @@
+/**
+ * The Discord bot: logs in with discord.js, registers the slash commands at
+ * start-up (bulk overwrite; guild-scoped when DISCORD_GUILD_ID is set) and
+ * routes interactions to the command handlers. It needs only the Guilds
+ * intent: slash commands, buttons and autocomplete arrive as interactions,
+ * and the bot never reads messages.
+ */
+import { Client, Events, GatewayIntentBits, type Interaction } from 'discord.js';
+import type { DiscordSettings, Settings } from '../config.ts';
+import { openEngine } from '../engine/open.ts';
+import type { AnswerEngine } from '../engine/types.ts';
+import { loadCommands } from '../interaction/registry.ts';
+import { CommandRouter } from '../interaction/router.ts';
+import { log, redactSecret } from '../log.ts';
+import { renderSkipped } from '../render/text.ts';
+import { autocompleteContext, buttonContext, commandContext, NO_MENTIONS } from './adapter.ts';
+
+/** A running bot. */
+export interface Bot {
+  client: Client;
+  engine: AnswerEngine;
+  router: CommandRouter;
+  /** Resolves once commands are registered and the bot is ready for interactions. */
+  ready: Promise<void>;
+  /** Logs out and closes the engine. */
+  stop(): Promise<void>;
+}
+
+/** Options of {@link startBot}. */
+export interface StartOptions {
+  /** Use this engine instead of opening one on the corpus. */
+  engine?: AnswerEngine;
+}
+
+/** Starts the bot and resolves once it has logged in. */
+export async function startBot(settings: Settings, discord: DiscordSettings, options: StartOptions = {}): Promise<Bot> {
+  redactSecret(discord.token);
+  let engine = options.engine;
+  if (!engine) {
+    const opened = await openEngine({ corpusDir: settings.corpusDir });
+    engine = opened.engine;
+    log('info', `loaded ${opened.report.after.articles} articles, ${opened.report.after.sentences} sentences from ${settings.corpusDir} in ${Math.round(opened.report.tookMs)} ms`);
+    for (const line of renderSkipped(opened.report.skipped)) log('warn', `skipped ${line}`);
+  }
+  const router = new CommandRouter(await loadCommands());
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    allowedMentions: NO_MENTIONS,
+    ...(discord.apiBase && { rest: { api: discord.apiBase } }),
+  });
+  const roles = discord.moderatorRoleIds;
+  const activeEngine = engine;
+
+  client.on(Events.InteractionCreate, (interaction: Interaction) => {
+    void handle(interaction).catch((err) => log('error', `interaction ${interaction.id} failed: ${(err as Error).stack ?? err}`));
+  });
+  async function handle(interaction: Interaction): Promise<void> {
+    if (interaction.isChatInputCommand()) {
+      log('info', `/${interaction.commandName} from ${interaction.user.id}${interaction.guildId ? ` in ${interaction.guildId}` : ' (DM)'}`);
+      await router.command(interaction.commandName, commandContext(interaction, activeEngine, roles));
+    } else if (interaction.isAutocomplete()) {
+      await router.autocomplete(interaction.commandName, autocompleteContext(interaction, activeEngine, roles));
+    } else if (interaction.isButton()) {
+      await router.button(interaction.customId, buttonContext(interaction, activeEngine, roles));
+    }
+  }
+  client.on(Events.Error, (err) => log('error', `discord.js: ${err.message}`));
+  client.on(Events.Warn, (message) => log('warn', `discord.js: ${message}`));
+
+  const ready = new Promise<void>((resolve, reject) => {
+    client.once(Events.ClientReady, async (c) => {
+      try {
+        const definitions = router.definitions();
+        if (discord.guildId) await c.application.commands.set(definitions, discord.guildId);
+        else await c.application.commands.set(definitions);
+        log('info', `logged in as ${c.user.tag}; registered ${definitions.length} commands ${discord.guildId ? `in guild ${discord.guildId}` : 'globally'}`);
+        resolve();
+      } catch (err) {
+        log('error', `could not register commands: ${(err as Error).message}`);
+        reject(err);
+      }
+    });
+  });
+  ready.catch(() => undefined); // reported above; the bot keeps serving interactions
+
+  await client.login(discord.token);
+  return {
+    client,
+    engine: activeEngine,
+    router,
+    ready,
+    async stop() {
+      await client.destroy();
+      await activeEngine.close();
+    },
+  };
+}
+
+/** `npm start` with a token: runs until SIGINT or SIGTERM, then logs out cleanly. */
+export async function runBot(settings: Settings, discord: DiscordSettings): Promise<number> {
+  const bot = await startBot(settings, discord);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log('info', `${signal}: logging out`);
+      resolve();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  await bot.stop();
+  return 0;
+}
