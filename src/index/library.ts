@@ -5,7 +5,7 @@
  * so an article can be added or removed on its own (incremental reloads).
  */
 import type { LoadedArticle } from '../corpus/types.ts';
-import { Analyzer } from '../text/analyze.ts';
+import { Analyzer, type STOP_WORDS } from '../text/analyze.ts';
 import { cleanArticle, type CleanOptions } from '../text/clean.ts';
 import { SentenceIndex, type BM25Params } from './sentenceIndex.ts';
 import { ArticleStore, type StoredArticle } from './store.ts';
@@ -17,6 +17,10 @@ export interface LibraryOptions {
   clean?: Pick<CleanOptions, 'maxLength' | 'maxTitleLength'>;
   /** BM25+ parameters of the sentence index. */
   bm25?: Partial<BM25Params>;
+  /** Words that produce no term (default: {@link STOP_WORDS}). */
+  stopWords?: ReadonlySet<string>;
+  /** The stemmer (default: Porter). */
+  stem?: (word: string) => string;
 }
 
 /** Sizes of a library. */
@@ -30,7 +34,7 @@ export interface LibraryStats {
 }
 
 export class Library {
-  readonly analyzer = new Analyzer();
+  readonly analyzer: Analyzer;
   readonly store = new ArticleStore();
   readonly sentences: SentenceIndex;
   readonly titles: TitleIndex;
@@ -38,6 +42,7 @@ export class Library {
 
   constructor(options: LibraryOptions = {}) {
     this.options = options;
+    this.analyzer = new Analyzer({ ...(options.stopWords && { stopWords: options.stopWords }), ...(options.stem && { stem: options.stem }) });
     this.sentences = new SentenceIndex({ analyzer: this.analyzer, bm25: options.bm25 });
     this.titles = new TitleIndex(this.analyzer);
   }

@@ -156,6 +156,11 @@ export class SentenceIndex {
     return d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / avg));
   }
 
+  /** The term of a vocabulary word, or `undefined` when no indexed sentence ever had the word. */
+  termOfWord(word: string): string | undefined {
+    return this.words.get(word);
+  }
+
   /** Whether a normalised word occurs in some indexed sentence (ever). */
   hasWord(word: string): boolean {
     return this.words.has(word);

@@ -54,7 +54,8 @@ export interface ArticleRef {
 
 /** Input to {@link ArticleStore.add}. */
 export type NewArticle = Omit<StoredArticle, 'slot' | 'firstSentence' | 'sentenceCount'> & {
-  sentences: ReadonlyArray<{ start: number; end: number }>;
+  /** The quotable sentences in order, with the paragraph each belongs to. */
+  sentences: ReadonlyArray<{ start: number; end: number; paragraph?: number }>;
 };
 
 const NONE = -1;
@@ -68,8 +69,11 @@ export class ArticleStore {
   private sentenceSlot = new Int32Array(1024);
   private sentenceStart = new Uint32Array(1024);
   private sentenceEnd = new Uint32Array(1024);
+  /** Id of the first sentence of each sentence's paragraph. */
+  private paragraphStart = new Int32Array(1024);
   private nextSentence = 0;
   private liveSentences = 0;
+  private liveParagraphs = 0;
 
   /** Number of articles. */
   get articleCount(): number {
@@ -79,6 +83,16 @@ export class ArticleStore {
   /** Number of quotable sentences. */
   get sentenceCount(): number {
     return this.liveSentences;
+  }
+
+  /** Number of paragraphs (with at least one quotable sentence). */
+  get paragraphCount(): number {
+    return this.liveParagraphs;
+  }
+
+  /** One more than the highest article slot in use. */
+  get slotLimit(): number {
+    return this.articles.length;
   }
 
   /** One more than the highest sentence id ever assigned. */
@@ -93,12 +107,16 @@ export class ArticleStore {
     const { sentences, ...rest } = article;
     const stored: StoredArticle = { ...rest, slot, firstSentence: this.nextSentence, sentenceCount: sentences.length };
     this.ensureCapacity(this.nextSentence + sentences.length);
-    for (const s of sentences) {
+    let paragraphStart = this.nextSentence;
+    sentences.forEach((s, i) => {
       const id = this.nextSentence++;
+      if (i > 0 && (s.paragraph === undefined || s.paragraph !== sentences[i - 1]!.paragraph)) paragraphStart = id;
       this.sentenceSlot[id] = slot;
       this.sentenceStart[id] = s.start;
       this.sentenceEnd[id] = s.end;
-    }
+      this.paragraphStart[id] = paragraphStart;
+      if (paragraphStart === id) this.liveParagraphs++;
+    });
     this.articles[slot] = stored;
     this.byId.set(stored.id, stored);
     this.byKey.set(articleKey(stored.id), stored);
@@ -110,7 +128,10 @@ export class ArticleStore {
   remove(id: string): StoredArticle | undefined {
     const article = this.byId.get(id);
     if (!article) return undefined;
-    for (let s = article.firstSentence; s < article.firstSentence + article.sentenceCount; s++) this.sentenceSlot[s] = NONE;
+    for (let s = article.firstSentence; s < article.firstSentence + article.sentenceCount; s++) {
+      if (this.paragraphStart[s] === s) this.liveParagraphs--;
+      this.sentenceSlot[s] = NONE;
+    }
     this.byId.delete(id);
     this.byKey.delete(articleKey(id));
     this.articles[article.slot] = undefined;
@@ -165,6 +186,19 @@ export class ArticleStore {
     return this.articleOf(sentence).text.slice(this.sentenceStart[sentence], this.sentenceEnd[sentence]);
   }
 
+  /**
+   * The sentence ids of a sentence's paragraph: `[first, end)`. Without
+   * paragraph information, each sentence is a paragraph of its own.
+   */
+  paragraphOf(sentence: number): [number, number] {
+    const first = this.paragraphStart[sentence]!;
+    const article = this.articleOf(sentence);
+    let end = sentence + 1;
+    const limit = article.firstSentence + article.sentenceCount;
+    while (end < limit && this.paragraphStart[end] === first) end++;
+    return [first, end];
+  }
+
   /** Position of a sentence within its article (0-based). */
   position(sentence: number): number {
     return sentence - this.articleOf(sentence).firstSentence;
@@ -189,5 +223,6 @@ export class ArticleStore {
     this.sentenceSlot = grow(this.sentenceSlot, (k) => new Int32Array(k));
     this.sentenceStart = grow(this.sentenceStart, (k) => new Uint32Array(k));
     this.sentenceEnd = grow(this.sentenceEnd, (k) => new Uint32Array(k));
+    this.paragraphStart = grow(this.paragraphStart, (k) => new Int32Array(k));
   }
 }

@@ -50,15 +50,15 @@ export class TitleIndex {
     if (this.miniSearch.has(id)) this.miniSearch.discard(id);
   }
 
-  /** BM25 score of each title matching any of the (already analysed) terms. */
-  score(terms: readonly string[]): Map<string, number> {
-    const scores = new Map<string, number>();
+  /** Each title matching any of the (already analysed) terms: its BM25 score and which terms it contains. */
+  score(terms: readonly string[]): Map<string, { score: number; terms: string[] }> {
+    const scores = new Map<string, { score: number; terms: string[] }>();
     if (terms.length === 0 || this.size === 0) return scores;
     const hits = this.miniSearch.search(
       { combineWith: 'OR', queries: [...terms] },
       { fields: ['title'], tokenize: (t) => [t], processTerm: (t) => t },
     );
-    for (const h of hits) scores.set(h.id as string, h.score);
+    for (const h of hits) scores.set(h.id as string, { score: h.score, terms: h.queryTerms });
     return scores;
   }
 

@@ -14,9 +14,11 @@ export interface AnswerOptions {
   /** Quotes to skip, for paging ("More"). Default 0. */
   offset?: number;
   /**
-   * Least coverage (share of the question's rarity-weighted words found in the
-   * sentence) for a sentence to count as an answer. Below it, "no answer".
-   * Default 0.5.
+   * Least coverage for a sentence to count as an answer: the share of the
+   * question's words, weighted by rarity, found in the sentence's paragraph
+   * (with the article's title). Below it for every sentence: "no answer".
+   * Default 0.35, calibrated so that unrelated questions find nothing while
+   * answerable ones still do (README, "Knowing when there is no answer").
    */
   minCoverage?: number;
   /** Questions longer than this many characters are refused. Default 1000. */
@@ -69,7 +71,7 @@ export interface Answer {
   tookMs: number;
 }
 
-const DEFAULTS = { top: 3, offset: 0, minCoverage: 0.5, maxQuestionLength: 1000 };
+const DEFAULTS = { top: 3, offset: 0, minCoverage: 0.35, maxQuestionLength: 1000 };
 
 /**
  * Answers a question from a library. Pure apart from the ranker's scratch
@@ -95,8 +97,8 @@ export function answerQuestion(library: Library, ranker: SentenceRanker, questio
   const answers = [];
   const seen = new Set<string>();
   for (const r of ranking.results) {
-    if (r.coverage < minCoverage) continue;
-    const key = library.store.text(r.id).toLowerCase().replace(/\s+/g, ' ');
+    if (r.paragraphCoverage < minCoverage) continue;
+    const key = library.store.text(r.id);
     if (seen.has(key)) continue; // the same line in two articles is quoted once
     seen.add(key);
     answers.push(r);
@@ -156,7 +158,7 @@ export function highlight(library: Library, question: ParsedQuestion, text: stri
 function closestArticles(library: Library, question: ParsedQuestion, candidates: number[]): ArticleRef[] {
   const { store } = library;
   const out = new Map<string, ArticleRef>();
-  const byTitle = [...library.titles.score(question.terms.map((t) => t.term))].sort((a, b) => b[1] - a[1]);
+  const byTitle = [...library.titles.score(question.terms.map((t) => t.term))].sort((a, b) => b[1].score - a[1].score);
   for (const [id] of byTitle) {
     const a = store.get(id);
     if (a && out.size < 3) out.set(id, ArticleStore.ref(a));

@@ -10,6 +10,7 @@
  */
 import type { SentenceIndex } from '../index/sentenceIndex.ts';
 import { surfaceTokens } from '../text/analyze.ts';
+import { corrections, type TypoOptions } from './typos.ts';
 
 /** What kind of answer the interrogative asks for. */
 export type QuestionKind = 'time' | 'quantity' | 'person' | 'place' | 'reason' | 'manner' | 'thing' | 'other';
@@ -46,9 +47,7 @@ export interface ParsedQuestion {
 }
 
 /** Options of {@link parseQuestion}. */
-export interface QuestionOptions {
-  /** Words shorter than this are never corrected. Default 5. */
-  minFuzzyLength?: number;
+export interface QuestionOptions extends TypoOptions {
   /** Score weight of a correction one edit away; two edits weigh less. Default 0.6. */
   fuzzyWeight?: number;
   /** Most corrections kept per unknown word. Default 3. */
@@ -60,7 +59,6 @@ export interface QuestionOptions {
  * are unknown and what they might be misspellings of).
  */
 export function parseQuestion(question: string, index: SentenceIndex, options: QuestionOptions = {}): ParsedQuestion {
-  const minFuzzyLength = options.minFuzzyLength ?? 5;
   const fuzzyWeight = options.fuzzyWeight ?? 0.6;
   const maxCorrections = options.maxCorrections ?? 3;
   const analyzer = index.analyzer;
@@ -72,12 +70,9 @@ export function parseQuestion(question: string, index: SentenceIndex, options: Q
     const { word, terms } = analyzer.analyzeToken(surface);
     position++;
     if (terms.length === 0) continue;
-    const known = index.hasWord(word) || /^\p{N}/u.test(word);
-    if (!known && word.length >= minFuzzyLength && !word.includes('-')) {
-      const maxDistance = word.length >= 7 ? 2 : 1;
-      const corrections = index.similarWords(word, maxDistance).slice(0, maxCorrections * 2);
+    if (!index.hasWord(word)) {
       const group: QueryGroup = { word, terms: [], corrected: true, corrections: [], position };
-      for (const c of corrections) {
+      for (const c of corrections(word, index, options)) {
         if (group.terms.length >= maxCorrections || seen.has(c.term)) continue;
         if (group.terms.some((t) => t.term === c.term)) continue;
         group.terms.push({ term: c.term, weight: fuzzyWeight * (c.distance === 1 ? 1 : 0.75), group: groups.length });
@@ -103,8 +98,8 @@ export function parseQuestion(question: string, index: SentenceIndex, options: Q
 export function questionKind(question: string): QuestionKind {
   const q = question.toLowerCase().replace(/[’']/g, "'");
   if (/\b(?:when|what (?:year|date|day|month|century|decade|time|period)|which (?:year|date|day|month|century|decade)|how long ago|since when)\b/.test(q)) return 'time';
-  if (/\bhow (?:many|much|long|far|old|big|large|tall|high|often|fast)\b|\bwhat (?:percentage|percent|proportion|number|amount|size|population)\b/.test(q)) return 'quantity';
-  if (/\b(?:who|whom|whose)\b/.test(q)) return 'person';
+  if (/\bhow (?:many|much|long|far|old|big|large|tall|high|often|fast)\b|\b(?:what|which)(?: (?:is|was|are|were))?(?: the| an?)?(?: \w+)? (?:percentage|percent|proportion|number|amount|size|population|cost|price|total|count|rate|length|height|area|distance|speed|temperature)\b/.test(q)) return 'quantity';
+  if (/\b(?:who|whom|whose)\b|\b(?:what|which) (?:person|man|woman|people|king|queen|emperor|president|leader|author|writer|composer|artist|director|actor|actress|player|coach|scientist|general|minister|pope|founder)\b/.test(q)) return 'person';
   if (/\bwhere\b|\b(?:what|which) (?:country|city|state|place|region|town|continent|location)\b/.test(q)) return 'place';
   if (/\bwhy\b/.test(q)) return 'reason';
   if (/\bhow\b/.test(q)) return 'manner';

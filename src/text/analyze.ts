@@ -61,6 +61,8 @@ const CONTRACTION = /^(.+?)(?:n't|'re|'ve|'ll|'d|'m)$/;
  * from starting in the middle of a word.
  */
 const TOKEN = /(?<![\p{L}\p{M}\p{N}])(?:\p{L}\.){2,}|\p{N}+(?:[.,]\p{N}+)*[\p{L}\p{M}]*|[\p{L}\p{M}\p{N}]+(?:['’ʼ‐‑-][\p{L}\p{M}\p{N}]+)*/gu;
+/** Most surface forms memoised by {@link Analyzer.analyzeToken} before the cache starts over. */
+const MAX_CACHED_SURFACES = 500_000;
 const THOUSANDS = /^\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
 const ACRONYM = /^(?:\p{Lu}\.?){2,}$/u;
 const COMBINING_MARKS = /\p{M}+/gu;
@@ -73,11 +75,12 @@ export function normalizeWord(surface: string): string {
 }
 
 /** Splits text into surface tokens with their offsets (no normalisation). */
-export function* surfaceTokens(text: string): Generator<{ surface: string; start: number; end: number }> {
-  TOKEN.lastIndex = 0;
-  for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) {
-    yield { surface: m[0], start: m.index, end: m.index + m[0].length };
-  }
+export function surfaceTokens(text: string): Array<{ surface: string; start: number; end: number }> {
+  const out: Array<{ surface: string; start: number; end: number }> = [];
+  // A fresh regex per call: `lastIndex` state must not leak between interleaved callers.
+  const re = new RegExp(TOKEN);
+  for (let m = re.exec(text); m; m = re.exec(text)) out.push({ surface: m[0], start: m.index, end: m.index + m[0].length });
+  return out;
 }
 
 /** Options of {@link Analyzer}. */
@@ -97,6 +100,7 @@ export class Analyzer {
   readonly stopWords: ReadonlySet<string>;
   private readonly stemWord: (word: string) => string;
   private readonly stems = new Map<string, string>();
+  private readonly surfaces = new Map<string, { word: string; terms: string[] }>();
 
   constructor(options: AnalyzerOptions = {}) {
     this.stopWords = options.stopWords ?? STOP_WORDS;
@@ -119,10 +123,22 @@ export class Analyzer {
     return out;
   }
 
-  /** The normalised word and index terms of one surface token (see the module comment for the rules). */
-  analyzeToken(surface: string): { word: string; terms: string[] } {
-    const word = this.word(surface);
-    return { word, terms: this.termsOfWord(word, ACRONYM.test(surface)) };
+  /**
+   * The normalised word and index terms of one surface token (see the module
+   * comment for the rules). Memoised by surface form: a corpus repeats the
+   * same surface tokens endlessly, and normalising (NFKD) is the costly part
+   * once stems are cached. Callers must not mutate the result.
+   */
+  analyzeToken(surface: string): { readonly word: string; readonly terms: string[] } {
+    let analysed = this.surfaces.get(surface);
+    if (analysed === undefined) {
+      const word = this.word(surface);
+      analysed = { word, terms: this.termsOfWord(word, ACRONYM.test(surface)) };
+      // Bounded: a corpus of a million sentences has a few hundred thousand surface forms.
+      if (this.surfaces.size >= MAX_CACHED_SURFACES) this.surfaces.clear();
+      this.surfaces.set(surface, analysed);
+    }
+    return analysed;
   }
 
   /** The normalised word of a surface token: lower case, folded, no possessive, no acronym dots. */

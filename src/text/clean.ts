@@ -27,6 +27,8 @@ export interface Block {
 export interface SentenceSpan {
   start: number;
   end: number;
+  /** Index of the paragraph (body line) it belongs to, counting from 0. */
+  paragraph: number;
 }
 
 /** The result of cleaning one article. */
@@ -134,12 +136,14 @@ export function cleanArticle(text: string, options: CleanOptions = {}): CleanedA
   }
 
   const sentences: SentenceSpan[] = [];
+  let paragraph = 0;
   for (const block of blocks) {
     if (block.kind !== 'body') continue;
     for (const s of splitSentences(text, options, block.start, block.end)) {
       const sentence = text.slice(s.start, s.end);
-      if (!isBoilerplate(sentence) && !isCaption(sentence)) sentences.push(s);
+      if (!isBoilerplate(sentence) && !isCaption(sentence)) sentences.push({ ...s, paragraph });
     }
+    paragraph++;
   }
 
   if (!title) {
