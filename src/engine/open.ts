@@ -7,7 +7,9 @@ import type { AnswerEngine, Progress, ReloadReport } from './types.ts';
 /** Options of {@link openEngine}. */
 export interface OpenOptions {
   corpusDir: string;
-  /** Answer on the calling thread (CLI one-shots); otherwise the engine may use a worker. */
+  /** Folder for the index snapshot; without it, no snapshot is read or written. */
+  snapshotDir?: string;
+  /** Answer on the calling thread (CLI one-shots); otherwise the index lives in a worker thread. */
   inProcess?: boolean;
 }
 

@@ -30,6 +30,16 @@ export interface ReloadReport {
   /** Files and JSONL lines that could not be loaded, with reasons. */
   skipped: SkippedItem[];
   tookMs: number;
+  /** How the index was obtained: built from text, updated in place (only what changed), or loaded from a snapshot. */
+  mode?: 'built' | 'incremental' | 'snapshot';
+}
+
+/** Memory of the thread that holds the index, in bytes (`process.memoryUsage()` there). */
+export interface MemoryUse {
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
 }
 
 /** The engine's state. */
@@ -46,6 +56,10 @@ export interface EngineStatus extends Counts {
   generation: number;
   /** True while a reload is running. */
   reloading: boolean;
+  /** Memory of the thread holding the index. */
+  memory?: MemoryUse;
+  /** The snapshot on disk, when there is one. */
+  snapshot?: { path: string; bytes: number };
 }
 
 /** An article as `/source` shows it. */
