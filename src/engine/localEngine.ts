@@ -92,12 +92,13 @@ export class LocalEngine implements AnswerEngine {
 
   private view(a: StoredArticle | undefined): ArticleView | undefined {
     if (!a) return undefined;
-    const cleaned = cleanArticle(a.text, { title: a.meta.title, fallbackTitle: a.id });
+    const text = this.current.library.store.articleText(a);
+    const cleaned = cleanArticle(text, { title: a.meta.title, fallbackTitle: a.id });
     const sentences: ArticleView['sentences'] = [];
     for (let s = a.firstSentence; s < a.firstSentence + a.sentenceCount; s++) sentences.push(this.current.library.store.span(s));
     return {
       article: { ...ArticleStore.ref(a), file: a.file, ...(a.line !== undefined && { line: a.line }) },
-      text: a.text,
+      text,
       blocks: cleaned.blocks,
       sentences,
     };

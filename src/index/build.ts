@@ -34,5 +34,6 @@ export async function buildLibrary(articles: readonly LoadedArticle[], options: 
     }
   }
   options.onProgress?.(articles.length, articles.length);
+  library.analyzer.clearCaches();
   return library;
 }

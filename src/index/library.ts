@@ -60,10 +60,7 @@ export class Library {
       hash: article.hash,
       sentences: cleaned.sentences,
     });
-    for (let i = 0; i < stored.sentenceCount; i++) {
-      const id = stored.firstSentence + i;
-      this.sentences.add(id, this.store.text(id));
-    }
+    for (const [i, span] of cleaned.sentences.entries()) this.sentences.add(stored.firstSentence + i, article.text.slice(span.start, span.end));
     this.titles.add(stored.id, stored.title);
     return stored;
   }

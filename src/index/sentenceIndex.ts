@@ -121,11 +121,17 @@ export class SentenceIndex {
       this.lengths = grown;
     }
     this.lengths[id] = Math.min(65535, this.internals._fieldLength.get(id)?.[TEXT_FIELD] ?? 0);
+    // MiniSearch keeps an array per document for this (over 200 bytes a sentence); the typed array replaces it.
+    // Without the entry, MiniSearch's discard leaves the average length alone, so `discard` maintains it.
+    this.internals._fieldLength.delete(id);
   }
 
   /** Removes a sentence; MiniSearch cleans its postings up in a later vacuum. */
   discard(id: number): void {
+    const count = this.internals._documentCount;
+    const avg = this.internals._avgFieldLength[TEXT_FIELD] ?? 0;
     this.miniSearch.discard(id);
+    this.internals._avgFieldLength[TEXT_FIELD] = count > 1 ? (avg * count - (this.lengths[id] ?? 0)) / (count - 1) : 0;
   }
 
   /** Postings of a term: sentence id → term frequency. May include discarded sentences until the next vacuum. */

@@ -6,8 +6,11 @@
  * never reused, so a sentence id is also MiniSearch's internal document id.
  * An article's sentences get consecutive ids, which makes "the sentence
  * before / after" and "which article is this from" array look-ups. Per-sentence
- * data lives in typed arrays (12 bytes a sentence) rather than one object per
- * sentence, which matters at a million sentences.
+ * data lives in typed arrays (about 30 bytes a sentence) rather than one
+ * object per sentence, and article text is kept as UTF-8 bytes rather than a
+ * JavaScript string (which V8 stores at two bytes a character as soon as one
+ * character is outside Latin-1, as curly quotes are): both matter at a million
+ * sentences.
  */
 import { createHash } from 'node:crypto';
 import type { ArticleMeta } from '../corpus/types.ts';
@@ -31,8 +34,8 @@ export interface StoredArticle {
   /** Source file, relative to the corpus root. */
   readonly file: string;
   readonly line?: number;
-  /** The article's text; sentence offsets point into it. */
-  readonly text: string;
+  /** The article's text as UTF-8 (see {@link ArticleStore.articleText}). */
+  readonly body: Buffer;
   /** Content hash from the loader: equal hash ⇒ nothing to re-index. */
   readonly hash: string;
   /** Id of the article's first sentence. */
@@ -53,7 +56,9 @@ export interface ArticleRef {
 }
 
 /** Input to {@link ArticleStore.add}. */
-export type NewArticle = Omit<StoredArticle, 'slot' | 'firstSentence' | 'sentenceCount'> & {
+export type NewArticle = Omit<StoredArticle, 'slot' | 'firstSentence' | 'sentenceCount' | 'body'> & {
+  /** The article's text; sentence offsets are character offsets into it. */
+  text: string;
   /** The quotable sentences in order, with the paragraph each belongs to. */
   sentences: ReadonlyArray<{ start: number; end: number; paragraph?: number }>;
 };
@@ -69,6 +74,9 @@ export class ArticleStore {
   private sentenceSlot = new Int32Array(1024);
   private sentenceStart = new Uint32Array(1024);
   private sentenceEnd = new Uint32Array(1024);
+  /** Byte range of each sentence in its article's UTF-8 body. */
+  private byteStart = new Uint32Array(1024);
+  private byteEnd = new Uint32Array(1024);
   /** Id of the first sentence of each sentence's paragraph. */
   private paragraphStart = new Int32Array(1024);
   private nextSentence = 0;
@@ -104,16 +112,26 @@ export class ArticleStore {
   add(article: NewArticle): StoredArticle {
     if (this.byId.has(article.id)) throw new Error(`duplicate article id "${article.id}"`);
     const slot = this.freeSlots.pop() ?? this.articles.length;
-    const { sentences, ...rest } = article;
-    const stored: StoredArticle = { ...rest, slot, firstSentence: this.nextSentence, sentenceCount: sentences.length };
+    const { sentences, text, ...rest } = article;
+    const stored: StoredArticle = { ...rest, body: Buffer.from(text, 'utf8'), slot, firstSentence: this.nextSentence, sentenceCount: sentences.length };
     this.ensureCapacity(this.nextSentence + sentences.length);
     let paragraphStart = this.nextSentence;
+    // Byte offsets, counted in one pass over the text (sentences are in order).
+    let charAt = 0;
+    let byteAt = 0;
+    const bytesTo = (char: number): number => {
+      byteAt += Buffer.byteLength(text.slice(charAt, char), 'utf8');
+      charAt = char;
+      return byteAt;
+    };
     sentences.forEach((s, i) => {
       const id = this.nextSentence++;
       if (i > 0 && (s.paragraph === undefined || s.paragraph !== sentences[i - 1]!.paragraph)) paragraphStart = id;
       this.sentenceSlot[id] = slot;
       this.sentenceStart[id] = s.start;
       this.sentenceEnd[id] = s.end;
+      this.byteStart[id] = bytesTo(s.start);
+      this.byteEnd[id] = bytesTo(s.end);
       this.paragraphStart[id] = paragraphStart;
       if (paragraphStart === id) this.liveParagraphs++;
     });
@@ -183,7 +201,12 @@ export class ArticleStore {
 
   /** Text of a live sentence. */
   text(sentence: number): string {
-    return this.articleOf(sentence).text.slice(this.sentenceStart[sentence], this.sentenceEnd[sentence]);
+    return this.articleOf(sentence).body.toString('utf8', this.byteStart[sentence], this.byteEnd[sentence]);
+  }
+
+  /** The whole text of an article (sentence spans are character offsets into it). */
+  articleText(article: StoredArticle): string {
+    return article.body.toString('utf8');
   }
 
   /**
@@ -224,5 +247,7 @@ export class ArticleStore {
     this.sentenceStart = grow(this.sentenceStart, (k) => new Uint32Array(k));
     this.sentenceEnd = grow(this.sentenceEnd, (k) => new Uint32Array(k));
     this.paragraphStart = grow(this.paragraphStart, (k) => new Int32Array(k));
+    this.byteStart = grow(this.byteStart, (k) => new Uint32Array(k));
+    this.byteEnd = grow(this.byteEnd, (k) => new Uint32Array(k));
   }
 }

@@ -107,6 +107,12 @@ export class Analyzer {
     this.stemWord = options.stem ?? ((w) => PorterStemmer.stem(w));
   }
 
+  /** Empties the memo tables (after a build: they are only a speed-up, and hold megabytes at scale). */
+  clearCaches(): void {
+    this.stems.clear();
+    this.surfaces.clear();
+  }
+
   /** All tokens of `text`, with their normalised words and terms. */
   tokens(text: string): Token[] {
     const out: Token[] = [];

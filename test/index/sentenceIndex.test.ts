@@ -1,5 +1,7 @@
+import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
 import { SentenceIndex } from '../../src/index/sentenceIndex.ts';
+import { Analyzer } from '../../src/text/analyze.ts';
 
 const SENTENCES = [
   'Canada trains Ukrainian soldiers under Operation Unifier.',
@@ -16,17 +18,29 @@ function build(): SentenceIndex {
 }
 
 describe('SentenceIndex', () => {
-  it('scores a term exactly as MiniSearch does (BM25+), so reading its postings is sound', () => {
+  it('scores a term exactly as a plain MiniSearch does (BM25+), so reading its postings is sound', () => {
     const index = build();
+    const analyzer = new Analyzer();
+    const plain = new MiniSearch<{ id: number; text: string }>({ fields: ['text'], tokenize: (t) => analyzer.terms(t), processTerm: (t) => t });
+    SENTENCES.forEach((text, id) => plain.add({ id, text }));
     for (const term of ['soldier', 'mission', 'ukrainian', 'sanction']) {
       const ours = new Map<number, number>();
       for (const [id, tf] of index.postings(term) ?? []) {
         ours.set(id, index.idf(index.documentFrequency(term)) * index.termWeight(tf, index.length(id)));
       }
-      const theirs = index.miniSearch.search(term, { tokenize: (t) => [t], processTerm: (t) => t });
+      const theirs = plain.search(term, { tokenize: (t) => [t], processTerm: (t) => t });
       expect(theirs.length).toBe(ours.size);
       for (const r of theirs) expect(ours.get(r.id as number)).toBeCloseTo(r.score, 10);
     }
+  });
+
+  it('keeps the average sentence length right when sentences are discarded', () => {
+    const index = build();
+    const lengths = SENTENCES.map((_, i) => index.length(i));
+    index.discard(1);
+    index.discard(3);
+    const kept = [0, 2, 4].map((i) => lengths[i]!);
+    expect(index.averageLength).toBeCloseTo(kept.reduce((a, b) => a + b, 0) / kept.length, 10);
   });
 
   it('counts document frequency per term', () => {

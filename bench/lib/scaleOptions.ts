@@ -1,0 +1,72 @@
+/**
+ * Command-line options of `bench/scale.ts`.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { UsageError } from './options.ts';
+
+/** Parsed options of the scale bench. */
+export interface ScaleOptions {
+  /** Corpus sizes in sentences, increasing. */
+  sizes: number[];
+  /** Questions to time per size. */
+  questions: number;
+  /** The shared bench folder (holds `squad-train/`). */
+  benchDir: string;
+  /** Generated corpora and snapshots go to `<outDir>/<N>/`. */
+  outDir: string;
+  seed: number;
+  /** Fail instead of generating a missing corpus. */
+  skipGenerate: boolean;
+  /** Only generate the corpora, measure nothing. */
+  generateOnly: boolean;
+  json: string | undefined;
+}
+
+export const SCALE_USAGE = `usage: npm run bench:scale -- [--sentences N[,N…]] [--questions Q] [--json FILE] [--skip-generate] [--generate-only] [--seed S] [--bench DIR] [--out DIR]
+  --sentences   corpus sizes (default 10000,100000,1000000)
+  --questions   questions timed one after another per size (default 2000)
+  --bench DIR   shared bench folder (default ../shared/bench next to the repo, or $VERBATIM_BENCH_DIR)
+  --out DIR     generated corpora and snapshots (default .bench-out/scale in the repo)`;
+
+/** Parses `argv` (without node and the script); throws {@link UsageError} on bad input. */
+export function parseScaleArgs(argv: string[], repoRoot: string, env: NodeJS.ProcessEnv = process.env): ScaleOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        sentences: { type: 'string', default: '10000,100000,1000000' },
+        questions: { type: 'string', default: '2000' },
+        json: { type: 'string' },
+        'skip-generate': { type: 'boolean', default: false },
+        'generate-only': { type: 'boolean', default: false },
+        seed: { type: 'string', default: '1' },
+        bench: { type: 'string' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n${SCALE_USAGE}`);
+  }
+  if (values.help) throw new UsageError(SCALE_USAGE);
+  const int = (name: string, s: string): number => {
+    // Accept 1e6 and 1_000_000 as well as 1000000.
+    const n = Number(s.replaceAll('_', ''));
+    if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} wants positive integers, got "${s}"`);
+    return n;
+  };
+  const sizes = [...new Set(values.sentences.split(',').map((s) => int('sentences', s.trim())))].sort((a, b) => a - b);
+  return {
+    sizes,
+    questions: int('questions', values.questions),
+    // Same resolution as the quality bench.
+    benchDir: path.resolve(values.bench ?? env.VERBATIM_BENCH_DIR ?? path.resolve(repoRoot, '../shared/bench')),
+    outDir: path.resolve(values.out ?? path.join(repoRoot, '.bench-out', 'scale')),
+    seed: int('seed', values.seed),
+    skipGenerate: values['skip-generate'],
+    generateOnly: values['generate-only'],
+    json: values.json,
+  };
+}
