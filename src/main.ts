@@ -10,7 +10,7 @@ config({ quiet: true });
 
 async function start(): Promise<number> {
   const settings = loadSettings(process.env);
-  if (!settings.discord) return runConsole({ corpusDir: settings.corpusDir });
+  if (!settings.discord) return runConsole({ corpusDir: settings.corpusDir, snapshotDir: settings.snapshotDir });
   const { runBot } = await import('./bot/run.ts');
   return runBot(settings, settings.discord);
 }

@@ -37,7 +37,7 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
   redactSecret(discord.token);
   let engine = options.engine;
   if (!engine) {
-    const opened = await openEngine({ corpusDir: settings.corpusDir });
+    const opened = await openEngine({ corpusDir: settings.corpusDir, snapshotDir: settings.snapshotDir });
     engine = opened.engine;
     log('info', `loaded ${opened.report.after.articles} articles, ${opened.report.after.sentences} sentences from ${settings.corpusDir} in ${Math.round(opened.report.tookMs)} ms`);
     for (const line of renderSkipped(opened.report.skipped)) log('warn', `skipped ${line}`);

@@ -22,6 +22,8 @@ import { renderSkipped } from '../render/text.ts';
 /** Options of {@link runConsole}. */
 export interface ConsoleOptions {
   corpusDir: string;
+  /** Where the index snapshot is kept (optional). */
+  snapshotDir?: string;
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WritableStream & { isTTY?: boolean };
   /** Where logs go (default stderr). */
@@ -43,7 +45,7 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
 
   let engine = options.engine;
   if (!engine) {
-    const opened = await openEngine({ corpusDir: options.corpusDir });
+    const opened = await openEngine({ corpusDir: options.corpusDir, ...(options.snapshotDir && { snapshotDir: options.snapshotDir }) });
     engine = opened.engine;
     for (const line of renderSkipped(opened.report.skipped)) log(`warning: skipped ${line}`);
   }

@@ -6,7 +6,8 @@
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { loadSettings } from '../config.ts';
+import { loadSettings, type Settings } from '../config.ts';
+import type { LocalEngine } from '../engine/localEngine.ts';
 import { openEngine } from '../engine/open.ts';
 import type { AnswerEngine, Progress } from '../engine/types.ts';
 import { readableParagraphs } from '../render/article.ts';
@@ -61,14 +62,14 @@ export async function main(argv: string[]): Promise<number> {
     const top = parseTop(values.top);
     switch (command) {
       case 'ask':
-        return await withEngine(settings.corpusDir, values.json, (engine) => ask(engine, rest.join(' '), top, values.json));
+        return await withEngine(settings, (engine) => ask(engine, rest.join(' '), top, values.json));
       case 'source':
         if (rest.length !== 1) throw new UsageError('source takes one article id');
-        return await withEngine(settings.corpusDir, values.json, (engine) => source(engine, rest[0]!, values.json));
+        return await withEngine(settings, (engine) => source(engine, rest[0]!, values.json));
       case 'index':
-        return await index(settings.corpusDir, values.json);
+        return await index(settings, values.json);
       case 'console':
-        return await runConsole({ corpusDir: settings.corpusDir });
+        return await runConsole({ corpusDir: settings.corpusDir, snapshotDir: settings.snapshotDir });
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
@@ -91,9 +92,13 @@ function parseTop(value: string | undefined): number {
   return n;
 }
 
-/** Opens the engine with progress and warnings on stderr, runs `body`, closes it. */
-async function withEngine(corpusDir: string, json: boolean, body: (engine: AnswerEngine) => Promise<number>): Promise<number> {
-  const { engine, report } = await openEngine({ corpusDir, inProcess: true }, progressPrinter());
+/**
+ * Opens the engine in this thread (a one-shot needs no worker), reading the
+ * snapshot when there is a valid one but not writing one (that is `index`'s
+ * job), with progress and warnings on stderr; runs `body`; closes it.
+ */
+async function withEngine(settings: Settings, body: (engine: AnswerEngine) => Promise<number>): Promise<number> {
+  const { engine, report } = await openEngine({ corpusDir: settings.corpusDir, snapshotDir: settings.snapshotDir, saveSnapshots: false, inProcess: true }, progressPrinter());
   for (const line of renderSkipped(report.skipped)) process.stderr.write(`warning: skipped ${line}\n`);
   try {
     return await body(engine);
@@ -142,9 +147,11 @@ async function source(engine: AnswerEngine, id: string, json: boolean): Promise<
   return 0;
 }
 
-async function index(corpusDir: string, json: boolean): Promise<number> {
-  const { engine, report } = await openEngine({ corpusDir, inProcess: true }, progressPrinter());
+async function index(settings: Settings, json: boolean): Promise<number> {
+  const { corpusDir, snapshotDir } = settings;
+  const { engine, report } = await openEngine({ corpusDir, snapshotDir, inProcess: true }, progressPrinter());
   try {
+    await (engine as LocalEngine).flushSnapshot();
     const status = await engine.status();
     const memory = process.memoryUsage();
     if (json) {

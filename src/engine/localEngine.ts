@@ -1,214 +1,159 @@
 /**
- * The in-process answer engine: one library in memory, answered from on the
- * calling thread. Reloads build a complete new library beside the one in use
- * (yielding to the event loop as they go) and then swap it in with a single
- * assignment, so a question is always answered from one whole index, old or
- * new, never from a half-built one.
+ * The in-process answer engine: the index host runs on the calling thread.
+ * Right for the CLI and for tests; the bot uses {@link WorkerEngine}, which
+ * keeps the index off the main thread.
+ *
+ * Reloads follow {@link reloadPolicy}: a small change is applied in place in
+ * one step; a large one builds a complete new host beside the one in use
+ * (yielding to the event loop as it goes) and swaps it in with a single
+ * assignment, so a question is always answered from one whole index.
  */
 import path from 'node:path';
-import { loadCorpus } from '../corpus/index.ts';
-import type { SkippedItem } from '../corpus/types.ts';
-import { buildLibrary } from '../index/build.ts';
-import type { Library, LibraryOptions } from '../index/library.ts';
-import { ArticleStore, type ArticleRef, type StoredArticle } from '../index/store.ts';
-import { answerQuestion, type Answer, type AnswerOptions } from '../search/answer.ts';
-import { parseQuestion } from '../search/question.ts';
-import { SentenceRanker } from '../search/rank.ts';
-import { cleanArticle } from '../text/clean.ts';
-import type { AnswerEngine, ArticleView, Counts, EngineStatus, Progress, ReloadReport } from './types.ts';
+import type { LibraryOptions } from '../index/library.ts';
+import type { ArticleRef } from '../index/store.ts';
+import type { Answer, AnswerOptions } from '../search/answer.ts';
+import { IndexHost, type HostOptions, type ReloadPlan } from './host.ts';
+import type { AnswerEngine, ArticleView, EngineStatus, Progress, ReloadReport } from './types.ts';
 
 /** Options of {@link LocalEngine.open}. */
-export interface LocalEngineOptions {
-  corpusDir: string;
+export interface LocalEngineOptions extends HostOptions {
   library?: LibraryOptions;
-  /** Defaults for every question (overridable per call). */
-  answer?: AnswerOptions;
+  /** Changes up to this many bytes of files are applied in place; larger ones rebuild beside. Default 256 KiB. */
+  maxInPlaceBytes?: number;
 }
 
-interface Loaded {
-  library: Library;
-  ranker: SentenceRanker;
-  skipped: SkippedItem[];
-  loadedAt: number;
+/** Default of `maxInPlaceBytes`: ~1,700 sentences, applied in well under 100 ms. */
+export const MAX_IN_PLACE_BYTES = 256 * 1024;
+
+/**
+ * The reload policy both engines follow. `current` answers meanwhile;
+ * `fresh` opens a new host (from the snapshot plus changes, or from text);
+ * `swap` makes it current.
+ */
+export async function reloadPolicy<H>(
+  current: {
+    planReload(): Promise<ReloadPlan>;
+    applyReload(plan: ReloadPlan, onProgress?: (p: Progress) => void): Promise<ReloadReport>;
+    counts(): Promise<ReloadReport['before']> | ReloadReport['before'];
+    hashes(): Promise<Array<[string, string]>> | Array<[string, string]>;
+    status(): Promise<{ skipped: ReloadReport['skipped'] }> | { skipped: ReloadReport['skipped'] };
+  },
+  fresh: () => Promise<{ host: H; report: ReloadReport; hashes(): Promise<Array<[string, string]>> }>,
+  swap: (host: H) => void,
+  maxInPlaceBytes: number,
+  onProgress?: (p: Progress) => void,
+): Promise<ReloadReport> {
+  const started = performance.now();
+  const before = await current.counts();
+  try {
+    onProgress?.({ phase: 'scanning', done: 0, total: 0 });
+    const plan = await current.planReload();
+    if (plan.read.length === 0 && plan.removed.length === 0) {
+      const { skipped } = await current.status();
+      return { ok: true, before, after: before, added: [], changed: [], removed: [], skipped, tookMs: performance.now() - started, mode: 'incremental' };
+    }
+    if (plan.bytes <= maxInPlaceBytes) {
+      const report = await current.applyReload(plan, onProgress);
+      return { ...report, tookMs: performance.now() - started };
+    }
+    const oldHashes = new Map(await current.hashes());
+    const next = await fresh();
+    const newHashes = new Map(await next.hashes());
+    swap(next.host); // the swap: one assignment, between two questions
+    const added: string[] = [];
+    const changed: string[] = [];
+    for (const [id, hash] of newHashes) {
+      const old = oldHashes.get(id);
+      if (old === undefined) added.push(id);
+      else if (old !== hash) changed.push(id);
+    }
+    const removed = [...oldHashes.keys()].filter((id) => !newHashes.has(id));
+    return { ...next.report, before, added, changed, removed, tookMs: performance.now() - started };
+  } catch (err) {
+    const { skipped } = await Promise.resolve(current.status()).catch(() => ({ skipped: [] }));
+    return { ok: false, error: (err as Error).message, before, after: before, added: [], changed: [], removed: [], skipped, tookMs: performance.now() - started };
+  }
 }
 
 export class LocalEngine implements AnswerEngine {
-  private current: Loaded;
-  private generation = 1;
+  private host: IndexHost;
+  private swaps = 0;
   private running: Promise<ReloadReport> | undefined;
 
   private constructor(
     private readonly options: LocalEngineOptions,
-    loaded: Loaded,
+    host: IndexHost,
   ) {
-    this.current = loaded;
+    this.host = host;
   }
 
   /**
-   * Loads the corpus and builds the first index. Throws only when the corpus
-   * directory itself is missing; bad files are skipped and listed in the report.
+   * Opens the corpus (from the snapshot when valid). Throws only when the
+   * corpus directory itself is missing; bad files are skipped and listed.
    */
   static async open(options: LocalEngineOptions, onProgress?: (p: Progress) => void): Promise<{ engine: LocalEngine; report: ReloadReport }> {
-    const started = performance.now();
-    const corpusDir = path.resolve(options.corpusDir);
-    const loaded = await LocalEngine.load({ ...options, corpusDir }, onProgress);
-    const engine = new LocalEngine({ ...options, corpusDir }, loaded);
-    const after = counts(loaded.library);
-    const report: ReloadReport = {
-      ok: true,
-      before: { articles: 0, sentences: 0 },
-      after,
-      added: [...loaded.library.store.all()].map((a) => a.id),
-      changed: [],
-      removed: [],
-      skipped: loaded.skipped,
-      tookMs: performance.now() - started,
-    };
-    return { engine, report };
+    const resolved = { ...options, corpusDir: path.resolve(options.corpusDir) };
+    const { host, report } = await IndexHost.open(resolved, onProgress);
+    return { engine: new LocalEngine(resolved, host), report };
   }
 
   /** The library in use (for in-process tools such as benchmarks). */
-  get library(): Library {
-    return this.current.library;
+  get library() {
+    return this.host.currentLibrary;
   }
 
   async ask(question: string, options: AnswerOptions = {}): Promise<Answer> {
-    return this.askSync(question, options);
+    return this.host.ask(question, options);
   }
 
   /** {@link ask} without the promise, for batch tools. */
   askSync(question: string, options: AnswerOptions = {}): Answer {
-    const { library, ranker } = this.current;
-    return answerQuestion(library, ranker, question, { ...this.options.answer, ...options });
+    return this.host.ask(question, options);
   }
 
   async article(id: string): Promise<ArticleView | undefined> {
-    return this.view(this.current.library.store.get(id));
+    return this.host.article(id);
   }
 
   async articleByKey(key: string): Promise<ArticleView | undefined> {
-    return this.view(this.current.library.store.getByKey(key));
-  }
-
-  private view(a: StoredArticle | undefined): ArticleView | undefined {
-    if (!a) return undefined;
-    const text = this.current.library.store.articleText(a);
-    const cleaned = cleanArticle(text, { title: a.meta.title, fallbackTitle: a.id });
-    const sentences: ArticleView['sentences'] = [];
-    for (let s = a.firstSentence; s < a.firstSentence + a.sentenceCount; s++) sentences.push(this.current.library.store.span(s));
-    return {
-      article: { ...ArticleStore.ref(a), file: a.file, ...(a.line !== undefined && { line: a.line }) },
-      text,
-      blocks: cleaned.blocks,
-      sentences,
-    };
+    return this.host.articleByKey(key);
   }
 
   async suggestArticles(input: string, limit: number): Promise<ArticleRef[]> {
-    const { library, ranker } = this.current;
-    const { store } = library;
-    const out = new Map<string, ArticleRef>();
-    const add = (id: string): void => {
-      const a = store.get(id);
-      if (a && out.size < limit && !out.has(id)) out.set(id, ArticleStore.ref(a));
-    };
-    if (!input.trim()) {
-      for (const a of store.all()) {
-        if (out.size >= limit) break;
-        add(a.id);
-      }
-      return [...out.values()];
-    }
-    // An exact id first, then titles, then articles whose text matches.
-    add(input.trim());
-    for (const m of library.titles.suggest(input, limit)) add(m.id);
-    if (out.size < limit) {
-      const parsed = parseQuestion(input, library.sentences);
-      for (const r of ranker.rank(parsed, { depth: 200 }).results) {
-        if (out.size >= limit) break;
-        add(store.articleOf(r.id).id);
-      }
-    }
-    return [...out.values()];
+    return this.host.suggestArticles(input, limit);
   }
 
   reload(onProgress?: (p: Progress) => void): Promise<ReloadReport> {
     // Concurrent callers share one run.
-    this.running ??= this.runReload(onProgress).finally(() => {
+    this.running ??= reloadPolicy(
+      this.host,
+      async () => {
+        const { host, report } = await IndexHost.open(this.options, onProgress);
+        return { host, report, hashes: async () => host.hashes() };
+      },
+      (host) => {
+        this.host = host;
+        this.swaps++;
+      },
+      this.options.maxInPlaceBytes ?? MAX_IN_PLACE_BYTES,
+      onProgress,
+    ).finally(() => {
       this.running = undefined;
     });
     return this.running;
   }
 
   async status(): Promise<EngineStatus> {
-    const { library, skipped, loadedAt } = this.current;
-    const stats = library.stats();
-    return {
-      ...stats,
-      corpusDir: this.options.corpusDir,
-      skipped,
-      loadedAt,
-      generation: this.generation,
-      reloading: this.running !== undefined,
-    };
+    const status = this.host.status();
+    return { ...status, generation: status.generation + this.swaps, reloading: this.running !== undefined };
+  }
+
+  /** Resolves once the snapshot of the index in use is written (when snapshots are on). */
+  async flushSnapshot(): Promise<void> {
+    await this.host.flushSnapshot();
   }
 
   async close(): Promise<void> {
     await this.running?.catch(() => undefined);
   }
-
-  private async runReload(onProgress?: (p: Progress) => void): Promise<ReloadReport> {
-    const started = performance.now();
-    const old = this.current;
-    const before = counts(old.library);
-    try {
-      const next = await LocalEngine.load(this.options, onProgress);
-      const diff = compare(old.library, next.library);
-      this.current = next; // the swap: one assignment, between two questions
-      this.generation++;
-      return { ok: true, before, after: counts(next.library), ...diff, skipped: next.skipped, tookMs: performance.now() - started };
-    } catch (err) {
-      return {
-        ok: false,
-        error: err instanceof Error ? err.message : String(err),
-        before,
-        after: before,
-        added: [],
-        changed: [],
-        removed: [],
-        skipped: [],
-        tookMs: performance.now() - started,
-      };
-    }
-  }
-
-  private static async load(options: LocalEngineOptions, onProgress?: (p: Progress) => void): Promise<Loaded> {
-    onProgress?.({ phase: 'reading', done: 0, total: 0 });
-    const corpus = await loadCorpus(options.corpusDir, {
-      onProgress: (done: number, total: number) => onProgress?.({ phase: 'reading', done, total }),
-    });
-    const library = await buildLibrary(corpus.articles, {
-      ...options.library,
-      onProgress: (done, total) => onProgress?.({ phase: 'indexing', done, total }),
-    });
-    return { library, ranker: new SentenceRanker(library), skipped: corpus.skipped, loadedAt: Date.now() };
-  }
-}
-
-function counts(library: Library): Counts {
-  return { articles: library.store.articleCount, sentences: library.store.sentenceCount };
-}
-
-/** Which article ids were added, changed (different hash) or removed between two libraries. */
-function compare(old: Library, next: Library): Pick<ReloadReport, 'added' | 'changed' | 'removed'> {
-  const added: string[] = [];
-  const changed: string[] = [];
-  const removed: string[] = [];
-  for (const a of next.store.all()) {
-    const prev = old.store.get(a.id);
-    if (!prev) added.push(a.id);
-    else if (prev.hash !== a.hash) changed.push(a.id);
-  }
-  for (const a of old.store.all()) if (!next.store.get(a.id)) removed.push(a.id);
-  return { added, changed, removed };
 }

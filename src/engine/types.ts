@@ -32,6 +32,8 @@ export interface ReloadReport {
   tookMs: number;
   /** How the index was obtained: built from text, updated in place (only what changed), or loaded from a snapshot. */
   mode?: 'built' | 'incremental' | 'snapshot';
+  /** Anything worth knowing about how it went (e.g. why a snapshot was not used). */
+  note?: string;
 }
 
 /** Memory of the thread that holds the index, in bytes (`process.memoryUsage()` there). */

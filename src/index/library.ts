@@ -35,16 +35,24 @@ export interface LibraryStats {
 
 export class Library {
   readonly analyzer: Analyzer;
-  readonly store = new ArticleStore();
+  readonly store: ArticleStore;
   readonly sentences: SentenceIndex;
   readonly titles: TitleIndex;
   private readonly options: LibraryOptions;
 
-  constructor(options: LibraryOptions = {}) {
+  constructor(options: LibraryOptions = {}, restored?: { store: ArticleStore; sentences: (analyzer: Analyzer) => SentenceIndex }) {
     this.options = options;
     this.analyzer = new Analyzer({ ...(options.stopWords && { stopWords: options.stopWords }), ...(options.stem && { stem: options.stem }) });
-    this.sentences = new SentenceIndex({ analyzer: this.analyzer, bm25: options.bm25 });
+    this.store = restored?.store ?? new ArticleStore();
+    this.sentences = restored ? restored.sentences(this.analyzer) : new SentenceIndex({ analyzer: this.analyzer, bm25: options.bm25 });
     this.titles = new TitleIndex(this.analyzer);
+    // Titles are few and quick to index; snapshots do not keep them.
+    if (restored) for (const a of this.store.all()) this.titles.add(a.id, a.title);
+  }
+
+  /** The options this library was built with. */
+  get settings(): Readonly<LibraryOptions> {
+    return this.options;
   }
 
   /** Cleans, splits and indexes one article. Throws if its id is already present. */

@@ -36,7 +36,7 @@ export interface SentenceIndexOptions {
   bm25?: Partial<BM25Params>;
 }
 
-/** The MiniSearch fields read by the search side (MiniSearch 7.x). */
+/** The MiniSearch fields read by the search side and restored from snapshots (MiniSearch 7.x). */
 interface MiniSearchInternals {
   /** term → field id → (short document id → term frequency) */
   _index: SearchableMap<Map<number, Map<number, number>>>;
@@ -45,6 +45,22 @@ interface MiniSearchInternals {
   _avgFieldLength: number[];
   _documentCount: number;
   _nextId: number;
+  /** short id → document id, and back */
+  _documentIds: Map<number, number>;
+  _idToShortId: Map<number, number>;
+  /** Discarded documents whose postings await a vacuum. */
+  _dirtCount: number;
+}
+
+/** What a snapshot keeps of a sentence index, besides its postings. */
+export interface SentenceIndexState {
+  documentCount: number;
+  nextId: number;
+  averageLength: number;
+  /** Length of each sentence id, `nextId` entries. */
+  lengths: Uint16Array;
+  /** The vocabulary: normalised word → term. */
+  words: Array<[string, string]>;
 }
 
 /** The single indexed field's id in MiniSearch. */
@@ -179,6 +195,56 @@ export class SentenceIndex {
       if (distance > 0) out.push({ word: w, term, distance });
     }
     return out.sort((a, b) => a.distance - b.distance || a.word.localeCompare(b.word));
+  }
+
+  /** Every term with its postings, for snapshots (postings may include discarded sentences). */
+  *termPostings(): IterableIterator<[string, ReadonlyMap<number, number>]> {
+    for (const [term, fields] of this.internals._index) {
+      const postings = fields.get(TEXT_FIELD);
+      if (postings && postings.size > 0) yield [term, postings];
+    }
+  }
+
+  /** The index's state besides postings, for snapshots. */
+  exportState(): SentenceIndexState {
+    const m = this.internals;
+    return {
+      documentCount: m._documentCount,
+      nextId: m._nextId,
+      averageLength: this.averageLength,
+      lengths: this.lengths.slice(0, m._nextId),
+      words: [...this.words],
+    };
+  }
+
+  /**
+   * Rebuilds an index from a snapshot: postings straight into MiniSearch's
+   * radix tree (no re-analysis), `liveIds` as its documents.
+   */
+  static restore(
+    state: SentenceIndexState,
+    postings: Iterable<[string, Map<number, number>]>,
+    liveIds: Iterable<number>,
+    options: SentenceIndexOptions = {},
+  ): SentenceIndex {
+    const index = new SentenceIndex(options);
+    const m = index.internals;
+    for (const [term, p] of postings) m._index.set(term, new Map([[TEXT_FIELD, p]]));
+    for (const id of liveIds) {
+      m._documentIds.set(id, id);
+      m._idToShortId.set(id, id);
+    }
+    m._documentCount = state.documentCount;
+    m._nextId = state.nextId;
+    m._avgFieldLength = [state.averageLength];
+    m._dirtCount = 0;
+    index.lengths = new Uint16Array(Math.max(1024, state.nextId));
+    index.lengths.set(state.lengths);
+    for (const [word, term] of state.words) {
+      index.words.set(word, term);
+      index.wordTree.set(word, term);
+    }
+    return index;
   }
 
   /** The terms MiniSearch indexes for a text; records new words in the vocabulary. */

@@ -63,6 +63,22 @@ export type NewArticle = Omit<StoredArticle, 'slot' | 'firstSentence' | 'sentenc
   sentences: ReadonlyArray<{ start: number; end: number; paragraph?: number }>;
 };
 
+/** What a snapshot keeps of a store. */
+export interface ArticleStoreState {
+  articles: Array<StoredArticle | null>;
+  nextSentence: number;
+  liveSentences: number;
+  liveParagraphs: number;
+  arrays: {
+    sentenceSlot: Int32Array;
+    sentenceStart: Uint32Array;
+    sentenceEnd: Uint32Array;
+    byteStart: Uint32Array;
+    byteEnd: Uint32Array;
+    paragraphStart: Int32Array;
+  };
+}
+
 const NONE = -1;
 
 export class ArticleStore {
@@ -232,6 +248,51 @@ export class ArticleStore {
     const { id, title } = article;
     const { url, date, source } = article.meta;
     return { id, key: articleKey(id), title, ...(url && { url }), ...(date && { date }), ...(source && { source }) };
+  }
+
+  /** Everything the store holds, for snapshots. Slots of removed articles are `null`. */
+  exportState(): ArticleStoreState {
+    const n = this.nextSentence;
+    return {
+      articles: this.articles.map((a) => (a ? { ...a } : null)),
+      nextSentence: n,
+      liveSentences: this.liveSentences,
+      liveParagraphs: this.liveParagraphs,
+      arrays: {
+        sentenceSlot: this.sentenceSlot.slice(0, n),
+        sentenceStart: this.sentenceStart.slice(0, n),
+        sentenceEnd: this.sentenceEnd.slice(0, n),
+        byteStart: this.byteStart.slice(0, n),
+        byteEnd: this.byteEnd.slice(0, n),
+        paragraphStart: this.paragraphStart.slice(0, n),
+      },
+    };
+  }
+
+  /** A store with the given state (from {@link exportState}). */
+  static restore(state: ArticleStoreState): ArticleStore {
+    const store = new ArticleStore();
+    store.ensureCapacity(state.nextSentence);
+    store.sentenceSlot.set(state.arrays.sentenceSlot);
+    store.sentenceStart.set(state.arrays.sentenceStart);
+    store.sentenceEnd.set(state.arrays.sentenceEnd);
+    store.byteStart.set(state.arrays.byteStart);
+    store.byteEnd.set(state.arrays.byteEnd);
+    store.paragraphStart.set(state.arrays.paragraphStart);
+    store.nextSentence = state.nextSentence;
+    store.liveSentences = state.liveSentences;
+    store.liveParagraphs = state.liveParagraphs;
+    state.articles.forEach((a, slot) => {
+      if (!a) {
+        store.articles.push(undefined);
+        store.freeSlots.push(slot);
+        return;
+      }
+      store.articles.push(a);
+      store.byId.set(a.id, a);
+      store.byKey.set(articleKey(a.id), a);
+    });
+    return store;
   }
 
   private ensureCapacity(n: number): void {

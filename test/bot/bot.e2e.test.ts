@@ -25,7 +25,7 @@ beforeAll(async () => {
   corpusDir = await mkdtemp(path.join(tmpdir(), 'verbatim-bot-'));
   await cp(path.join(ROOT, 'corpus'), corpusDir, { recursive: true });
   fake = await startFakeDiscord({ guild: { roles: [{ id: MODERATOR_ROLE, name: 'moderators' }] } });
-  const settings = loadSettings({ CORPUS_DIR: corpusDir });
+  const settings = loadSettings({ CORPUS_DIR: corpusDir, SNAPSHOT_DIR: path.join(corpusDir, '..', path.basename(corpusDir) + '-snapshots') });
   bot = await startBot(settings, { token: fake.token, guildId: fake.guild.id, apiBase: fake.restBase, moderatorRoleIds: [MODERATOR_ROLE] });
   await bot.ready;
 });
@@ -34,6 +34,7 @@ afterAll(async () => {
   await bot?.stop();
   await fake?.close();
   await rm(corpusDir, { recursive: true, force: true });
+  await rm(`${corpusDir}-snapshots`, { recursive: true, force: true });
 });
 
 /** The bot's final message for an interaction: its reply, or the edit that fills a deferred reply. */
@@ -245,7 +246,7 @@ describe('failures and restarts', () => {
   it('keeps answer buttons working after the bot restarts (their state is in the custom id)', async () => {
     const answer = await final(ask('Operation Unifier', { results: 2 }));
     await bot.stop();
-    bot = await startBot(loadSettings({ CORPUS_DIR: corpusDir }), { token: fake.token, guildId: fake.guild.id, apiBase: fake.restBase, moderatorRoleIds: [MODERATOR_ROLE] });
+    bot = await startBot(loadSettings({ CORPUS_DIR: corpusDir, SNAPSHOT_DIR: path.join(corpusDir, '..', path.basename(corpusDir) + '-snapshots') }), { token: fake.token, guildId: fake.guild.id, apiBase: fake.restBase, moderatorRoleIds: [MODERATOR_ROLE] });
     await bot.ready;
     const source1 = buttons(answer).find((b) => b.label === 'Source 1')!;
     const opened = await final(fake.button({ customId: source1.custom_id!, message: messageOf(answer) }));

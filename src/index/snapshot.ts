@@ -1,0 +1,275 @@
+/**
+ * Index snapshots: a library saved to disk so that a restart answers in
+ * seconds instead of re-indexing the corpus.
+ *
+ * The format is our own binary layout rather than MiniSearch's JSON
+ * (`toJSON`/`loadJSON`): at a million sentences that JSON is ~200 MB, takes
+ * ~11 s to write and ~9 s to load, blocking whichever thread does it (see
+ * ../shared/bench/scale-findings.md). Here postings are delta-encoded varints
+ * (a few bytes each), text is raw UTF-8 and typed arrays are copied as bytes;
+ * loading decodes straight into MiniSearch's own structures.
+ *
+ * Layout: magic, format number, then length-prefixed sections (header JSON,
+ * article records JSON, article bodies, typed arrays, vocabulary, postings),
+ * then a SHA-256 of everything before it. A snapshot whose magic, format,
+ * index version, options or checksum do not match is refused with a reason:
+ * it is rebuilt, never trusted.
+ *
+ * Writing is cut into slices of a few milliseconds with a yield in between,
+ * so a worker can save its index while it keeps answering; if the index
+ * changes meanwhile, the write is abandoned (`isStale`) and the old snapshot
+ * stays in place. The file is written under a temporary name and renamed, so
+ * a crash never leaves a half-written snapshot behind.
+ */
+import { createHash } from 'node:crypto';
+import { open, readFile, rename, rm } from 'node:fs/promises';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { SkippedItem } from '../corpus/types.ts';
+import { ByteReader, ByteWriter } from '../util/binary.ts';
+import { Library, type LibraryOptions } from './library.ts';
+import { SentenceIndex } from './sentenceIndex.ts';
+import { ArticleStore, type StoredArticle } from './store.ts';
+
+const MAGIC = Buffer.from('VRBTSNAP', 'latin1');
+/** Version of the file layout. */
+export const SNAPSHOT_FORMAT = 1;
+/**
+ * Version of what indexing produces (cleaning, splitting, analysis). Bump it
+ * whenever a change would make an old snapshot's postings differ from a fresh
+ * build: old snapshots are then rebuilt instead of trusted.
+ */
+export const INDEX_VERSION = 'verbatim-index-1';
+
+/** What the snapshot knows of the corpus it was built from, to tell what changed since. */
+export interface CorpusManifest {
+  corpusDir: string;
+  /** Every corpus file seen, with its signature, the articles it gave and what was skipped in it. */
+  files: Array<{ file: string; size: number; mtimeMs: number; articles: string[]; skipped: SkippedItem[] }>;
+  /** Items skipped while listing (unreadable folders, links). */
+  listingSkipped: SkippedItem[];
+}
+
+interface Header {
+  format: number;
+  indexVersion: string;
+  optionsKey: string;
+  createdAt: number;
+  articles: number;
+  sentences: number;
+  manifest: CorpusManifest;
+}
+
+/** A snapshot that cannot be used; `message` says why. */
+export class SnapshotError extends Error {}
+
+/** A key of the library options that change what is indexed: a snapshot built with other options is not used. */
+export function optionsKey(options: LibraryOptions): string {
+  return JSON.stringify({
+    clean: options.clean ?? {},
+    bm25: options.bm25 ?? {},
+    stopWords: options.stopWords ? [...options.stopWords].sort() : 'default',
+    // A custom stemmer cannot be compared, so its snapshots never match anything.
+    stem: options.stem ? `custom-${Math.random()}` : 'porter',
+  });
+}
+
+/** Options of {@link writeSnapshot}. */
+export interface WriteOptions {
+  /** Longest stretch of work between two yields, in ms. Default 8. */
+  sliceMs?: number;
+  /** Polled between slices: true abandons the write (the index changed). */
+  isStale?: () => boolean;
+}
+
+/** Writes a snapshot of `library`; resolves with its size, or `undefined` when abandoned as stale. */
+export async function writeSnapshot(path: string, library: Library, manifest: CorpusManifest, options: WriteOptions = {}): Promise<number | undefined> {
+  const sliceMs = options.sliceMs ?? 8;
+  const isStale = options.isStale ?? (() => false);
+  const temporary = `${path}.tmp-${process.pid}-${Date.now()}`;
+  const file = await open(temporary, 'w');
+  const hash = createHash('sha256');
+  const w = new ByteWriter(1 << 20);
+  let bytes = 0;
+  let sliceStart = performance.now();
+  /** Writes what has accumulated; between slices, yields and checks staleness. */
+  const flush = async (force = false): Promise<boolean> => {
+    if (w.length >= 1 << 20 || force) {
+      const chunk = w.take();
+      hash.update(chunk);
+      bytes += chunk.length;
+      await file.write(chunk);
+    }
+    if (performance.now() - sliceStart >= sliceMs) {
+      await yieldToEventLoop();
+      sliceStart = performance.now();
+      if (isStale()) return false;
+    }
+    return true;
+  };
+
+  try {
+    const store = library.store.exportState();
+    const index = library.sentences.exportState();
+    const header: Header = {
+      format: SNAPSHOT_FORMAT,
+      indexVersion: INDEX_VERSION,
+      optionsKey: optionsKey(library.settings),
+      createdAt: Date.now(),
+      articles: library.store.articleCount,
+      sentences: library.store.sentenceCount,
+      manifest,
+    };
+    w.bytes(MAGIC);
+    w.uint(SNAPSHOT_FORMAT);
+    w.string(JSON.stringify(header));
+    // Articles: records (JSON), then each body.
+    w.string(JSON.stringify(store.articles.map((a) => (a ? { ...a, body: undefined } : null))));
+    for (const a of store.articles) {
+      if (a) w.bytes(a.body);
+      if (!(await flush())) return abandon();
+    }
+    w.uint(store.nextSentence);
+    w.uint(store.liveSentences);
+    w.uint(store.liveParagraphs);
+    for (const array of Object.values(store.arrays)) {
+      w.bytes(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+      if (!(await flush())) return abandon();
+    }
+    // Sentence index: counts, lengths, vocabulary.
+    w.uint(index.documentCount);
+    w.uint(index.nextId);
+    w.float(index.averageLength);
+    w.bytes(new Uint8Array(index.lengths.buffer, index.lengths.byteOffset, index.lengths.byteLength));
+    w.uint(index.words.length);
+    for (const [word, term] of index.words) {
+      w.string(word);
+      w.string(term === word ? '' : term); // a word that is its own term (numbers, names Porter leaves alone) is stored once
+    }
+    // Postings: term, count, then (id delta, frequency) pairs; postings of removed sentences are left out.
+    for (const [term, postings] of library.sentences.termPostings()) {
+      const live: Array<[number, number]> = [];
+      for (const [id, tf] of postings) if (library.store.isLive(id)) live.push([id, tf]);
+      if (live.length === 0) continue;
+      live.sort((a, b) => a[0] - b[0]);
+      w.string(term);
+      w.uint(live.length);
+      let previous = 0;
+      for (const [id, tf] of live) {
+        w.uint(id - previous);
+        w.uint(tf);
+        previous = id;
+      }
+      if (!(await flush())) return abandon();
+    }
+    w.string(''); // end of postings (no term is empty)
+    await flush(true);
+    const digest = hash.digest();
+    await file.write(digest);
+    bytes += digest.length;
+    await file.sync();
+    await file.close();
+    await rename(temporary, path);
+    return bytes;
+  } catch (err) {
+    await file.close().catch(() => undefined);
+    await rm(temporary, { force: true });
+    throw err;
+  }
+
+  async function abandon(): Promise<undefined> {
+    await file.close();
+    await rm(temporary, { force: true });
+    return undefined;
+  }
+}
+
+/** A library and its manifest, loaded from a snapshot. */
+export interface LoadedSnapshot {
+  library: Library;
+  manifest: CorpusManifest;
+  bytes: number;
+}
+
+/**
+ * Loads a snapshot written with the same library options. Throws
+ * {@link SnapshotError} saying why when the file is missing, corrupt,
+ * truncated or made by another version or with other options.
+ */
+export async function readSnapshot(path: string, options: LibraryOptions = {}): Promise<LoadedSnapshot> {
+  let buf: Buffer;
+  try {
+    buf = await readFile(path);
+  } catch (err) {
+    throw new SnapshotError((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no snapshot yet' : `cannot read it (${(err as Error).message})`);
+  }
+  if (buf.length < 64) throw new SnapshotError('file too short');
+  const body = buf.subarray(0, buf.length - 32);
+  if (!createHash('sha256').update(body).digest().equals(buf.subarray(buf.length - 32))) throw new SnapshotError('checksum mismatch (corrupt or truncated)');
+  try {
+    const r = new ByteReader(body);
+    if (!Buffer.from(r.bytes()).equals(MAGIC)) throw new SnapshotError('not a Verbatim snapshot');
+    const format = r.uint();
+    if (format !== SNAPSHOT_FORMAT) throw new SnapshotError(`format ${format}, expected ${SNAPSHOT_FORMAT}`);
+    const header = JSON.parse(r.string()) as Header;
+    if (header.indexVersion !== INDEX_VERSION) throw new SnapshotError(`made by index version ${header.indexVersion}, this is ${INDEX_VERSION}`);
+    if (header.optionsKey !== optionsKey(options)) throw new SnapshotError('made with other index options');
+
+    const records = JSON.parse(r.string()) as Array<Omit<StoredArticle, 'body'> | null>;
+    // Bodies are copied out of the file buffer so that it can be freed.
+    const articles = records.map((a) => (a ? ({ ...a, body: Buffer.from(r.bytes()) } as StoredArticle) : null));
+    const nextSentence = r.uint();
+    const liveSentences = r.uint();
+    const liveParagraphs = r.uint();
+    const bytesOf = <T>(make: (b: ArrayBuffer) => T): T => {
+      const b = r.bytes();
+      return make(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+    };
+    const arrays = {
+      sentenceSlot: bytesOf((b) => new Int32Array(b)),
+      sentenceStart: bytesOf((b) => new Uint32Array(b)),
+      sentenceEnd: bytesOf((b) => new Uint32Array(b)),
+      byteStart: bytesOf((b) => new Uint32Array(b)),
+      byteEnd: bytesOf((b) => new Uint32Array(b)),
+      paragraphStart: bytesOf((b) => new Int32Array(b)),
+    };
+    const store = ArticleStore.restore({ articles, nextSentence, liveSentences, liveParagraphs, arrays });
+
+    const documentCount = r.uint();
+    const nextId = r.uint();
+    const averageLength = r.float();
+    const lengths = bytesOf((b) => new Uint16Array(b));
+    const wordCount = r.uint();
+    const words: Array<[string, string]> = [];
+    for (let i = 0; i < wordCount; i++) {
+      const word = r.string();
+      const term = r.string();
+      words.push([word, term || word]);
+    }
+    const postings = function* (): Generator<[string, Map<number, number>]> {
+      for (;;) {
+        const term = r.string();
+        if (!term) return;
+        const count = r.uint();
+        const map = new Map<number, number>();
+        let id = 0;
+        for (let i = 0; i < count; i++) {
+          id += r.uint();
+          map.set(id, r.uint());
+        }
+        yield [term, map];
+      }
+    };
+    const live = function* (): Generator<number> {
+      for (let id = 0; id < nextSentence; id++) if (store.isLive(id)) yield id;
+    };
+    const library = new Library(options, {
+      store,
+      sentences: (analyzer) => SentenceIndex.restore({ documentCount, nextId, averageLength, lengths, words }, postings(), live(), { analyzer, bm25: options.bm25 }),
+    });
+    if (library.store.sentenceCount !== header.sentences) throw new SnapshotError('sentence count does not match its header');
+    return { library, manifest: header.manifest, bytes: buf.length };
+  } catch (err) {
+    if (err instanceof SnapshotError) throw err;
+    throw new SnapshotError(`unreadable (${(err as Error).message})`);
+  }
+}
