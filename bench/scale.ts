@@ -22,7 +22,6 @@ import { percentile, secondsSince } from './lib/run.ts';
 import {
   appendToFiles,
   askDuring,
-  collectGarbage,
   corpusFiles,
   dirSize,
   engineMemory,
@@ -30,6 +29,7 @@ import {
   watchEventLoop,
   LOOP_RESOLUTION_MS,
 } from './lib/scaleMeasure.ts';
+import { collectGarbage } from '../src/util/memory.ts';
 import { parseScaleArgs, type ScaleOptions } from './lib/scaleOptions.ts';
 import { formatResults, formatTable, num, type SizeResult } from './lib/scaleReport.ts';
 import { questionsFor, VARIATION, writeSyntheticCorpus, type SynthResult } from './lib/synth.ts';
@@ -146,7 +146,8 @@ async function measureSize(target: number, corpus: SynthResult, corpusDir: strin
     const mem = await engineMemory(engine);
     collectGarbage();
     const mainHeapUsed = process.memoryUsage().heapUsed;
-    const total = mem.memory.heapUsed + mem.memory.arrayBuffers + mem.memory.external;
+    // `external` already includes `arrayBuffers` (Node's process.memoryUsage documentation).
+    const total = mem.memory.heapUsed + mem.memory.external;
     const memory = {
       source: mem.source,
       heapUsed: mem.memory.heapUsed,
@@ -155,9 +156,6 @@ async function measureSize(target: number, corpus: SynthResult, corpusDir: strin
       totalPerSentence: total / build.sentences,
       mainHeapUsed,
     };
-    if (mem.source === 'main process') {
-      notes.push("status().memory is not reported: memory is this process's after a GC (index + bench; the in-process engine's index lives here today)");
-    }
 
     log(`  ${questions.length} questions…`);
     const latencies: number[] = [];

@@ -5,8 +5,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import type { AnswerEngine, MemoryUse, Progress } from '../../src/engine/types.ts';
 import { markCorpusDirty } from './synth.ts';
 
@@ -29,29 +27,9 @@ export function watchEventLoop(): { stop(): number } {
   };
 }
 
-let gcFn: (() => void) | undefined;
-
-/**
- * Runs a full garbage collection on this thread. heapUsed right after a build
- * still counts the build's garbage; collecting first measures what is kept.
- * `--expose-gc` is switched on at run time so `npm run bench:scale` needs no
- * extra node flags.
- */
-export function collectGarbage(): void {
-  if (!gcFn) {
-    v8.setFlagsFromString('--expose-gc');
-    gcFn = vm.runInNewContext('gc') as () => void;
-  }
-  gcFn();
-}
-
-/** Memory as reported by the engine, or this process's own (after a GC) when the engine reports none. */
-export async function engineMemory(engine: AnswerEngine): Promise<{ memory: MemoryUse; source: 'engine' | 'main process' }> {
-  const reported = (await engine.status()).memory;
-  if (reported) return { memory: reported, source: 'engine' };
-  collectGarbage();
-  const { heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
-  return { memory: { heapUsed, heapTotal, external, arrayBuffers }, source: 'main process' };
+/** Memory of the thread that holds the engine's index, after a full collection there. */
+export async function engineMemory(engine: AnswerEngine): Promise<{ memory: MemoryUse; source: 'engine' }> {
+  return { memory: await engine.memory(), source: 'engine' };
 }
 
 /** Size of the files under `dir`: their bytes, and what they occupy on disk (blocks); zeros when it does not exist. */

@@ -153,7 +153,7 @@ async function index(settings: Settings, json: boolean): Promise<number> {
   try {
     await (engine as LocalEngine).flushSnapshot();
     const status = await engine.status();
-    const memory = process.memoryUsage();
+    const memory = await engine.memory();
     if (json) {
       const articles = [];
       for (const ref of await engine.suggestArticles('', Number.MAX_SAFE_INTEGER)) {

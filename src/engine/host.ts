@@ -25,7 +25,8 @@ import { answerQuestion, type Answer, type AnswerOptions } from '../search/answe
 import { parseQuestion } from '../search/question.ts';
 import { SentenceRanker } from '../search/rank.ts';
 import { cleanArticle } from '../text/clean.ts';
-import type { ArticleView, Counts, EngineStatus, Progress, ReloadReport } from './types.ts';
+import { measureMemory } from '../util/memory.ts';
+import type { ArticleView, Counts, EngineStatus, MemoryUse, Progress, ReloadReport } from './types.ts';
 
 /** Options of {@link IndexHost.open}. */
 export interface HostOptions {
@@ -208,6 +209,11 @@ export class IndexHost {
       memory: { heapUsed, heapTotal, external, arrayBuffers },
       ...(this.options.snapshotDir && this.snapshotBytes !== undefined && { snapshot: { path: snapshotPath(this.options.snapshotDir, this.options.corpusDir), bytes: this.snapshotBytes } }),
     };
+  }
+
+  /** Memory of this thread after a full collection. */
+  memory(): MemoryUse {
+    return measureMemory();
   }
 
   counts(): Counts {

@@ -13,7 +13,7 @@ import type { LibraryOptions } from '../index/library.ts';
 import type { ArticleRef } from '../index/store.ts';
 import type { Answer, AnswerOptions } from '../search/answer.ts';
 import { IndexHost, type HostOptions, type ReloadPlan } from './host.ts';
-import type { AnswerEngine, ArticleView, EngineStatus, Progress, ReloadReport } from './types.ts';
+import type { AnswerEngine, ArticleView, EngineStatus, MemoryUse, Progress, ReloadReport } from './types.ts';
 
 /** Options of {@link LocalEngine.open}. */
 export interface LocalEngineOptions extends HostOptions {
@@ -146,6 +146,10 @@ export class LocalEngine implements AnswerEngine {
   async status(): Promise<EngineStatus> {
     const status = this.host.status();
     return { ...status, generation: status.generation + this.swaps, reloading: this.running !== undefined };
+  }
+
+  async memory(): Promise<MemoryUse> {
+    return this.host.memory();
   }
 
   /** Resolves once the snapshot of the index in use is written (when snapshots are on). */

@@ -101,5 +101,7 @@ export interface AnswerEngine {
    */
   reload(onProgress?: (p: Progress) => void): Promise<ReloadReport>;
   status(): Promise<EngineStatus>;
+  /** Memory of the thread holding the index, measured after a full garbage collection (slow: for reports, not for every call). */
+  memory(): Promise<MemoryUse>;
   close(): Promise<void>;
 }

@@ -16,7 +16,7 @@ import type { ArticleRef } from '../index/store.ts';
 import type { Answer, AnswerOptions } from '../search/answer.ts';
 import type { HostOptions, ReloadPlan } from './host.ts';
 import { MAX_IN_PLACE_BYTES, reloadPolicy } from './localEngine.ts';
-import type { AnswerEngine, ArticleView, EngineStatus, Progress, ReloadReport } from './types.ts';
+import type { AnswerEngine, ArticleView, EngineStatus, MemoryUse, Progress, ReloadReport } from './types.ts';
 import type { Call, WorkerMessage } from './workerMain.ts';
 
 /** Options of {@link WorkerEngine.open}. */
@@ -26,6 +26,8 @@ export interface WorkerEngineOptions extends HostOptions {
 }
 
 const WORKER_FILE = new URL('./worker.mjs', import.meta.url);
+/** Young-generation size of the index worker, in MB (V8's default is a few MB). */
+const YOUNG_GENERATION_MB = 64;
 
 /** One worker holding one index. */
 class HostWorker {
@@ -38,7 +40,9 @@ class HostWorker {
   constructor(options: HostOptions, onProgress?: (p: Progress) => void) {
     // Not the parent's loader flags: the worker registers tsx itself.
     const execArgv = process.execArgv.filter((a, i, all) => !/tsx/.test(a) && !(a === '--import' && /tsx/.test(all[i + 1] ?? '')));
-    this.worker = new Worker(WORKER_FILE, { workerData: options, execArgv });
+    // A larger young generation: building allocates heavily and short-lived, and the default
+    // semi-space makes the scavenger run (and copy) far more often.
+    this.worker = new Worker(WORKER_FILE, { workerData: options, execArgv, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     let settle!: { resolve: (r: ReloadReport) => void; reject: (e: Error) => void };
     this.ready = new Promise((resolve, reject) => (settle = { resolve, reject }));
     this.worker.on('message', (m: WorkerMessage) => {
@@ -157,6 +161,10 @@ export class WorkerEngine implements AnswerEngine {
   async status(): Promise<EngineStatus> {
     const status = await this.current.call<Omit<EngineStatus, 'reloading'>>('status');
     return { ...status, generation: status.generation + this.swaps, reloading: this.running !== undefined };
+  }
+
+  memory(): Promise<MemoryUse> {
+    return this.current.call('memory');
   }
 
   /** Resolves once the snapshot of the index in use is written (when snapshots are on). */

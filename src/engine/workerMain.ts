@@ -12,7 +12,7 @@ import type { Progress } from './types.ts';
 /** A call from the main thread. */
 export interface Call {
   id: number;
-  op: 'ask' | 'article' | 'articleByKey' | 'suggestArticles' | 'status' | 'counts' | 'hashes' | 'planReload' | 'applyReload' | 'flushSnapshot';
+  op: 'ask' | 'article' | 'articleByKey' | 'suggestArticles' | 'status' | 'memory' | 'counts' | 'hashes' | 'planReload' | 'applyReload' | 'flushSnapshot';
   args: unknown[];
 }
 
@@ -59,6 +59,8 @@ function run(host: IndexHost, { id, op, args }: Call): unknown {
       return host.suggestArticles(args[0] as string, args[1] as number);
     case 'status':
       return host.status();
+    case 'memory':
+      return host.memory();
     case 'counts':
       return host.counts();
     case 'hashes':

@@ -4,7 +4,8 @@
  * and keeps the article store, the sentence index and the title index in step,
  * so an article can be added or removed on its own (incremental reloads).
  */
-import type { LoadedArticle } from '../corpus/types.ts';
+import type { ArticleMeta, LoadedArticle } from '../corpus/types.ts';
+import { detach } from '../util/strings.ts';
 import { Analyzer, type STOP_WORDS } from '../text/analyze.ts';
 import { cleanArticle, type CleanOptions } from '../text/clean.ts';
 import { SentenceIndex, type BM25Params } from './sentenceIndex.ts';
@@ -58,11 +59,20 @@ export class Library {
   /** Cleans, splits and indexes one article. Throws if its id is already present. */
   add(article: LoadedArticle): StoredArticle {
     const cleaned = cleanArticle(article.text, { ...this.options.clean, title: article.meta.title, fallbackTitle: article.id });
+    // Strings kept for the life of the index are copied flat, so they do not pin the whole source text in memory.
+    const { title, url, date, source, extra } = article.meta;
+    const meta: ArticleMeta = {
+      ...(title !== undefined && { title: detach(title) }),
+      ...(url !== undefined && { url: detach(url) }),
+      ...(date !== undefined && { date: detach(date) }),
+      ...(source !== undefined && { source: detach(source) }),
+      extra: Object.fromEntries(Object.entries(extra).map(([k, v]) => [detach(k), detach(v)])),
+    };
     const stored = this.store.add({
-      id: article.id,
-      title: cleaned.title,
-      meta: article.meta,
-      file: article.file,
+      id: detach(article.id),
+      title: detach(cleaned.title),
+      meta,
+      file: detach(article.file),
       ...(article.line !== undefined && { line: article.line }),
       text: article.text,
       hash: article.hash,

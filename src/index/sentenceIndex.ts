@@ -15,8 +15,11 @@
  * a test instead of answering wrongly.
  */
 import MiniSearch from 'minisearch';
-import SearchableMap from 'minisearch/SearchableMap';
-import { Analyzer, surfaceTokens } from '../text/analyze.ts';
+import type SearchableMap from 'minisearch/SearchableMap';
+import { Analyzer } from '../text/analyze.ts';
+import { Vocabulary, type SimilarWord } from './vocabulary.ts';
+
+export type { SimilarWord };
 
 /** BM25+ parameters, as MiniSearch names them. */
 export interface BM25Params {
@@ -68,23 +71,14 @@ const TEXT_FIELD = 0;
 
 type SentenceDocument = { id: number; text: string };
 
-/** A vocabulary word close to a misspelt one. */
-export interface SimilarWord {
-  word: string;
-  term: string;
-  distance: number;
-}
-
 export class SentenceIndex {
   readonly analyzer: Analyzer;
   readonly bm25Params: Readonly<BM25Params>;
   /** The underlying MiniSearch. The search side reads its postings; its `search` is used only by tests. */
   readonly miniSearch: MiniSearch<SentenceDocument>;
   private readonly internals: MiniSearchInternals;
-  /** Every normalised word seen in an indexed sentence → its term. */
-  private readonly words = new Map<string, string>();
-  /** The same words in a radix tree, for fuzzy look-up. */
-  private readonly wordTree = new SearchableMap<string>();
+  /** Every normalised word seen in an indexed sentence, with its term. */
+  private readonly words = new Vocabulary();
   /** Sentence lengths in distinct terms, by id: a typed array read in the hot loop instead of MiniSearch's Map of arrays. */
   private lengths = new Uint16Array(1024);
 
@@ -188,13 +182,9 @@ export class SentenceIndex {
     return this.words.has(word);
   }
 
-  /** Vocabulary words within `maxDistance` edits of `word` (Levenshtein), closest first. */
-  similarWords(word: string, maxDistance: number): SimilarWord[] {
-    const out: SimilarWord[] = [];
-    for (const [w, [term, distance]] of this.wordTree.fuzzyGet(word, maxDistance)) {
-      if (distance > 0) out.push({ word: w, term, distance });
-    }
-    return out.sort((a, b) => a.distance - b.distance || a.word.localeCompare(b.word));
+  /** Vocabulary words within `maxEdits` edits of `word` (optimal string alignment distance), closest first. */
+  similarWords(word: string, maxEdits: number): SimilarWord[] {
+    return this.words.similar(word, maxEdits);
   }
 
   /** Every term with its postings, for snapshots (postings may include discarded sentences). */
@@ -213,7 +203,7 @@ export class SentenceIndex {
       nextId: m._nextId,
       averageLength: this.averageLength,
       lengths: this.lengths.slice(0, m._nextId),
-      words: [...this.words],
+      words: [...this.words.entries()],
     };
   }
 
@@ -240,26 +230,23 @@ export class SentenceIndex {
     m._dirtCount = 0;
     index.lengths = new Uint16Array(Math.max(1024, state.nextId));
     index.lengths.set(state.lengths);
-    for (const [word, term] of state.words) {
-      index.words.set(word, term);
-      index.wordTree.set(word, term);
-    }
+    for (const [word, term] of state.words) index.words.add(word, term);
     return index;
   }
 
   /** The terms MiniSearch indexes for a text; records new words in the vocabulary. */
   private analyze(text: string): string[] {
     const out: string[] = [];
-    const analyzer = this.analyzer;
-    for (const { surface } of surfaceTokens(text)) {
-      const { word, terms } = analyzer.analyzeToken(surface);
-      if (terms.length === 0) continue;
-      if (!this.words.has(word)) {
-        this.words.set(word, terms[0]!);
-        this.wordTree.set(word, terms[0]!);
+    this.analyzer.forEachToken(text, (token) => {
+      const terms = token.terms;
+      if (terms.length === 0) return;
+      if (!token.indexed) {
+        // The memo entry may have been made by a question first, so the flag, not the cache, says "recorded".
+        this.words.add(token.word, terms[0]!);
+        token.indexed = this.words.get(token.word) !== undefined;
       }
-      for (const t of terms) out.push(t);
-    }
+      for (let i = 0; i < terms.length; i++) out.push(terms[i]!);
+    });
     return out;
   }
 }

@@ -21,6 +21,7 @@
  *   print to stdout and take ~0.5 s to load).
  */
 import { createRequire } from 'node:module';
+import { detach } from '../util/strings.ts';
 
 const require = createRequire(import.meta.url);
 // natural ships CommonJS without type declarations for its submodules.
@@ -83,6 +84,14 @@ export function surfaceTokens(text: string): Array<{ surface: string; start: num
   return out;
 }
 
+/** The memoised analysis of one surface form. */
+export interface AnalysedToken {
+  readonly word: string;
+  readonly terms: string[];
+  /** Set by the sentence index once the word is in its vocabulary, so it is recorded once per surface form. */
+  indexed: boolean;
+}
+
 /** Options of {@link Analyzer}. */
 export interface AnalyzerOptions {
   /** Words that produce no term. Default: {@link STOP_WORDS}. */
@@ -100,7 +109,7 @@ export class Analyzer {
   readonly stopWords: ReadonlySet<string>;
   private readonly stemWord: (word: string) => string;
   private readonly stems = new Map<string, string>();
-  private readonly surfaces = new Map<string, { word: string; terms: string[] }>();
+  private readonly surfaces = new Map<string, AnalysedToken>();
 
   constructor(options: AnalyzerOptions = {}) {
     this.stopWords = options.stopWords ?? STOP_WORDS;
@@ -130,16 +139,26 @@ export class Analyzer {
   }
 
   /**
+   * Calls `each` with the analysis of every token of `text`, in order, without
+   * allocating per token: the indexing path, run for every token of a corpus.
+   */
+  forEachToken(text: string, each: (analysed: AnalysedToken) => void): void {
+    const re = new RegExp(TOKEN);
+    for (let m = re.exec(text); m; m = re.exec(text)) each(this.analyzeToken(m[0]));
+  }
+
+  /**
    * The normalised word and index terms of one surface token (see the module
    * comment for the rules). Memoised by surface form: a corpus repeats the
    * same surface tokens endlessly, and normalising (NFKD) is the costly part
    * once stems are cached. Callers must not mutate the result.
    */
-  analyzeToken(surface: string): { readonly word: string; readonly terms: string[] } {
+  analyzeToken(surface: string): AnalysedToken {
     let analysed = this.surfaces.get(surface);
     if (analysed === undefined) {
-      const word = this.word(surface);
-      analysed = { word, terms: this.termsOfWord(word, ACRONYM.test(surface)) };
+      // Copied flat: these strings outlive the text they were cut from (vocabulary, index terms).
+      const word = detach(this.word(surface));
+      analysed = { word, terms: this.termsOfWord(word, ACRONYM.test(surface)).map(detach), indexed: false };
       // Bounded: a corpus of a million sentences has a few hundred thousand surface forms.
       if (this.surfaces.size >= MAX_CACHED_SURFACES) this.surfaces.clear();
       this.surfaces.set(surface, analysed);
