@@ -53,6 +53,9 @@ export interface ReloadPlan {
   bytes: number;
 }
 
+/** Quiet time before a snapshot is saved, in ms. */
+const SAVE_DELAY_MS = 2000;
+
 /** One file's entry in the manifest. */
 interface FileEntry {
   size: number;
@@ -78,6 +81,8 @@ export class IndexHost {
   private saving: Promise<void> | undefined;
   private savedGeneration = 0;
   private snapshotBytes: number | undefined;
+  /** Ends the quiet spell before a scheduled save. */
+  private wakeSave: (() => void) | undefined;
 
   private constructor(
     readonly options: HostOptions,
@@ -157,6 +162,16 @@ export class IndexHost {
         ...(snapshotNote && { note: snapshotNote }),
       },
     };
+  }
+
+  /**
+   * Asks a few questions made of the corpus's own titles, so that a freshly
+   * started thread has its ranking code compiled before it answers users (the
+   * first questions in a cold isolate are many times slower).
+   */
+  warmUp(questions = 12): void {
+    const titles = [...this.library.store.all()].slice(0, questions).map((a) => a.title);
+    for (const t of titles) this.ask(t, { top: 3 });
   }
 
   ask(question: string, options: AnswerOptions = {}): Answer {
@@ -310,7 +325,10 @@ export class IndexHost {
 
   /** Resolves when the snapshot of the current index is on disk (or saving is off or not needed). */
   async flushSnapshot(): Promise<void> {
-    while (this.saving) await this.saving;
+    while (this.saving) {
+      this.wakeSave?.();
+      await this.saving;
+    }
     if (this.wantsSave()) {
       this.scheduleSave();
       await this.saving;
@@ -321,13 +339,28 @@ export class IndexHost {
     return Boolean(this.options.snapshotDir) && this.options.saveSnapshots !== false && this.savedGeneration !== this.generation;
   }
 
-  /** Saves a snapshot in the background, in slices; a newer change abandons it and saves again. */
+  /**
+   * Saves a snapshot in the background, in slices, after a short quiet spell
+   * (a reload in progress or a burst of changes is not the time); a newer
+   * change abandons it and saves again.
+   */
   private scheduleSave(): void {
     if (!this.wantsSave() || this.saving) return;
     const generation = this.generation;
     const dir = this.options.snapshotDir!;
     this.saving = (async () => {
       try {
+        // The quiet spell ends early when someone waits for the snapshot (flushSnapshot).
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, SAVE_DELAY_MS);
+          timer.unref();
+          this.wakeSave = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wakeSave = undefined;
+        if (this.generation !== generation) return;
         await mkdir(dir, { recursive: true });
         const bytes = await writeSnapshot(snapshotPath(dir, this.options.corpusDir), this.library, this.manifest(), {
           isStale: () => this.generation !== generation,

@@ -32,6 +32,7 @@ async function main(): Promise<void> {
   try {
     const opened = await IndexHost.open(workerData as HostOptions, (progress) => post({ type: 'progress', progress }));
     host = opened.host;
+    host.warmUp();
     post({ type: 'ready', report: opened.report });
   } catch (err) {
     post({ type: 'failed', error: (err as Error).message });

@@ -15,8 +15,8 @@
  * a test instead of answering wrongly.
  */
 import MiniSearch from 'minisearch';
-import type SearchableMap from 'minisearch/SearchableMap';
 import { Analyzer } from '../text/analyze.ts';
+import { internalsOf, type MiniSearchInternals } from './minisearchInternals.ts';
 import { Vocabulary, type SimilarWord } from './vocabulary.ts';
 
 export type { SimilarWord };
@@ -37,22 +37,6 @@ export const DEFAULT_BM25: Readonly<BM25Params> = { k: 1.2, b: 0.7, d: 0.5 };
 export interface SentenceIndexOptions {
   analyzer?: Analyzer;
   bm25?: Partial<BM25Params>;
-}
-
-/** The MiniSearch fields read by the search side and restored from snapshots (MiniSearch 7.x). */
-interface MiniSearchInternals {
-  /** term → field id → (short document id → term frequency) */
-  _index: SearchableMap<Map<number, Map<number, number>>>;
-  /** short document id → length of each field (distinct terms) */
-  _fieldLength: Map<number, number[]>;
-  _avgFieldLength: number[];
-  _documentCount: number;
-  _nextId: number;
-  /** short id → document id, and back */
-  _documentIds: Map<number, number>;
-  _idToShortId: Map<number, number>;
-  /** Discarded documents whose postings await a vacuum. */
-  _dirtCount: number;
 }
 
 /** What a snapshot keeps of a sentence index, besides its postings. */
@@ -76,7 +60,7 @@ export class SentenceIndex {
   readonly bm25Params: Readonly<BM25Params>;
   /** The underlying MiniSearch. The search side reads its postings; its `search` is used only by tests. */
   readonly miniSearch: MiniSearch<SentenceDocument>;
-  private readonly internals: MiniSearchInternals;
+  private readonly internals: MiniSearchInternals<number>;
   /** Every normalised word seen in an indexed sentence, with its term. */
   private readonly words = new Vocabulary();
   /** Sentence lengths in distinct terms, by id: a typed array read in the hot loop instead of MiniSearch's Map of arrays. */
@@ -92,7 +76,7 @@ export class SentenceIndex {
       tokenize: (text) => this.analyze(text),
       processTerm: (term) => term,
     });
-    this.internals = this.miniSearch as unknown as MiniSearchInternals;
+    this.internals = internalsOf<number>(this.miniSearch);
   }
 
   /** Number of live sentences. */
@@ -195,16 +179,21 @@ export class SentenceIndex {
     }
   }
 
-  /** The index's state besides postings, for snapshots. */
-  exportState(): SentenceIndexState {
+  /** The index's state besides postings, for snapshots (the vocabulary only when asked: see {@link vocabulary}). */
+  exportState(options: { words?: boolean } = {}): SentenceIndexState {
     const m = this.internals;
     return {
       documentCount: m._documentCount,
       nextId: m._nextId,
       averageLength: this.averageLength,
       lengths: this.lengths.slice(0, m._nextId),
-      words: [...this.words.entries()],
+      words: options.words === false ? [] : [...this.words.entries()],
     };
+  }
+
+  /** The vocabulary, word → term, for a snapshot writer that iterates it in slices. */
+  vocabulary(): IterableIterator<[string, string]> {
+    return this.words.entries();
   }
 
   /**

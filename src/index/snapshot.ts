@@ -32,7 +32,7 @@ import { ArticleStore, type StoredArticle } from './store.ts';
 
 const MAGIC = Buffer.from('VRBTSNAP', 'latin1');
 /** Version of the file layout. */
-export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 2;
 /**
  * Version of what indexing produces (cleaning, splitting, analysis). Bump it
  * whenever a change would make an old snapshot's postings differ from a fresh
@@ -109,7 +109,7 @@ export async function writeSnapshot(path: string, library: Library, manifest: Co
 
   try {
     const store = library.store.exportState();
-    const index = library.sentences.exportState();
+    const index = library.sentences.exportState({ words: false });
     const header: Header = {
       format: SNAPSHOT_FORMAT,
       indexVersion: INDEX_VERSION,
@@ -122,9 +122,10 @@ export async function writeSnapshot(path: string, library: Library, manifest: Co
     w.bytes(MAGIC);
     w.uint(SNAPSHOT_FORMAT);
     w.string(JSON.stringify(header));
-    // Articles: records (JSON), then each body.
-    w.string(JSON.stringify(store.articles.map((a) => (a ? { ...a, body: undefined } : null))));
+    // Articles: each record (JSON) and body, one by one so that no single step takes long.
+    w.uint(store.articles.length);
     for (const a of store.articles) {
+      w.string(a ? JSON.stringify({ ...a, body: undefined }) : '');
       if (a) w.bytes(a.body);
       if (!(await flush())) return abandon();
     }
@@ -140,17 +141,24 @@ export async function writeSnapshot(path: string, library: Library, manifest: Co
     w.uint(index.nextId);
     w.float(index.averageLength);
     w.bytes(new Uint8Array(index.lengths.buffer, index.lengths.byteOffset, index.lengths.byteLength));
-    w.uint(index.words.length);
-    for (const [word, term] of index.words) {
+    w.uint(library.sentences.wordCount);
+    for (const [word, term] of library.sentences.vocabulary()) {
       w.string(word);
       w.string(term === word ? '' : term); // a word that is its own term (numbers, names Porter leaves alone) is stored once
+      if (!(await flush())) return abandon();
     }
     // Postings: term, count, then (id delta, frequency) pairs; postings of removed sentences are left out.
     for (const [term, postings] of library.sentences.termPostings()) {
-      const live: Array<[number, number]> = [];
-      for (const [id, tf] of postings) if (library.store.isLive(id)) live.push([id, tf]);
+      // Postings are in insertion order, which is id order (ids only grow); sorting is needed only if not.
+      let live: Array<[number, number]> = [];
+      let ordered = true;
+      for (const [id, tf] of postings) {
+        if (!library.store.isLive(id)) continue;
+        if (live.length > 0 && id < live[live.length - 1]![0]) ordered = false;
+        live.push([id, tf]);
+      }
       if (live.length === 0) continue;
-      live.sort((a, b) => a[0] - b[0]);
+      if (!ordered) live = live.sort((a, b) => a[0] - b[0]);
       w.string(term);
       w.uint(live.length);
       let previous = 0;
@@ -214,9 +222,13 @@ export async function readSnapshot(path: string, options: LibraryOptions = {}): 
     if (header.indexVersion !== INDEX_VERSION) throw new SnapshotError(`made by index version ${header.indexVersion}, this is ${INDEX_VERSION}`);
     if (header.optionsKey !== optionsKey(options)) throw new SnapshotError('made with other index options');
 
-    const records = JSON.parse(r.string()) as Array<Omit<StoredArticle, 'body'> | null>;
-    // Bodies are copied out of the file buffer so that it can be freed.
-    const articles = records.map((a) => (a ? ({ ...a, body: Buffer.from(r.bytes()) } as StoredArticle) : null));
+    const articleCount = r.uint();
+    const articles: Array<StoredArticle | null> = [];
+    for (let i = 0; i < articleCount; i++) {
+      const record = r.string();
+      // Bodies are copied out of the file buffer so that it can be freed.
+      articles.push(record ? ({ ...(JSON.parse(record) as Omit<StoredArticle, 'body'>), body: Buffer.from(r.bytes()) } as StoredArticle) : null);
+    }
     const nextSentence = r.uint();
     const liveSentences = r.uint();
     const liveParagraphs = r.uint();

@@ -14,6 +14,11 @@
  */
 import MiniSearch from 'minisearch';
 import { Analyzer, surfaceTokens } from '../text/analyze.ts';
+import { internalsOf, type MiniSearchInternals } from './minisearchInternals.ts';
+import { DEFAULT_BM25 } from './sentenceIndex.ts';
+
+/** The stemmed title field's id in MiniSearch (the first field). */
+const TITLE_FIELD = 0;
 
 type TitleDocument = { id: string; title: string };
 
@@ -26,6 +31,7 @@ export interface TitleMatch {
 export class TitleIndex {
   private readonly analyzer: Analyzer;
   readonly miniSearch: MiniSearch<TitleDocument>;
+  private readonly internals: MiniSearchInternals<string>;
 
   constructor(analyzer: Analyzer = new Analyzer()) {
     this.analyzer = analyzer;
@@ -36,6 +42,7 @@ export class TitleIndex {
       tokenize: (text) => [...surfaceTokens(text)].map((t) => t.surface),
       processTerm: (surface, field) => this.termsFor(surface, field),
     });
+    this.internals = internalsOf<string>(this.miniSearch);
   }
 
   get size(): number {
@@ -48,6 +55,36 @@ export class TitleIndex {
 
   remove(id: string): void {
     if (this.miniSearch.has(id)) this.miniSearch.discard(id);
+  }
+
+  /**
+   * The title postings of an (already analysed) term: title document (short
+   * id) → frequency. Ranking reads these directly rather than calling
+   * `MiniSearch.search`, which builds and sorts a result for every matching
+   * title: too slow when a common word is in thousands of titles.
+   */
+  postings(term: string): ReadonlyMap<number, number> | undefined {
+    return this.internals._index.get(term)?.get(TITLE_FIELD);
+  }
+
+  /** The short id of an article's title document, or `undefined`. */
+  shortIdOf(articleId: string): number | undefined {
+    return this.internals._idToShortId.get(articleId);
+  }
+
+  /** The article id of a title document, or `undefined` once it is discarded. */
+  articleIdOf(shortId: number): string | undefined {
+    return this.internals._documentIds.get(shortId);
+  }
+
+  /** BM25+ of a term with frequency `tf` in title `shortId`, whose postings hold `df` titles (MiniSearch's formula and defaults). */
+  bm25(tf: number, df: number, shortId: number): number {
+    const n = this.internals._documentCount;
+    const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    const length = this.internals._fieldLength.get(shortId)?.[TITLE_FIELD] ?? 1;
+    const avg = this.internals._avgFieldLength[TITLE_FIELD] || 1;
+    const { k, b, d } = DEFAULT_BM25;
+    return idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / avg)));
   }
 
   /** Each title matching any of the (already analysed) terms: its BM25 score and which terms it contains. */
