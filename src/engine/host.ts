@@ -18,6 +18,7 @@ import { listCorpusFiles, loadCorpus, readCorpusFile } from '../corpus/index.ts'
 import type { CorpusFile, LoadedArticle, SkippedItem } from '../corpus/types.ts';
 import { mapLimit } from '../corpus/limit.ts';
 import { buildLibrary } from '../index/build.ts';
+import { buildInParallel, canBuildInParallel } from '../index/parallelBuild.ts';
 import type { Library, LibraryOptions } from '../index/library.ts';
 import { readSnapshot, SnapshotError, writeSnapshot, type CorpusManifest } from '../index/snapshot.ts';
 import { ArticleStore, type ArticleRef, type StoredArticle } from '../index/store.ts';
@@ -139,12 +140,7 @@ export class IndexHost {
       }
     }
 
-    const corpus = await loadCorpus(corpusDir, { onProgress: (done, total) => onProgress?.({ phase: 'reading', done, total }) });
-    const library = await buildLibrary(corpus.articles, {
-      ...opts.library,
-      onProgress: (done, total) => onProgress?.({ phase: 'indexing', done, total }),
-    });
-    const manifest = manifestOf(corpusDir, corpus.files, corpus.articles, corpus.skipped);
+    const { library, manifest } = await buildFromText(corpusDir, opts.library ?? {}, onProgress);
     const host = new IndexHost(opts, library, manifest);
     host.scheduleSave();
     return {
@@ -409,8 +405,25 @@ export class IndexHost {
   }
 }
 
+/** Corpora with at least this many bytes of files are built with analysis threads (below, a thread's start-up costs more than it saves). */
+const PARALLEL_BUILD_BYTES = 4 * 1024 * 1024;
+
+/** Reads and indexes the whole corpus: on several cores when it is large, else here. */
+async function buildFromText(corpusDir: string, options: LibraryOptions, onProgress?: (p: Progress) => void): Promise<{ library: Library; manifest: CorpusManifest }> {
+  onProgress?.({ phase: 'scanning', done: 0, total: 0 });
+  const listing = await listCorpusFiles(corpusDir);
+  const bytes = listing.files.reduce((n, f) => n + f.size, 0);
+  if (bytes >= PARALLEL_BUILD_BYTES && canBuildInParallel(options)) {
+    const built = await buildInParallel(corpusDir, listing.files, { ...options, onProgress: (done, total) => onProgress?.({ phase: 'indexing', done, total }) });
+    return { library: built.library, manifest: manifestOf(corpusDir, listing.files, built.articles, [...listing.skipped, ...built.skipped]) };
+  }
+  const corpus = await loadCorpus(corpusDir, { onProgress: (done, total) => onProgress?.({ phase: 'reading', done, total }) });
+  const library = await buildLibrary(corpus.articles, { ...options, onProgress: (done, total) => onProgress?.({ phase: 'indexing', done, total }) });
+  return { library, manifest: manifestOf(corpusDir, corpus.files, corpus.articles, corpus.skipped) };
+}
+
 /** The manifest of a full load: every file with its articles and skipped items. */
-function manifestOf(corpusDir: string, files: CorpusFile[], articles: LoadedArticle[], skipped: SkippedItem[]): CorpusManifest {
+function manifestOf(corpusDir: string, files: CorpusFile[], articles: ReadonlyArray<Pick<LoadedArticle, 'id' | 'file'>>, skipped: SkippedItem[]): CorpusManifest {
   const byFile = new Map(files.map((f) => [f.file, { file: f.file, size: f.size, mtimeMs: f.mtimeMs, articles: [] as string[], skipped: [] as SkippedItem[] }]));
   const listingSkipped: SkippedItem[] = [];
   for (const a of articles) byFile.get(a.file)?.articles.push(a.id);

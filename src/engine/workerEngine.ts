@@ -11,13 +11,14 @@
  * for two.
  */
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ArticleRef } from '../index/store.ts';
 import type { Answer, AnswerOptions } from '../search/answer.ts';
 import type { HostOptions, ReloadPlan } from './host.ts';
 import { MAX_IN_PLACE_BYTES, reloadPolicy } from './localEngine.ts';
 import type { AnswerEngine, ArticleView, EngineStatus, MemoryUse, Progress, ReloadReport } from './types.ts';
 import type { Call, WorkerMessage } from './workerMain.ts';
+import { spawnModule } from '../util/spawn.ts';
 
 /** Options of {@link WorkerEngine.open}. */
 export interface WorkerEngineOptions extends HostOptions {
@@ -25,7 +26,7 @@ export interface WorkerEngineOptions extends HostOptions {
   maxInPlaceBytes?: number;
 }
 
-const WORKER_FILE = new URL('./worker.mjs', import.meta.url);
+const WORKER_MODULE = new URL('./workerMain.ts', import.meta.url);
 /** Young-generation size of the index worker, in MB (V8's default is a few MB). */
 const YOUNG_GENERATION_MB = 64;
 
@@ -38,11 +39,9 @@ class HostWorker {
   private closed = false;
 
   constructor(options: HostOptions, onProgress?: (p: Progress) => void) {
-    // Not the parent's loader flags: the worker registers tsx itself.
-    const execArgv = process.execArgv.filter((a, i, all) => !/tsx/.test(a) && !(a === '--import' && /tsx/.test(all[i + 1] ?? '')));
     // A larger young generation: building allocates heavily and short-lived, and the default
     // semi-space makes the scavenger run (and copy) far more often.
-    this.worker = new Worker(WORKER_FILE, { workerData: options, execArgv, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+    this.worker = spawnModule(WORKER_MODULE, options, { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB });
     let settle!: { resolve: (r: ReloadReport) => void; reject: (e: Error) => void };
     this.ready = new Promise((resolve, reject) => (settle = { resolve, reject }));
     this.worker.on('message', (m: WorkerMessage) => {

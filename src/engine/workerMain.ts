@@ -8,6 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { IndexHost, type HostOptions, type ReloadPlan } from './host.ts';
 import type { Progress } from './types.ts';
+import { collectGarbage } from '../util/memory.ts';
 
 /** A call from the main thread. */
 export interface Call {
@@ -32,7 +33,10 @@ async function main(): Promise<void> {
   try {
     const opened = await IndexHost.open(workerData as HostOptions, (progress) => post({ type: 'progress', progress }));
     host = opened.host;
-    host.warmUp();
+    // Before serving: compile the hot paths, and collect the garbage of building, so that the first
+    // users neither run cold code nor meet a major collection of a freshly filled heap.
+    host.warmUp(40);
+    collectGarbage();
     post({ type: 'ready', report: opened.report });
   } catch (err) {
     post({ type: 'failed', error: (err as Error).message });

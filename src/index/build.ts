@@ -24,11 +24,12 @@ export async function buildLibrary(articles: readonly LoadedArticle[], options: 
   const library = new Library(options);
   const sliceMs = options.sliceMs ?? 20;
   let sliceStart = performance.now();
-  for (let i = 0; i < articles.length; i++) {
-    const article = articles[i]!;
-    if (!library.store.get(article.id)) library.add(article);
+  // Slices of a few hundred articles: big enough for batched insertion, small enough to yield often.
+  const slice = 200;
+  for (let i = 0; i < articles.length; i += slice) {
+    library.addMany(articles.slice(i, i + slice));
     if (performance.now() - sliceStart >= sliceMs) {
-      options.onProgress?.(i + 1, articles.length);
+      options.onProgress?.(Math.min(i + slice, articles.length), articles.length);
       await yieldToEventLoop();
       sliceStart = performance.now();
     }

@@ -7,7 +7,7 @@
 import type { ArticleMeta, LoadedArticle } from '../corpus/types.ts';
 import { detach } from '../util/strings.ts';
 import { Analyzer, type STOP_WORDS } from '../text/analyze.ts';
-import { cleanArticle, type CleanOptions } from '../text/clean.ts';
+import { cleanArticle, type CleanOptions, type SentenceSpan } from '../text/clean.ts';
 import { SentenceIndex, type BM25Params } from './sentenceIndex.ts';
 import { ArticleStore, type StoredArticle } from './store.ts';
 import { TitleIndex } from './titleIndex.ts';
@@ -34,6 +34,17 @@ export interface LibraryStats {
   words: number;
 }
 
+/** A sentence waiting to be inserted into the sentence index: its text, or its terms analysed elsewhere. */
+export type PendingSentence = { id: number; text?: string; terms?: readonly string[] };
+
+/** An article cleaned and analysed in another thread. */
+export interface PreparedArticle {
+  title: string;
+  sentences: SentenceSpan[];
+  /** Each sentence's terms. */
+  terms: ReadonlyArray<readonly string[]>;
+}
+
 export class Library {
   readonly analyzer: Analyzer;
   readonly store: ArticleStore;
@@ -58,7 +69,50 @@ export class Library {
 
   /** Cleans, splits and indexes one article. Throws if its id is already present. */
   add(article: LoadedArticle): StoredArticle {
-    const cleaned = cleanArticle(article.text, { ...this.options.clean, title: article.meta.title, fallbackTitle: article.id });
+    const pending: PendingSentence[] = [];
+    const stored = this.stage(article, pending);
+    this.sentences.addBatch(pending);
+    return stored;
+  }
+
+  /**
+   * Cleans, splits and indexes many articles, inserting their sentences into
+   * the index in batches of about `batchSize` (faster than one article at a
+   * time: see {@link SentenceIndex.addBatch}). Articles whose id is already
+   * present are skipped.
+   */
+  addMany(articles: Iterable<LoadedArticle>, batchSize = 5000): void {
+    let pending: PendingSentence[] = [];
+    for (const article of articles) {
+      if (this.store.get(article.id)) continue;
+      this.stage(article, pending);
+      if (pending.length >= batchSize) {
+        this.sentences.addBatch(pending);
+        pending = [];
+      }
+    }
+    this.sentences.addBatch(pending);
+  }
+
+  /**
+   * Stores an article cleaned and analysed elsewhere (an analysis thread) and
+   * queues its sentences' terms in `pending`; the caller flushes `pending`
+   * with {@link flush}. Returns `undefined` when its id is already present.
+   */
+  stagePrepared(article: LoadedArticle, prepared: PreparedArticle, pending: PendingSentence[]): StoredArticle | undefined {
+    if (this.store.get(article.id)) return undefined;
+    return this.stage(article, pending, prepared);
+  }
+
+  /** Indexes queued sentences (see {@link stagePrepared}). */
+  flush(pending: PendingSentence[]): void {
+    this.sentences.addBatch(pending);
+    pending.length = 0;
+  }
+
+  /** Cleans and stores an article and its title; queues its sentences for the sentence index. */
+  private stage(article: LoadedArticle, pending: PendingSentence[], prepared?: PreparedArticle): StoredArticle {
+    const cleaned = prepared ?? cleanArticle(article.text, { ...this.options.clean, title: article.meta.title, fallbackTitle: article.id });
     // Strings kept for the life of the index are copied flat, so they do not pin the whole source text in memory.
     const { title, url, date, source, extra } = article.meta;
     const meta: ArticleMeta = {
@@ -78,7 +132,9 @@ export class Library {
       hash: article.hash,
       sentences: cleaned.sentences,
     });
-    for (const [i, span] of cleaned.sentences.entries()) this.sentences.add(stored.firstSentence + i, article.text.slice(span.start, span.end));
+    cleaned.sentences.forEach((span, i) =>
+      pending.push(prepared ? { id: stored.firstSentence + i, terms: prepared.terms[i]! } : { id: stored.firstSentence + i, text: article.text.slice(span.start, span.end) }),
+    );
     this.titles.add(stored.id, stored.title);
     return stored;
   }

@@ -78,3 +78,27 @@ describe('SentenceIndex', () => {
     expect(index.documentCount).toBe(4);
   });
 });
+
+describe('SentenceIndex.addBatch', () => {
+  it('indexes exactly as adding one sentence at a time does', () => {
+    const one = build();
+    const batch = new SentenceIndex();
+    batch.addBatch(SENTENCES.map((text, id) => ({ id, text })));
+    expect(batch.documentCount).toBe(one.documentCount);
+    expect(batch.averageLength).toBeCloseTo(one.averageLength, 12);
+    expect(batch.termCount).toBe(one.termCount);
+    for (const [term, postings] of one.termPostings()) expect(new Map(batch.postings(term))).toEqual(new Map(postings));
+    SENTENCES.forEach((_, id) => expect(batch.length(id)).toBe(one.length(id)));
+    expect(batch.similarWords('soliders', 1).map((w) => w.word)).toEqual(['soldiers']);
+  });
+
+  it('accepts terms analysed elsewhere, with their words', () => {
+    const analyzer = new Analyzer();
+    const batch = new SentenceIndex();
+    batch.addBatch(SENTENCES.map((text, id) => ({ id, terms: analyzer.terms(text) })));
+    batch.addWords(analyzer.tokens(SENTENCES.join(' ')).filter((t) => t.terms.length).map((t) => [t.word, t.terms[0]!] as const));
+    const one = build();
+    for (const [term, postings] of one.termPostings()) expect(new Map(batch.postings(term))).toEqual(new Map(postings));
+    expect(batch.hasWord('unifier')).toBe(true);
+  });
+});

@@ -1,0 +1,170 @@
+/**
+ * Building a library on several cores. Reading, cleaning, splitting and
+ * analysing the corpus (about half of the work) runs in analysis helper
+ * threads; this thread inserts what they send into the index, in the order of
+ * the sorted file listing, so sentence ids and the "first article with an id
+ * wins" rule come out exactly as in a single-threaded build.
+ */
+import { availableParallelism } from 'node:os';
+import type { CorpusFile, LoadedArticle, SkippedItem } from '../corpus/types.ts';
+import { spawnModule } from '../util/spawn.ts';
+import type { AnalysedFile, AnalysisBatch, AnalysisJob } from './analysisWorker.ts';
+import { Library, type LibraryOptions, type PendingSentence } from './library.ts';
+
+/** Options of {@link buildInParallel}. */
+export interface ParallelBuildOptions extends LibraryOptions {
+  /** Analysis threads. Default: the cores less one (the one inserting), at least 1, at most 4. */
+  threads?: number;
+  /** Files per chunk handed to a helper. Default 64. */
+  chunkFiles?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** What a parallel build produced. */
+export interface ParallelBuild {
+  library: Library;
+  /** The articles indexed, with their file (for the corpus manifest). */
+  articles: Array<Pick<LoadedArticle, 'id' | 'file'>>;
+  skipped: SkippedItem[];
+}
+
+const ANALYSIS_MODULE = new URL('./analysisWorker.ts', import.meta.url);
+/** Sentences inserted per batch (see Library.flush). */
+const INSERT_BATCH = 5000;
+
+/** Whether a parallel build is possible with these options (a custom stemmer cannot be sent to another thread). */
+export function canBuildInParallel(options: LibraryOptions): boolean {
+  return options.stem === undefined;
+}
+
+/** Reads and indexes `files` (a sorted listing of `corpusDir`) using analysis threads. */
+export async function buildInParallel(corpusDir: string, files: CorpusFile[], options: ParallelBuildOptions = {}): Promise<ParallelBuild> {
+  const threads = Math.max(1, Math.min(options.threads ?? availableParallelism() - 1, 4));
+  const chunkFiles = options.chunkFiles ?? 64;
+  const library = new Library(options);
+  const chunks: Array<Array<{ index: number; file: CorpusFile }>> = [];
+  for (let i = 0; i < files.length; i += chunkFiles) chunks.push(files.slice(i, i + chunkFiles).map((file, j) => ({ index: i + j, file })));
+
+  const articles: ParallelBuild['articles'] = [];
+  const skipped: SkippedItem[] = [];
+  const firstSeen = new Map<string, string>();
+  const pending: PendingSentence[] = [];
+  const waiting = new Map<number, { helper: number; result: AnalysedFile }>();
+  const tables: string[][] = [];
+  /** Per helper: its numbered words, each word's term number, and whether the word is in the vocabulary yet. */
+  const words: Array<{ word: string[]; term: number[]; added: Uint8Array }> = [];
+  /** Per helper: files received but not yet inserted, per batch, to acknowledge once inserted. */
+  const unacknowledged: Array<Array<Set<number>>> = [];
+  let next = 0;
+
+  const workers = Array.from({ length: Math.min(threads, Math.max(1, chunks.length)) }, (_, h) => {
+    const job: AnalysisJob = {
+      corpusDir,
+      chunks: chunks.filter((_, c) => c % threads === h),
+      clean: options.clean ?? {},
+      ...(options.stopWords && { stopWords: [...options.stopWords] }),
+    };
+    tables.push([]);
+    words.push({ word: [], term: [], added: new Uint8Array(1024) });
+    unacknowledged.push([]);
+    // A larger young generation: analysis allocates heavily and short-lived (see WorkerEngine).
+    return spawnModule(ANALYSIS_MODULE, job, { maxYoungGenerationSizeMb: 64 });
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let finished = 0;
+      workers.forEach((worker, h) => {
+        worker.on('error', reject);
+        worker.on('exit', (code) => {
+          if (code !== 0) reject(new Error(`analysis thread exited with code ${code}`));
+        });
+        worker.on('message', (batch: AnalysisBatch) => {
+          try {
+            const table = tables[h]!;
+            for (const t of batch.newTerms) table.push(t);
+            const w = words[h]!;
+            for (const [word, term] of batch.newWords) {
+              w.word.push(word);
+              w.term.push(term);
+            }
+            if (w.added.length < w.word.length) {
+              const grown = new Uint8Array(Math.max(w.word.length, w.added.length * 2));
+              grown.set(w.added);
+              w.added = grown;
+            }
+            unacknowledged[h]!.push(new Set(batch.files.map((f) => f.index)));
+            for (const result of batch.files) waiting.set(result.index, { helper: h, result });
+            insertReady();
+            if (batch.last && ++finished === workers.length) {
+              if (next !== files.length) throw new Error(`analysis ended with ${files.length - next} files missing`);
+              resolve();
+            }
+          } catch (err) {
+            reject(err);
+          }
+        });
+      });
+    });
+    library.flush(pending);
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  library.analyzer.clearCaches();
+  return { library, articles, skipped };
+
+  /** Inserts every file whose turn has come, in listing order. */
+  function insertReady(): void {
+    for (let entry = waiting.get(next); entry; entry = waiting.get(next)) {
+      waiting.delete(next);
+      const { helper, result } = entry;
+      skipped.push(...result.skipped);
+      const table = tables[helper]!;
+      for (const a of result.articles) {
+        const first = firstSeen.get(a.id);
+        if (first !== undefined) {
+          skipped.push({ file: a.file, ...(a.line !== undefined && { line: a.line }), reason: `duplicate article id "${a.id}" (first seen in ${first})` });
+          continue;
+        }
+        firstSeen.set(a.id, a.line === undefined ? a.file : `${a.file} line ${a.line}`);
+        const sentences = [];
+        const terms: string[][] = [];
+        let at = 0;
+        for (let i = 0; i < a.termCounts.length; i++) {
+          sentences.push({ start: a.spans[i * 3]!, end: a.spans[i * 3 + 1]!, paragraph: a.spans[i * 3 + 2]! });
+          const count = a.termCounts[i]!;
+          const list: string[] = new Array(count);
+          for (let k = 0; k < count; k++) list[k] = table[a.terms[at + k]!]!;
+          at += count;
+          terms.push(list);
+        }
+        const { title, spans: _s, termCounts: _c, terms: _t, words: articleWords, ...loaded } = a;
+        library.stagePrepared(loaded, { title, sentences, terms }, pending);
+        // The vocabulary gets the words of inserted articles only, as in a single-threaded build.
+        const w = words[helper]!;
+        for (const id of articleWords) {
+          if (w.added[id]) continue;
+          w.added[id] = 1;
+          library.sentences.addWords([[w.word[id]!, table[w.term[id]!]!]]);
+        }
+        articles.push({ id: a.id, file: a.file });
+        if (pending.length >= INSERT_BATCH) library.flush(pending);
+      }
+      next++;
+      options.onProgress?.(next, files.length);
+      acknowledge(helper, result.index);
+    }
+  }
+
+  /** Tells a helper a batch of its is inserted, so it may send another. */
+  function acknowledge(helper: number, index: number): void {
+    const batches = unacknowledged[helper]!;
+    const batch = batches.find((b) => b.has(index));
+    if (!batch) return;
+    batch.delete(index);
+    if (batch.size === 0) {
+      batches.splice(batches.indexOf(batch), 1);
+      workers[helper]!.postMessage('ack');
+    }
+  }
+}
