@@ -64,6 +64,9 @@ export async function assertCorpusRoot(rootAbs: string): Promise<void> {
  *
  * @throws {CorpusRootError} if `root` is missing, not a directory or unreadable.
  */
+/** Directory entries visited at a time (see `walk`). */
+const VISIT_CHUNK = 128;
+
 export async function listCorpusFiles(root: string, options: ListCorpusFilesOptions = {}): Promise<CorpusListing> {
   const rootAbs = path.resolve(root);
   await assertCorpusRoot(rootAbs);
@@ -136,7 +139,11 @@ export async function listCorpusFiles(root: string, options: ListCorpusFilesOpti
       skipped.push({ file: dirRel, reason: `cannot read directory (${describeFsError(err)})` });
       return;
     }
-    await Promise.all(entries.map((entry) => visit(entry, dirAbs, dirRel)));
+    // In chunks: starting a visit for each of thousands of entries at once queues so much work in one
+    // turn of the event loop that it stalls the thread (100 ms and more for 1,000-file folders).
+    for (let i = 0; i < entries.length; i += VISIT_CHUNK) {
+      await Promise.all(entries.slice(i, i + VISIT_CHUNK).map((entry) => visit(entry, dirAbs, dirRel)));
+    }
   };
 
   await walk(rootAbs, '');

@@ -84,6 +84,9 @@ export class IndexHost {
   private snapshotBytes: number | undefined;
   /** Ends the quiet spell before a scheduled save. */
   private wakeSave: (() => void) | undefined;
+  /** Set when a reload starts: the save in progress is abandoned, and none starts until the plan is made. */
+  private abandonSave = false;
+  private holdSaves = false;
 
   private constructor(
     readonly options: HostOptions,
@@ -243,6 +246,10 @@ export class IndexHost {
 
   /** Compares the corpus folder with the manifest: what a reload would read and remove. */
   async planReload(): Promise<ReloadPlan> {
+    // A reload is starting: a snapshot being saved now is about to be out of date, and saving it would
+    // compete with the reload and with questions for the CPU. It is abandoned; the next change saves.
+    this.holdSaves = true;
+    this.abandonSave = true;
     const listing = await listCorpusFiles(this.options.corpusDir);
     const read = listing.files.filter((f) => {
       const known = this.files.get(f.file);
@@ -319,6 +326,16 @@ export class IndexHost {
     };
   }
 
+  /**
+   * Ends a reload begun with {@link planReload} when this host stays in
+   * service (in place, or nothing changed): saves may resume, and the
+   * abandoned one is retried if the index was not saved yet.
+   */
+  endReload(): void {
+    this.holdSaves = false;
+    this.scheduleSave();
+  }
+
   /** Resolves when the snapshot of the current index is on disk (or saving is off or not needed). */
   async flushSnapshot(): Promise<void> {
     while (this.saving) {
@@ -332,7 +349,7 @@ export class IndexHost {
   }
 
   private wantsSave(): boolean {
-    return Boolean(this.options.snapshotDir) && this.options.saveSnapshots !== false && this.savedGeneration !== this.generation;
+    return Boolean(this.options.snapshotDir) && this.options.saveSnapshots !== false && this.savedGeneration !== this.generation && !this.holdSaves;
   }
 
   /**
@@ -344,6 +361,7 @@ export class IndexHost {
     if (!this.wantsSave() || this.saving) return;
     const generation = this.generation;
     const dir = this.options.snapshotDir!;
+    this.abandonSave = false;
     this.saving = (async () => {
       try {
         // The quiet spell ends early when someone waits for the snapshot (flushSnapshot).
@@ -359,7 +377,7 @@ export class IndexHost {
         if (this.generation !== generation) return;
         await mkdir(dir, { recursive: true });
         const bytes = await writeSnapshot(snapshotPath(dir, this.options.corpusDir), this.library, this.manifest(), {
-          isStale: () => this.generation !== generation,
+          isStale: () => this.generation !== generation || this.abandonSave,
         });
         if (bytes !== undefined) {
           this.savedGeneration = generation;

@@ -37,6 +37,8 @@ export async function reloadPolicy<H>(
     counts(): Promise<ReloadReport['before']> | ReloadReport['before'];
     hashes(): Promise<Array<[string, string]>> | Array<[string, string]>;
     status(): Promise<{ skipped: ReloadReport['skipped'] }> | { skipped: ReloadReport['skipped'] };
+    /** The reload is over and this host stays in service. */
+    endReload(): Promise<void> | void;
   },
   fresh: () => Promise<{ host: H; report: ReloadReport; hashes(): Promise<Array<[string, string]>> }>,
   swap: (host: H) => void,
@@ -50,10 +52,12 @@ export async function reloadPolicy<H>(
     const plan = await current.planReload();
     if (plan.read.length === 0 && plan.removed.length === 0) {
       const { skipped } = await current.status();
+      await current.endReload();
       return { ok: true, before, after: before, added: [], changed: [], removed: [], skipped, tookMs: performance.now() - started, mode: 'incremental' };
     }
     if (plan.bytes <= maxInPlaceBytes) {
       const report = await current.applyReload(plan, onProgress);
+      await current.endReload();
       return { ...report, tookMs: performance.now() - started };
     }
     const oldHashes = new Map(await current.hashes());
@@ -70,6 +74,7 @@ export async function reloadPolicy<H>(
     const removed = [...oldHashes.keys()].filter((id) => !newHashes.has(id));
     return { ...next.report, before, added, changed, removed, tookMs: performance.now() - started };
   } catch (err) {
+    await Promise.resolve(current.endReload()).catch(() => undefined); // the host in use stays in service
     const { skipped } = await Promise.resolve(current.status()).catch(() => ({ skipped: [] }));
     return { ok: false, error: (err as Error).message, before, after: before, added: [], changed: [], removed: [], skipped, tookMs: performance.now() - started };
   }
@@ -157,7 +162,10 @@ export class LocalEngine implements AnswerEngine {
     await this.host.flushSnapshot();
   }
 
-  async close(): Promise<void> {
+  /** Stops the engine, giving a snapshot still to be saved `saveTimeoutMs` (default 10 s) to reach the disk. */
+  async close(saveTimeoutMs = 10_000): Promise<void> {
     await this.running?.catch(() => undefined);
+    const timeout = new Promise((resolve) => setTimeout(resolve, saveTimeoutMs).unref());
+    await Promise.race([this.host.flushSnapshot().catch(() => undefined), timeout]);
   }
 }

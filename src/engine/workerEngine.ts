@@ -132,6 +132,7 @@ export class WorkerEngine implements AnswerEngine {
         counts: () => serving.call('counts'),
         hashes: () => serving.call('hashes'),
         status: () => serving.call('status'),
+        endReload: () => serving.call('endReload'),
       },
       async () => {
         const worker = new HostWorker(this.options, onProgress);
@@ -171,8 +172,14 @@ export class WorkerEngine implements AnswerEngine {
     return this.current.call('flushSnapshot');
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops the engine. A snapshot still to be saved is given `saveTimeoutMs`
+   * (default 10 s) to reach the disk, so that the next start need not rebuild.
+   */
+  async close(saveTimeoutMs = 10_000): Promise<void> {
     await this.running?.catch(() => undefined);
+    const timeout = new Promise((resolve) => setTimeout(resolve, saveTimeoutMs).unref());
+    await Promise.race([this.flushSnapshot().catch(() => undefined), timeout]);
     await this.current.retire();
   }
 }

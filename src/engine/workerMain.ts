@@ -13,7 +13,7 @@ import { collectGarbage } from '../util/memory.ts';
 /** A call from the main thread. */
 export interface Call {
   id: number;
-  op: 'ask' | 'article' | 'articleByKey' | 'suggestArticles' | 'status' | 'memory' | 'counts' | 'hashes' | 'planReload' | 'applyReload' | 'flushSnapshot';
+  op: 'ask' | 'article' | 'articleByKey' | 'suggestArticles' | 'status' | 'memory' | 'counts' | 'hashes' | 'planReload' | 'applyReload' | 'endReload' | 'flushSnapshot';
   args: unknown[];
 }
 
@@ -74,6 +74,8 @@ function run(host: IndexHost, { id, op, args }: Call): unknown {
       return host.planReload();
     case 'applyReload':
       return host.applyReload(args[0] as ReloadPlan, (progress) => post({ type: 'progress', progress, id }));
+    case 'endReload':
+      return host.endReload();
     case 'flushSnapshot':
       return host.flushSnapshot();
   }

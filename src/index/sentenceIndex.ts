@@ -236,7 +236,7 @@ export class SentenceIndex {
       documentCount: m._documentCount,
       nextId: m._nextId,
       averageLength: this.averageLength,
-      lengths: this.lengths.slice(0, m._nextId),
+      lengths: this.lengths.subarray(0, m._nextId), // a view: see ArticleStore.exportState
       words: options.words === false ? [] : [...this.words.entries()],
     };
   }

@@ -250,21 +250,26 @@ export class ArticleStore {
     return { id, key: articleKey(id), title, ...(url && { url }), ...(date && { date }), ...(source && { source }) };
   }
 
-  /** Everything the store holds, for snapshots. Slots of removed articles are `null`. */
+  /**
+   * Everything the store holds, for snapshots: views of the live arrays, not
+   * copies (a snapshot writer abandons its work if the store changes
+   * meanwhile). Slots of removed articles are `null`.
+   */
   exportState(): ArticleStoreState {
     const n = this.nextSentence;
+    const view = <T extends Int32Array | Uint32Array>(a: T): T => a.subarray(0, n) as T;
     return {
-      articles: this.articles.map((a) => (a ? { ...a } : null)),
+      articles: this.articles.map((a) => a ?? null),
       nextSentence: n,
       liveSentences: this.liveSentences,
       liveParagraphs: this.liveParagraphs,
       arrays: {
-        sentenceSlot: this.sentenceSlot.slice(0, n),
-        sentenceStart: this.sentenceStart.slice(0, n),
-        sentenceEnd: this.sentenceEnd.slice(0, n),
-        byteStart: this.byteStart.slice(0, n),
-        byteEnd: this.byteEnd.slice(0, n),
-        paragraphStart: this.paragraphStart.slice(0, n),
+        sentenceSlot: view(this.sentenceSlot),
+        sentenceStart: view(this.sentenceStart),
+        sentenceEnd: view(this.sentenceEnd),
+        byteStart: view(this.byteStart),
+        byteEnd: view(this.byteEnd),
+        paragraphStart: view(this.paragraphStart),
       },
     };
   }
