@@ -23,7 +23,7 @@
  */
 import type { Library } from '../index/library.ts';
 import type { ParsedQuestion, QueryGroup, QuestionKind } from './question.ts';
-import { answerTypeMatch, compactness, hasNewName, phraseScore, sentenceTerms } from './signals.ts';
+import { answerTypeMatch, exactShare, hasNewName, orderScore, phraseScore, sentenceTerms } from './signals.ts';
 import { TopK } from './topK.ts';
 
 /** Options of {@link SentenceRanker.rank}; defaults in {@link DEFAULT_RANK_OPTIONS}. */
@@ -52,8 +52,6 @@ export interface RankOptions {
   contextWeight: number;
   /** Weight of {@link Signals.paragraphGain}. */
   paragraphWeight: number;
-  /** Weight of `log(1 + ` {@link Signals.paragraphBest} `)`. */
-  paragraphScoreWeight: number;
   /** Weight of `log(1 + ` {@link Signals.paragraphBm25} `)`. */
   paragraphBm25Weight: number;
   /** Weight of {@link Signals.articleCoverage}. */
@@ -70,8 +68,10 @@ export interface RankOptions {
   nameTypeWeight: number;
   /** Weight of `log(1 + length)`. */
   lengthWeight: number;
-  /** Weight of {@link Signals.compactness}. */
-  compactnessWeight: number;
+  /** Weight of {@link Signals.order}. */
+  orderWeight: number;
+  /** Weight of {@link Signals.exact}. */
+  exactWeight: number;
   /** Weight of {@link Signals.newName}. */
   newNameWeight: number;
   /** Attach each result's {@link Signals} (for tuning and debugging); token signals then reach all candidates. */
@@ -90,20 +90,20 @@ export const DEFAULT_RANK_OPTIONS: Readonly<RankOptions> = {
   depth: 30,
   maxLeadPostings: 25_000,
   neighbours: true,
-  tokenDepth: 10,
-  coverageWeight: 1.8,
-  contextWeight: 0.8,
+  tokenDepth: 30,
+  coverageWeight: 2.2,
+  contextWeight: 1.1,
   paragraphWeight: 0.6,
-  paragraphScoreWeight: 0.1,
-  paragraphBm25Weight: 1.3,
-  articleWeight: 1.7,
+  paragraphBm25Weight: 0.6,
+  articleWeight: 2.2,
   anaphoraGainWeight: 0.8,
-  phraseWeight: 0.8,
+  phraseWeight: 0.5,
   answerTypeWeight: 1,
-  quantityTypeWeight: 2,
+  quantityTypeWeight: 1.6,
   nameTypeWeight: 0.3,
   lengthWeight: -0.1,
-  compactnessWeight: 0.1,
+  orderWeight: 0.3,
+  exactWeight: 0.8,
   newNameWeight: 0.3,
   explain: false,
 };
@@ -118,8 +118,6 @@ export interface Signals {
   contextGain: number;
   /** What the rest of the sentence's paragraph adds to coverage. */
   paragraphGain: number;
-  /** The best stage-1 score among the other sentences of the paragraph. */
-  paragraphBest: number;
   /** BM25+ of the question over the whole paragraph as one text (term frequencies summed over its sentences). */
   paragraphBm25: number;
   /** Share of the question's words found anywhere in the article (as far as the candidates show) or its title. */
@@ -140,8 +138,10 @@ export interface Signals {
   kind: QuestionKind;
   /** Sentence length in distinct terms. */
   length: number;
-  /** How tightly the matched question words sit together, 0–1 (token signal). */
-  compactness: number;
+  /** Share of the question's words that the sentence has in the question's order, 0–1 (token signal). */
+  order: number;
+  /** Share of the question's words found in the very form the question used, 0–1 (token signal). */
+  exact: number;
   /** 1 for a "who" question when the sentence holds a multi-word name the question lacks (token signal). */
   newName: number;
 }
@@ -153,14 +153,14 @@ export function combineSignals(s: Signals, o: RankOptions): number {
     o.coverageWeight * s.coverage +
     o.contextWeight * s.contextGain +
     o.paragraphWeight * s.paragraphGain +
-    o.paragraphScoreWeight * Math.log1p(s.paragraphBest) +
     o.paragraphBm25Weight * Math.log1p(s.paragraphBm25) +
     o.articleWeight * s.articleCoverage +
     o.anaphoraGainWeight * s.anaphoraGain +
     o.phraseWeight * s.phrase +
     s.answerType * (s.kind === 'time' ? o.answerTypeWeight : s.kind === 'quantity' ? o.quantityTypeWeight : o.nameTypeWeight) +
     o.lengthWeight * Math.log1p(s.length) +
-    o.compactnessWeight * s.compactness +
+    o.orderWeight * s.order +
+    o.exactWeight * s.exact +
     o.newNameWeight * s.newName
   );
 }
@@ -353,11 +353,7 @@ export class SentenceRanker {
       }
       const [pFirst, pEnd] = store.paragraphOf(id);
       let paragraphMask = own;
-      let paragraphBest = 0;
-      for (let s = pFirst; s < pEnd; s++) {
-        paragraphMask |= masks[s]!;
-        if (s !== id) paragraphBest = Math.max(paragraphBest, stage1(s));
-      }
+      for (let s = pFirst; s < pEnd; s++) paragraphMask |= masks[s]!;
       const coverage = coverageOf(own);
       const contextCoverage = coverageOf(context);
       const paragraphCoverage = coverageOf(paragraphMask);
@@ -367,7 +363,6 @@ export class SentenceRanker {
         coverage,
         contextGain: contextCoverage - coverage,
         paragraphGain: paragraphCoverage - coverage,
-        paragraphBest,
         paragraphBm25: opts.paragraphBm25Weight === 0 && !opts.explain ? 0 : memo(paragraphScores, pFirst, () => paragraphBm25(pFirst, pEnd)),
         articleCoverage,
         refersBack: 0,
@@ -376,7 +371,8 @@ export class SentenceRanker {
         answerType: 0,
         kind: question.kind,
         length: this.library.sentences.length(id),
-        compactness: 0,
+        order: 0,
+        exact: 0,
         newName: 0,
       };
       if (!first && REFERS_BACK.test(store.text(id))) {
@@ -388,7 +384,10 @@ export class SentenceRanker {
     ranked.sort(byScore);
 
     // Token signals (phrases, answer type) for the best few: they need the sentence's tokens.
-    const tokenSignals = [opts.phraseWeight, opts.answerTypeWeight, opts.quantityTypeWeight, opts.nameTypeWeight, opts.compactnessWeight, opts.newNameWeight].some((w) => w !== 0);
+    const tokenSignals = [
+      opts.phraseWeight, opts.answerTypeWeight, opts.quantityTypeWeight, opts.nameTypeWeight,
+      opts.orderWeight, opts.exactWeight, opts.newNameWeight,
+    ].some((w) => w !== 0);
     const tokenDepth = opts.explain ? ranked.length : tokenSignals ? opts.tokenDepth : 0;
     if (tokenDepth > 0) {
       const termGroup = new Map<string, number>();
@@ -399,7 +398,8 @@ export class SentenceRanker {
         const terms = sentenceTerms(analyzer.tokens(text), termGroup);
         r.signals.phrase = phraseScore(terms, groupWeights);
         r.signals.answerType = answerTypeMatch(question.kind, terms, text, questionWords) ? 1 : 0;
-        r.signals.compactness = compactness(terms);
+        r.signals.order = orderScore(terms, groupWeights);
+        r.signals.exact = exactShare(terms, questionWords);
         r.signals.newName = question.kind === 'person' && hasNewName(terms, text, questionWords) ? 1 : 0;
         r.score = combineSignals(r.signals, opts);
       }

@@ -95,40 +95,6 @@ export function answerTypeMatch(kind: QuestionKind, sentence: SentenceTerms, tex
 }
 
 /**
- * How tightly the question's words sit together in the sentence: the number
- * of distinct question groups matched, divided by the length (in content
- * tokens) of the shortest stretch holding all of them. 1 for matches side by
- * side, smaller as they spread out; 0 with fewer than two groups matched.
- */
-export function compactness(sentence: SentenceTerms): number {
-  const gs = sentence.groups;
-  const wanted = new Set(gs.filter((g) => g >= 0));
-  if (wanted.size < 2) return 0;
-  // Sliding window over content tokens: the shortest window holding every matched group.
-  const counts = new Map<number, number>();
-  let have = 0;
-  let best = Infinity;
-  let left = 0;
-  for (let right = 0; right < gs.length; right++) {
-    const g = gs[right]!;
-    if (g >= 0) {
-      counts.set(g, (counts.get(g) ?? 0) + 1);
-      if (counts.get(g) === 1) have++;
-    }
-    while (have === wanted.size) {
-      best = Math.min(best, right - left + 1);
-      const h = gs[left]!;
-      if (h >= 0) {
-        counts.set(h, counts.get(h)! - 1);
-        if (counts.get(h) === 0) have--;
-      }
-      left++;
-    }
-  }
-  return wanted.size / best;
-}
-
-/**
  * Whether a name of two or more capitalised words ("Thomas Newman") that
  * the question does not contain stands in the sentence: the usual shape of
  * the answer to a "who" question.
@@ -143,4 +109,41 @@ export function hasNewName(sentence: SentenceTerms, text: string, questionWords:
     if (run >= 2) return true;
   }
   return false;
+}
+
+/**
+ * Word order: the share of the question's (rarity-weighted) words that the
+ * sentence has in the question's order — the heaviest subsequence of matched
+ * words whose question positions only increase. A sentence that keeps the
+ * question's order ("…devoted himself to anapanasati meditation" for "devoted
+ * himself to what type of meditation") scores near its coverage; one with the
+ * same words shuffled scores less. 0–1.
+ */
+export function orderScore(sentence: SentenceTerms, groupWeights: readonly number[]): number {
+  const total = groupWeights.reduce((a, b) => a + b, 0);
+  if (total === 0) return 0;
+  const seq = sentence.groups.filter((g) => g >= 0);
+  // Heaviest strictly increasing subsequence, O(n²) on a sentence's few matched tokens.
+  const best = new Array<number>(seq.length).fill(0);
+  let top = 0;
+  for (let i = 0; i < seq.length; i++) {
+    const g = seq[i]!;
+    let b = 0;
+    for (let j = 0; j < i; j++) if (seq[j]! < g && best[j]! > b) b = best[j]!;
+    best[i] = b + groupWeights[g]!;
+    if (best[i]! > top) top = best[i]!;
+  }
+  return top / total;
+}
+
+/**
+ * Exact forms: the share of the question's words that the sentence has in
+ * the very form the question used ("founded", not only "found…"), a sign of
+ * a close paraphrase. `questionWords` are the question's normalised words. 0–1.
+ */
+export function exactShare(sentence: SentenceTerms, questionWords: ReadonlySet<string>): number {
+  if (questionWords.size === 0) return 0;
+  const found = new Set<string>();
+  for (const t of sentence.tokens) if (questionWords.has(t.word)) found.add(t.word);
+  return found.size / questionWords.size;
 }

@@ -1,0 +1,140 @@
+/**
+ * Each ranking signal on small hand-made cases: the signal functions alone,
+ * then each signal deciding a ranking in a tiny library (and, switched off,
+ * no longer deciding it).
+ */
+import { describe, expect, it } from 'vitest';
+import type { LoadedArticle } from '../../src/corpus/types.ts';
+import { Library } from '../../src/index/library.ts';
+import { answerQuestion } from '../../src/search/answer.ts';
+import { parseQuestion, questionKind } from '../../src/search/question.ts';
+import { SentenceRanker, type RankOptions } from '../../src/search/rank.ts';
+import { answerTypeMatch, exactShare, hasNewName, orderScore, phraseScore, sentenceTerms } from '../../src/search/signals.ts';
+import { Analyzer } from '../../src/text/analyze.ts';
+
+const analyzer = new Analyzer();
+
+/** The sentence mapped onto the groups of `question` (each question term its own group, in order). */
+function mapped(question: string, sentence: string) {
+  const terms = analyzer.terms(question);
+  const termGroup = new Map(terms.map((t, i) => [t, i]));
+  return { s: sentenceTerms(analyzer.tokens(sentence), termGroup), weights: terms.map(() => 1), words: new Set(analyzer.tokens(question).map((t) => t.word)) };
+}
+
+describe('signal functions', () => {
+  it('phrase: rewards the question\'s word pairs found side by side', () => {
+    const a = mapped('operation unifier training', 'Operation Unifier training began in 2015.');
+    const b = mapped('operation unifier training', 'Training under the operation, called Unifier, began.');
+    expect(phraseScore(a.s, a.weights)).toBe(1);
+    expect(phraseScore(b.s, b.weights)).toBeLessThan(1);
+  });
+
+  it('order: rewards the question\'s words in the question\'s order', () => {
+    const kept = mapped('red green blue', 'The flag is red, green and blue.');
+    const shuffled = mapped('red green blue', 'The flag is blue, green and red.');
+    expect(orderScore(kept.s, kept.weights)).toBe(1);
+    expect(orderScore(shuffled.s, shuffled.weights)).toBeCloseTo(1 / 3, 10);
+  });
+
+  it('exact forms: rewards the question\'s words in the very form it used', () => {
+    const same = mapped('when was it founded', 'It was founded in 1986.');
+    const stemOnly = mapped('when was it founded', 'Its founding came in 1986.');
+    expect(exactShare(same.s, new Set(['founded']))).toBe(1);
+    expect(exactShare(stemOnly.s, new Set(['founded']))).toBe(0);
+  });
+
+  it('answer type: a date for "when", a number for "how many", a name for "who"', () => {
+    const when = mapped('when was the bridge opened', 'The bridge was opened in 1932.');
+    expect(answerTypeMatch('time', when.s, 'The bridge was opened in 1932.', when.words)).toBe(true);
+    const undated = mapped('when was the bridge opened', 'The bridge was opened by the mayor.');
+    expect(answerTypeMatch('time', undated.s, 'The bridge was opened by the mayor.', undated.words)).toBe(false);
+    const many = mapped('how many soldiers were trained', 'More than 10,000 soldiers were trained.');
+    expect(answerTypeMatch('quantity', many.s, 'More than 10,000 soldiers were trained.', many.words)).toBe(true);
+    const echo = mapped('were 10,000 soldiers trained', 'The 10,000 soldiers were trained.');
+    expect(answerTypeMatch('quantity', echo.s, 'The 10,000 soldiers were trained.', echo.words)).toBe(false); // the question already says it
+    const who = mapped('who composed the score', 'The score was composed by Thomas Newman.');
+    expect(hasNewName(who.s, 'The score was composed by Thomas Newman.', who.words)).toBe(true);
+  });
+
+  it('question kinds are read from the interrogative', () => {
+    expect(questionKind('In what year was the bridge opened?')).toBe('time');
+    expect(questionKind('What was the population of Boston in 1822?')).toBe('quantity');
+    expect(questionKind('Which president signed it?')).toBe('person');
+    expect(questionKind('Where is the bridge?')).toBe('place');
+    expect(questionKind('What is Operation Unifier?')).toBe('thing');
+  });
+});
+
+/** A tiny library from `{ id: text }`. */
+function library(articles: Record<string, string>): Library {
+  const lib = new Library();
+  for (const [id, text] of Object.entries(articles)) lib.add({ id, file: `${id}.txt`, meta: { extra: {} }, text, hash: id } satisfies LoadedArticle);
+  return lib;
+}
+
+/** The top sentence for a question, with some options. */
+function top(lib: Library, question: string, rank: Partial<RankOptions> = {}): string | undefined {
+  return answerQuestion(lib, new SentenceRanker(lib), question, { top: 1, minCoverage: 0, rank }).quotes[0]?.text;
+}
+
+describe('signals deciding a ranking', () => {
+  it('title words count as present in every sentence of the article', () => {
+    const lib = library({
+      a: 'Harbour Bridge\n\nIt opened to traffic in 1932 after eight years of work.\n',
+      b: 'City notes\n\nThe city harbour has many bridges, some opened to walkers.\n',
+    });
+    expect(top(lib, 'When was the Harbour Bridge opened to traffic?')).toMatch(/^It opened to traffic in 1932/);
+  });
+
+  it('anaphora: a sentence that says "It…" borrows the words of the sentence before it', () => {
+    const lib = library({
+      a: 'Notes\n\nThe Kroc Institute for Peace Studies is a research centre at the university. It was founded in 1986 by a donation.\n',
+      b: 'More notes\n\nThe institute for peace runs studies every spring and was founded late.\n',
+    });
+    const q = 'When was the Kroc Institute for Peace Studies founded?';
+    expect(top(lib, q)).toMatch(/^It was founded in 1986/);
+    expect(top(lib, q, { anaphoraGainWeight: 0, answerTypeWeight: 0, contextWeight: 0, paragraphWeight: 0, paragraphBm25Weight: 0 })).not.toMatch(/^It was founded/);
+  });
+
+  it('paragraph: a sentence whose paragraph holds the question\'s other words ranks above an isolated one', () => {
+    const lib = library({
+      a: 'Report\n\nThe committee met in Geneva for three days. It voted to restore the lighthouse.\n\nSeparately, the lighthouse keeper retired.\n',
+    });
+    const q = 'What did the committee in Geneva vote about the lighthouse?';
+    expect(top(lib, q)).toMatch(/voted to restore the lighthouse/);
+  });
+
+  it('answer type: "how many" prefers the sentence with a number', () => {
+    const lib = library({
+      a: 'Training\n\nCanadian instructors train soldiers.\n\nOver the years, Canadian instructors trained 10,000 soldiers in all.\n',
+    });
+    const q = 'How many soldiers did Canadian instructors train?';
+    expect(top(lib, q)).toMatch(/10,000/);
+    expect(top(lib, q, { quantityTypeWeight: 0 })).toBe('Canadian instructors train soldiers.'); // shorter, so BM25 alone prefers it
+  });
+
+  it('phrase: the question\'s words side by side beat the same words apart', () => {
+    const lib = library({
+      a: 'One\n\nThe night vision goggles were sent in March.\n',
+      b: 'Two\n\nAt night, the vision of the crews improved with new goggles, sent in March.\n',
+    });
+    expect(top(lib, 'When were the night vision goggles sent?')).toMatch(/^The night vision goggles/);
+  });
+});
+
+describe('knowing when there is no answer', () => {
+  it('finds nothing for a question about words the corpus lacks, and answers one it can', () => {
+    const lib = library({ a: 'Harbour\n\nThe harbour bridge reopened on Tuesday after repairs.\n' });
+    const ranker = new SentenceRanker(lib);
+    expect(answerQuestion(lib, ranker, 'What is the capital of Australia?').quotes).toEqual([]);
+    expect(answerQuestion(lib, ranker, 'When did the harbour bridge reopen?').quotes[0]?.text).toMatch(/reopened on Tuesday/);
+  });
+
+  it('does not "correct" a word into an unrelated one: only one edit, same first letter', () => {
+    const lib = library({ a: 'Light\n\nThe spectrum of light was measured.\n' });
+    const parsed = parseQuestion('Who fought in Spectre?', lib.sentences);
+    expect(parsed.groups.flatMap((g) => g.corrections)).toEqual([]); // not "light", not "spectrum"
+    expect(answerQuestion(lib, new SentenceRanker(lib), 'Who fought in Spectre?').quotes).toEqual([]);
+    expect(parseQuestion('the spectrim of light', lib.sentences).groups.flatMap((g) => g.corrections)).toEqual(['spectrum']); // a real typo is
+  });
+});
