@@ -6,6 +6,7 @@
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
 import { loadSettings, type Settings } from '../config.ts';
 import type { LocalEngine } from '../engine/localEngine.ts';
 import { openEngine } from '../engine/open.ts';
@@ -167,8 +168,9 @@ async function index(settings: Settings, json: boolean): Promise<number> {
     process.stdout.write(
       [
         `Corpus: ${corpusDir}`,
-        `Indexed ${status.articles.toLocaleString('en')} articles, ${status.sentences.toLocaleString('en')} sentences, ${status.terms.toLocaleString('en')} terms in ${(report.tookMs / 1000).toFixed(2)} s.`,
-        `Heap in use: ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB${status.sentences ? ` (${Math.round(memory.heapUsed / status.sentences).toLocaleString('en')} bytes per sentence)` : ''}.`,
+        `${report.mode === 'snapshot' ? 'Loaded from the snapshot' : 'Indexed'} ${status.articles.toLocaleString('en')} articles, ${status.sentences.toLocaleString('en')} sentences, ${status.terms.toLocaleString('en')} terms in ${(report.tookMs / 1000).toFixed(2)} s${report.note ? ` (${report.note})` : ''}.`,
+        status.snapshot ? `Snapshot: ${status.snapshot.path} (${(status.snapshot.bytes / 2 ** 20).toFixed(1)} MiB).` : 'No snapshot folder: set SNAPSHOT_DIR to keep one.',
+        `Memory: ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB of heap + ${(memory.external / 2 ** 20).toFixed(0)} MiB of buffers${status.sentences ? ` (${Math.round(memory.heapUsed / status.sentences).toLocaleString('en')} + ${Math.round(memory.external / status.sentences).toLocaleString('en')} bytes per sentence, including the process's fixed ~20 MiB)` : ''}; heap limit ${(v8.getHeapStatistics().heap_size_limit / 2 ** 20).toFixed(0)} MiB (raise with NODE_OPTIONS=--max-old-space-size=MiB).`,
         ...(report.skipped.length ? [`Skipped ${report.skipped.length}:`, ...renderSkipped(report.skipped).map((s) => `  - ${s}`)] : ['Nothing skipped.']),
       ].join('\n') + '\n',
     );

@@ -93,7 +93,8 @@ describe('verbatim source and index', () => {
 
   it('reports counts and skipped files, and lists every article with --json', async () => {
     const text = await verbatim(['index']);
-    expect(text.stdout).toMatch(/Indexed 5 articles, 1\d\d sentences/);
+    expect(text.stdout).toMatch(/(?:Indexed|Loaded from the snapshot) 5 articles, 1\d\d sentences/);
+    expect(text.stdout).toMatch(/Memory: \d+ MiB of heap/);
     const { stdout } = await verbatim(['index', '--json']);
     const index = JSON.parse(stdout);
     expect(index.articles).toHaveLength(5);
