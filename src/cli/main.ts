@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import { loadSettings, type Settings } from '../config.ts';
-import type { LocalEngine } from '../engine/localEngine.ts';
+import { LocalEngine } from '../engine/localEngine.ts';
 import { openEngine } from '../engine/open.ts';
 import type { AnswerEngine, Progress } from '../engine/types.ts';
 import { readableParagraphs } from '../render/article.ts';
@@ -150,9 +150,9 @@ async function source(engine: AnswerEngine, id: string, json: boolean): Promise<
 
 async function index(settings: Settings, json: boolean): Promise<number> {
   const { corpusDir, snapshotDir } = settings;
-  const { engine, report } = await openEngine({ corpusDir, snapshotDir, inProcess: true }, progressPrinter());
+  const { engine, report } = await LocalEngine.open({ corpusDir, snapshotDir }, progressPrinter());
   try {
-    await (engine as LocalEngine).flushSnapshot();
+    await engine.flushSnapshot();
     const status = await engine.status();
     const memory = await engine.memory();
     if (json) {

@@ -3,20 +3,17 @@
  * loading or saving an index never blocks the main thread (the bot's gateway
  * heartbeats and the 3-second interaction deadline live there).
  *
- * A small reload is applied inside the serving worker in one step. A large
- * one opens a second worker (from the snapshot plus changes, or from text)
- * while the first keeps answering; when it is ready the engine switches to it
- * — a swap is a switch of worker — and the old worker finishes the calls it
- * had, then exits. Both indexes exist for that while, so a reload needs room
- * for two.
+ * Reloads follow the shared {@link Engine}: a small one is applied inside
+ * the serving worker in one step; a large one opens a second worker while the
+ * first keeps answering, and the swap is a switch of worker.
  */
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { ArticleRef } from '../index/store.ts';
 import type { Answer, AnswerOptions } from '../search/answer.ts';
 import type { HostOptions, ReloadPlan } from './host.ts';
-import { MAX_IN_PLACE_BYTES, reloadPolicy } from './localEngine.ts';
-import type { AnswerEngine, ArticleView, EngineStatus, MemoryUse, Progress, ReloadReport } from './types.ts';
+import { Engine, type HostHandle } from './engine.ts';
+import type { ArticleView, Counts, EngineStatus, MemoryUse, Progress, ReloadReport } from './types.ts';
 import type { Call, WorkerMessage } from './workerMain.ts';
 import { spawnModule } from '../util/spawn.ts';
 
@@ -31,7 +28,7 @@ const WORKER_MODULE = new URL('./workerMain.ts', import.meta.url);
 const YOUNG_GENERATION_MB = 64;
 
 /** One worker holding one index. */
-class HostWorker {
+class HostWorker implements HostHandle {
   private readonly worker: Worker;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; onProgress?: (p: Progress) => void }>();
@@ -65,7 +62,7 @@ class HostWorker {
     this.worker.on('exit', (code) => fail(new Error(`index worker exited (code ${code})`)));
   }
 
-  call<T>(op: Call['op'], args: unknown[] = [], onProgress?: (p: Progress) => void): Promise<T> {
+  private call<T>(op: Call['op'], args: unknown[] = [], onProgress?: (p: Progress) => void): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the index worker has stopped'));
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
@@ -73,6 +70,19 @@ class HostWorker {
       this.worker.postMessage({ id, op, args } satisfies Call);
     });
   }
+
+  ask = (q: string, o?: AnswerOptions) => this.call<Answer>('ask', [q, o]);
+  article = (id: string) => this.call<ArticleView | undefined>('article', [id]);
+  articleByKey = (key: string) => this.call<ArticleView | undefined>('articleByKey', [key]);
+  suggestArticles = (input: string, limit: number) => this.call<ArticleRef[]>('suggestArticles', [input, limit]);
+  status = () => this.call<Omit<EngineStatus, 'reloading'>>('status');
+  memory = () => this.call<MemoryUse>('memory');
+  counts = () => this.call<Counts>('counts');
+  hashes = () => this.call<Array<[string, string]>>('hashes');
+  planReload = () => this.call<ReloadPlan>('planReload');
+  applyReload = (plan: ReloadPlan, onProgress?: (p: Progress) => void) => this.call<ReloadReport>('applyReload', [plan], onProgress);
+  endReload = () => this.call<void>('endReload');
+  flushSnapshot = () => this.call<void>('flushSnapshot');
 
   /** Stops the worker once the calls it has are answered. */
   async retire(): Promise<void> {
@@ -82,104 +92,20 @@ class HostWorker {
   }
 }
 
-export class WorkerEngine implements AnswerEngine {
-  private current: HostWorker;
-  private swaps = 0;
-  private running: Promise<ReloadReport> | undefined;
-
-  private constructor(
-    private readonly options: WorkerEngineOptions,
-    worker: HostWorker,
-  ) {
-    this.current = worker;
-  }
-
+export class WorkerEngine extends Engine<HostWorker> {
   /** Starts a worker and opens the corpus in it (from the snapshot when valid). */
   static async open(options: WorkerEngineOptions, onProgress?: (p: Progress) => void): Promise<{ engine: WorkerEngine; report: ReloadReport }> {
     const resolved = { ...options, corpusDir: path.resolve(options.corpusDir) };
-    const worker = new HostWorker(resolved, onProgress);
-    try {
-      const report = await worker.ready;
-      return { engine: new WorkerEngine(resolved, worker), report };
-    } catch (err) {
-      await worker.retire().catch(() => undefined);
-      throw err;
-    }
-  }
-
-  ask(question: string, options: AnswerOptions = {}): Promise<Answer> {
-    return this.current.call('ask', [question, options]);
-  }
-
-  article(id: string): Promise<ArticleView | undefined> {
-    return this.current.call('article', [id]);
-  }
-
-  articleByKey(key: string): Promise<ArticleView | undefined> {
-    return this.current.call('articleByKey', [key]);
-  }
-
-  suggestArticles(input: string, limit: number): Promise<ArticleRef[]> {
-    return this.current.call('suggestArticles', [input, limit]);
-  }
-
-  reload(onProgress?: (p: Progress) => void): Promise<ReloadReport> {
-    const serving = this.current;
-    this.running ??= reloadPolicy(
-      {
-        planReload: () => serving.call<ReloadPlan>('planReload'),
-        applyReload: (plan, progress) => serving.call<ReloadReport>('applyReload', [plan], progress),
-        counts: () => serving.call('counts'),
-        hashes: () => serving.call('hashes'),
-        status: () => serving.call('status'),
-        endReload: () => serving.call('endReload'),
-      },
-      async () => {
-        const worker = new HostWorker(this.options, onProgress);
-        try {
-          const report = await worker.ready;
-          return { host: worker, report, hashes: () => worker.call<Array<[string, string]>>('hashes') };
-        } catch (err) {
-          await worker.retire().catch(() => undefined);
-          throw err;
-        }
-      },
-      (worker) => {
-        const old = this.current;
-        this.current = worker;
-        this.swaps++;
-        void old.retire();
-      },
-      this.options.maxInPlaceBytes ?? MAX_IN_PLACE_BYTES,
-      onProgress,
-    ).finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
-  }
-
-  async status(): Promise<EngineStatus> {
-    const status = await this.current.call<Omit<EngineStatus, 'reloading'>>('status');
-    return { ...status, generation: status.generation + this.swaps, reloading: this.running !== undefined };
-  }
-
-  memory(): Promise<MemoryUse> {
-    return this.current.call('memory');
-  }
-
-  /** Resolves once the snapshot of the index in use is written (when snapshots are on). */
-  flushSnapshot(): Promise<void> {
-    return this.current.call('flushSnapshot');
-  }
-
-  /**
-   * Stops the engine. A snapshot still to be saved is given `saveTimeoutMs`
-   * (default 10 s) to reach the disk, so that the next start need not rebuild.
-   */
-  async close(saveTimeoutMs = 10_000): Promise<void> {
-    await this.running?.catch(() => undefined);
-    const timeout = new Promise((resolve) => setTimeout(resolve, saveTimeoutMs).unref());
-    await Promise.race([this.flushSnapshot().catch(() => undefined), timeout]);
-    await this.current.retire();
+    const openHost = async (progress?: (p: Progress) => void) => {
+      const worker = new HostWorker(resolved, progress);
+      try {
+        return { host: worker, report: await worker.ready };
+      } catch (err) {
+        await worker.retire().catch(() => undefined);
+        throw err;
+      }
+    };
+    const { host, report } = await openHost(onProgress);
+    return { engine: new WorkerEngine(host, openHost, options.maxInPlaceBytes), report };
   }
 }

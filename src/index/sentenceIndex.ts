@@ -100,25 +100,11 @@ export class SentenceIndex {
   }
 
   /**
-   * Indexes a sentence. Ids must be added in increasing order without gaps
-   * (the article store assigns them so), which keeps MiniSearch's internal
-   * short id equal to the sentence id.
-   */
-  add(id: number, text: string): void {
-    if (this.internals._nextId !== id) {
-      throw new Error(`sentence ids must be added in order: expected ${this.internals._nextId}, got ${id}`);
-    }
-    this.miniSearch.add({ id, text });
-    this.setLength(id, this.internals._fieldLength.get(id)?.[TEXT_FIELD] ?? 0);
-    // MiniSearch keeps an array per document for this (over 200 bytes a sentence); the typed array replaces it.
-    // Without the entry, MiniSearch's discard leaves the average length alone, so `discard` maintains it.
-    this.internals._fieldLength.delete(id);
-  }
-
-  /**
-   * Indexes many sentences at once, with the same result as {@link add} for
-   * each: the same postings, lengths and document bookkeeping that
-   * `MiniSearch.add` makes. Postings are grouped by term first, so MiniSearch's
+   * Indexes sentences: the same postings, lengths and document bookkeeping
+   * that `MiniSearch.add` makes for each (pinned by a test against an
+   * untouched MiniSearch). Ids must come in increasing order without gaps (the
+   * article store assigns them so), which keeps MiniSearch's internal short id
+   * equal to the sentence id. Postings are grouped by term first, so MiniSearch's
    * radix tree is walked once per distinct term of the batch rather than once
    * per token — the bulk of the time of `add` on a large corpus. `terms`, when
    * given, are the sentences' already analysed terms (from {@link analyzeText}

@@ -2,21 +2,11 @@
  * The JSON shape of answers for scripts (`verbatim ask --json`): one object
  * per question, `answers` empty when there is no answer.
  */
-import type { Answer, Highlight } from '../search/answer.ts';
+import type { Answer, Quote } from '../search/answer.ts';
 import type { ArticleRef } from '../index/store.ts';
 
-/** One quote, as scripts receive it. */
-export interface AnswerJson {
-  text: string;
-  score: number;
-  highlights: Highlight[];
-  article: ArticleRef;
-  /** Position of the sentence among the article's quotable sentences (0-based). */
-  sentence: number;
-  /** Character range of the sentence in the article text. */
-  offsets: { start: number; end: number };
-  context: { before: string | null; after: string | null };
-}
+/** One quote, as scripts receive it: a {@link Quote}, with absent context as `null`. */
+export type AnswerJson = Omit<Quote, 'context'> & { context: { before: string | null; after: string | null } };
 
 /** One question's line of output. */
 export interface QuestionJson {
