@@ -42,6 +42,11 @@ export const USAGE = `usage: npm run bench:quality -- [--limit N] [--only engine
   --bench DIR   shared bench folder (default ../shared/bench next to the repo, or $VERBATIM_BENCH_DIR)
   --out DIR     where results files for score.mjs go (default .bench-out/ in the repo)`;
 
+/** The shared bench folder: `--bench`, else $VERBATIM_BENCH_DIR, else ../shared/bench next to the repo. */
+export function resolveBenchDir(flag: string | undefined, repoRoot: string, env: NodeJS.ProcessEnv): string {
+  return path.resolve(flag ?? env.VERBATIM_BENCH_DIR ?? path.resolve(repoRoot, '../shared/bench'));
+}
+
 /** Parses `argv` (without node and the script). */
 export function parseQualityArgs(argv: string[], repoRoot: string, env: NodeJS.ProcessEnv = process.env): QualityOptions {
   let values;
@@ -75,7 +80,7 @@ export function parseQualityArgs(argv: string[], repoRoot: string, env: NodeJS.P
     if (bad.length) throw new UsageError(`--only wants ${PARTS.join('|')}, got "${bad.join(',')}"`);
     parts = new Set(wanted as Part[]);
   }
-  const benchDir = path.resolve(values.bench ?? env.VERBATIM_BENCH_DIR ?? path.resolve(repoRoot, '../shared/bench'));
+  const benchDir = resolveBenchDir(values.bench, repoRoot, env);
   return {
     benchDir,
     limit,

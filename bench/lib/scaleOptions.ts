@@ -3,7 +3,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { UsageError } from './options.ts';
+import { resolveBenchDir, UsageError } from './options.ts';
 
 /** Parsed options of the scale bench. */
 export interface ScaleOptions {
@@ -61,8 +61,7 @@ export function parseScaleArgs(argv: string[], repoRoot: string, env: NodeJS.Pro
   return {
     sizes,
     questions: int('questions', values.questions),
-    // Same resolution as the quality bench.
-    benchDir: path.resolve(values.bench ?? env.VERBATIM_BENCH_DIR ?? path.resolve(repoRoot, '../shared/bench')),
+    benchDir: resolveBenchDir(values.bench, repoRoot, env),
     outDir: path.resolve(values.out ?? path.join(repoRoot, '.bench-out', 'scale')),
     seed: int('seed', values.seed),
     skipGenerate: values['skip-generate'],

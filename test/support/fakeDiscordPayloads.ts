@@ -173,13 +173,18 @@ export function textChannel(world: World): APITextChannel {
 
 /** The bot's own member object: Discord includes it in GUILD_CREATE. */
 function botMember(world: World): APIGuildMember {
+  return guildMember(world.botUser, [world.botRoleId], world.guildCreatedAt + 1000);
+}
+
+/** A guild member as Discord sends it (no nickname, avatar, timeout or flags). */
+function guildMember(user: APIUser, roles: string[], joinedAt: number): APIGuildMember & { user: APIUser } {
   return {
-    user: world.botUser,
+    user,
     nick: null,
     avatar: null,
     banner: null,
-    roles: [world.botRoleId],
-    joined_at: discordTimestamp(world.guildCreatedAt + 1000),
+    roles,
+    joined_at: discordTimestamp(joinedAt),
     premium_since: null,
     deaf: false,
     mute: false,
@@ -278,19 +283,5 @@ export function application(world: World): APIApplication {
 
 /** The member object of an interaction (user + roles + computed permissions). */
 export function interactionMember(world: World, user: APIUser, roles: string[], permissions: bigint): APIInteractionGuildMember {
-  return {
-    user,
-    nick: null,
-    avatar: null,
-    banner: null,
-    roles,
-    joined_at: discordTimestamp(world.guildCreatedAt + 60_000),
-    premium_since: null,
-    deaf: false,
-    mute: false,
-    flags: 0 as GuildMemberFlags,
-    pending: false,
-    communication_disabled_until: null,
-    permissions: permissions.toString(),
-  };
+  return { ...guildMember(user, roles, world.guildCreatedAt + 60_000), permissions: permissions.toString() };
 }

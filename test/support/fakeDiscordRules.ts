@@ -88,6 +88,13 @@ function maxLength(errors: FormErrors, path: Path, value: unknown, max: number):
   }
 }
 
+/** A text Discord requires (not empty) and limits to `max` characters; returns its length for the embed total. */
+function requiredText(errors: FormErrors, path: Path, value: unknown, max: number): number {
+  if (value === undefined || value === null || value === '') errors.add(path, 'BASE_TYPE_REQUIRED', 'This field is required');
+  else maxLength(errors, path, value, max);
+  return len(value);
+}
+
 function badLength(errors: FormErrors, path: Path, value: unknown, min: number, max: number): void {
   if (value === undefined || value === null) {
     errors.add(path, 'BASE_TYPE_REQUIRED', 'This field is required');
@@ -173,26 +180,11 @@ function validateEmbeds(errors: FormErrors, path: Path, embeds: unknown): void {
         ['name', MessageLimits.embedFieldName],
         ['value', MessageLimits.embedFieldValue],
       ] as const) {
-        const v = field[key];
-        if (v === undefined || v === null || v === '') errors.add([...fp, key], 'BASE_TYPE_REQUIRED', 'This field is required');
-        else maxLength(errors, [...fp, key], v, max);
-        total += len(v);
+        total += requiredText(errors, [...fp, key], field[key], max);
       }
     });
-    if (isRecord(embed['footer'])) {
-      const text = embed['footer']['text'];
-      if (text === undefined || text === null || text === '') {
-        errors.add([...p, 'footer', 'text'], 'BASE_TYPE_REQUIRED', 'This field is required');
-      } else maxLength(errors, [...p, 'footer', 'text'], text, MessageLimits.embedFooterText);
-      total += len(text);
-    }
-    if (isRecord(embed['author'])) {
-      const name = embed['author']['name'];
-      if (name === undefined || name === null || name === '') {
-        errors.add([...p, 'author', 'name'], 'BASE_TYPE_REQUIRED', 'This field is required');
-      } else maxLength(errors, [...p, 'author', 'name'], name, MessageLimits.embedAuthorName);
-      total += len(name);
-    }
+    if (isRecord(embed['footer'])) total += requiredText(errors, [...p, 'footer', 'text'], embed['footer']['text'], MessageLimits.embedFooterText);
+    if (isRecord(embed['author'])) total += requiredText(errors, [...p, 'author', 'name'], embed['author']['name'], MessageLimits.embedAuthorName);
   });
   if (total > MessageLimits.embedTotal) {
     errors.add(path, 'MAX_EMBED_SIZE_EXCEEDED', `Embed size exceeds maximum size of ${MessageLimits.embedTotal}`);
