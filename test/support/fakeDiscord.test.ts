@@ -674,13 +674,23 @@ describe('the HTTP and gateway surface', () => {
         };
         check();
       });
+    // One message at a time: the next is written only after the previous one's
+    // flush has delivered all its output, so two payloads arriving back to back
+    // are never read as one.
+    let inflating = Promise.resolve();
     ws.on('message', (data: Buffer) => {
-      inflate.write(data, () => {
-        inflate.flush(zlib.constants.Z_SYNC_FLUSH, () => {
-          if (text) payloads.push(JSON.parse(text) as { op: number });
-          text = '';
-        });
-      });
+      inflating = inflating.then(
+        () =>
+          new Promise<void>((resolve) => {
+            inflate.write(data, () => {
+              inflate.flush(zlib.constants.Z_SYNC_FLUSH, () => {
+                if (text) payloads.push(JSON.parse(text) as { op: number });
+                text = '';
+                resolve();
+              });
+            });
+          }),
+      );
     });
 
     await got(1);
