@@ -12,8 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalEngine } from '../src/engine/localEngine.ts';
-import type { RankOptions } from '../src/search/rank.ts';
-import { ABLATIONS } from './lib/ablations.ts';
+import { ABLATIONS, type Ablation } from './lib/ablations.ts';
 import { buildBaseline } from './lib/baseline.ts';
 import { answerRate, type AnswerRate } from './lib/noanswer.ts';
 import { benchPaths, parseQualityArgs, UsageError } from './lib/options.ts';
@@ -71,21 +70,24 @@ async function main(): Promise<void> {
   }
 
   if (opts.parts.has('engine')) {
-    const variants: Array<{ name: string; rank?: Partial<RankOptions> }> = [{ name: 'verbatim' }];
-    if (opts.ablate) variants.push(...ABLATIONS.map((a) => ({ name: `verbatim: ${a.name}`, rank: a.rank })));
+    const variants: Ablation[] = [{ name: 'verbatim' }];
+    if (opts.ablate) variants.push(...ABLATIONS.map((a) => ({ ...a, name: `verbatim: ${a.name}` })));
     for (const v of variants) {
       t0 = performance.now();
+      // A change in analysis needs a library of its own; ranking variants share the default one.
+      const variantEngine = v.library ? (await LocalEngine.open({ corpusDir: paths.corpusTxt, library: v.library })).engine : engine;
       log(`${v.name}: asking…`);
       const reasons: Record<string, number> = {};
       // minCoverage 0: always return the best 10, so ranking quality is scored rather than the cut-off.
       const search: Search = (q) => {
-        const answer = engine.askSync(q, { top: TOP, minCoverage: 0, ...(v.rank && { rank: v.rank }) });
+        const answer = variantEngine.askSync(q, { top: TOP, minCoverage: 0, ...(v.rank && { rank: v.rank }) });
         if (answer.quotes.length === 0) reasons[answer.reason ?? '(none)'] = (reasons[answer.reason ?? '(none)'] ?? 0) + 1;
         return answer.quotes.map((quote) => ({ text: quote.text, docId: quote.article.id }));
       };
       const run = runQuestions(questions, search, (n) => log(`  ${v.name} ${n}/${questions.length}`));
       // The build is shared; only the default row claims it.
-      pending.push({ name: v.name, file: outFile(v.name), run, reasons, ...(!v.rank && { buildS: openS }) });
+      pending.push({ name: v.name, file: outFile(v.name), run, reasons, ...(v === variants[0] && { buildS: openS }) });
+      if (variantEngine !== engine) await variantEngine.close();
       seconds[v.name] = secondsSince(t0);
     }
   }

@@ -1,14 +1,18 @@
 /**
  * Ablation variants: the engine with one ranking signal switched off at a
  * time, to see what each signal is worth. Add a row here when the ranking
- * gains a signal (each must be switchable through {@link RankOptions}).
+ * gains a signal (each must be switchable through {@link RankOptions}, or
+ * through {@link LibraryOptions} for a change in analysis).
  */
+import type { LibraryOptions } from '../../src/index/library.ts';
 import type { RankOptions } from '../../src/search/rank.ts';
 
-/** One engine variant: a name for the table and the rank options it overrides. */
+/** One engine variant: a name for the table and the options it overrides. */
 export interface Ablation {
   name: string;
-  rank: Partial<RankOptions>;
+  rank?: Partial<RankOptions>;
+  /** Analysis options: the variant gets a library of its own, built with them. */
+  library?: LibraryOptions;
 }
 
 /** The variants `--ablate` runs, each against the same library. */
@@ -32,4 +36,5 @@ export const ABLATIONS: readonly Ablation[] = [
   { name: 'no exact word forms', rank: { exactWeight: 0 } },
   { name: 'no answer types (date, number, name)', rank: { answerTypeWeight: 0, quantityTypeWeight: 0, nameTypeWeight: 0, newNameWeight: 0 } },
   { name: 'no length', rank: { lengthWeight: 0 } },
+  { name: 'no irregular base forms ("wrote" → "write")', library: { baseForms: new Map() } },
 ];

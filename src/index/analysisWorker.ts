@@ -18,6 +18,7 @@ export interface AnalysisJob {
   chunks: Array<Array<{ index: number; file: CorpusFile }>>;
   clean: Pick<CleanOptions, 'maxLength' | 'maxTitleLength'>;
   stopWords?: string[];
+  baseForms?: Array<[string, string]>;
 }
 
 /** One analysed article. */
@@ -55,7 +56,10 @@ export interface AnalysisBatch {
 
 const job = workerData as AnalysisJob;
 const port = parentPort!;
-const analyzer = new Analyzer(job.stopWords ? { stopWords: new Set(job.stopWords) } : {});
+const analyzer = new Analyzer({
+  ...(job.stopWords && { stopWords: new Set(job.stopWords) }),
+  ...(job.baseForms && { baseForms: new Map(job.baseForms) }),
+});
 const termIds = new Map<string, number>();
 /** Term numbers and word number of each memoised surface analysis (a WeakMap: the analyzer's cache owns the entries). */
 const numbered = new WeakMap<object, { terms: number[]; word: number }>();

@@ -7,6 +7,7 @@
 import type { ArticleMeta, LoadedArticle } from '../corpus/types.ts';
 import { detach } from '../util/strings.ts';
 import { Analyzer, type STOP_WORDS } from '../text/analyze.ts';
+import type { IRREGULAR_BASE_FORMS } from '../text/baseForms.ts';
 import { cleanArticle, type CleanOptions, type SentenceSpan } from '../text/clean.ts';
 import { SentenceIndex, type BM25Params } from './sentenceIndex.ts';
 import { ArticleStore, type StoredArticle } from './store.ts';
@@ -22,6 +23,8 @@ export interface LibraryOptions {
   stopWords?: ReadonlySet<string>;
   /** The stemmer (default: Porter). */
   stem?: (word: string) => string;
+  /** Irregular forms mapped to their base before stemming (default: {@link IRREGULAR_BASE_FORMS}; empty: off). */
+  baseForms?: ReadonlyMap<string, string>;
 }
 
 /** Sizes of a library. */
@@ -54,7 +57,11 @@ export class Library {
 
   constructor(options: LibraryOptions = {}, restored?: { store: ArticleStore; sentences: (analyzer: Analyzer) => SentenceIndex }) {
     this.options = options;
-    this.analyzer = new Analyzer({ ...(options.stopWords && { stopWords: options.stopWords }), ...(options.stem && { stem: options.stem }) });
+    this.analyzer = new Analyzer({
+      ...(options.stopWords && { stopWords: options.stopWords }),
+      ...(options.stem && { stem: options.stem }),
+      ...(options.baseForms && { baseForms: options.baseForms }),
+    });
     this.store = restored?.store ?? new ArticleStore();
     this.sentences = restored ? restored.sentences(this.analyzer) : new SentenceIndex({ analyzer: this.analyzer, bm25: options.bm25 });
     this.titles = new TitleIndex(this.analyzer);

@@ -63,6 +63,7 @@ export async function buildInParallel(corpusDir: string, files: CorpusFile[], op
       chunks: chunks.filter((_, c) => c % threads === h),
       clean: options.clean ?? {},
       ...(options.stopWords && { stopWords: [...options.stopWords] }),
+      ...(options.baseForms && { baseForms: [...options.baseForms] }),
     };
     tables.push([]);
     words.push({ word: [], term: [], added: new Uint8Array(1024) });

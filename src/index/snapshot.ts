@@ -38,7 +38,7 @@ export const SNAPSHOT_FORMAT = 2;
  * whenever a change would make an old snapshot's postings differ from a fresh
  * build: old snapshots are then rebuilt instead of trusted.
  */
-export const INDEX_VERSION = 'verbatim-index-1';
+export const INDEX_VERSION = 'verbatim-index-2';
 
 /** What the snapshot knows of the corpus it was built from, to tell what changed since. */
 export interface CorpusManifest {
@@ -70,6 +70,7 @@ export function optionsKey(options: LibraryOptions): string {
     stopWords: options.stopWords ? [...options.stopWords].sort() : 'default',
     // A custom stemmer cannot be compared, so its snapshots never match anything.
     stem: options.stem ? `custom-${Math.random()}` : 'porter',
+    baseForms: options.baseForms ? [...options.baseForms].sort() : 'default',
   });
 }
 

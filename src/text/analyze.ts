@@ -16,12 +16,16 @@
  *   "10000" are the same term.
  * - A hyphenated word yields the whole compound and each of its parts, so
  *   "anti-tank" is findable as a whole and as "tank".
+ * - An irregular form is first brought back to its base ("wrote", "written" →
+ *   "write"; "women" → "woman"; see {@link IRREGULAR_BASE_FORMS}), which
+ *   suffix stripping cannot do, and is a stop word when its base is one.
  * - Remaining words are Porter-stemmed (natural's PorterStemmer, imported as a
  *   submodule: natural's index pulls in database clients and dotenv, which
  *   print to stdout and take ~0.5 s to load).
  */
 import { createRequire } from 'node:module';
 import { detach } from '../util/strings.ts';
+import { IRREGULAR_BASE_FORMS } from './baseForms.ts';
 
 const require = createRequire(import.meta.url);
 // natural ships CommonJS without type declarations for its submodules.
@@ -98,6 +102,11 @@ export interface AnalyzerOptions {
   stopWords?: ReadonlySet<string>;
   /** The stemmer. Default: natural's Porter stemmer. */
   stem?: (word: string) => string;
+  /**
+   * Irregular forms mapped to their base before stemming ("wrote" → "write").
+   * Default: {@link IRREGULAR_BASE_FORMS}; an empty map turns the mapping off.
+   */
+  baseForms?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -107,12 +116,14 @@ export interface AnalyzerOptions {
  */
 export class Analyzer {
   readonly stopWords: ReadonlySet<string>;
+  readonly baseForms: ReadonlyMap<string, string>;
   private readonly stemWord: (word: string) => string;
   private readonly stems = new Map<string, string>();
   private readonly surfaces = new Map<string, AnalysedToken>();
 
   constructor(options: AnalyzerOptions = {}) {
     this.stopWords = options.stopWords ?? STOP_WORDS;
+    this.baseForms = options.baseForms ?? IRREGULAR_BASE_FORMS;
     this.stemWord = options.stem ?? ((w) => PorterStemmer.stem(w));
   }
 
@@ -178,12 +189,14 @@ export class Analyzer {
   /**
    * The term of a single normalised word (no hyphen handling), or `undefined`
    * for a stop word. `acronym` keeps an all-capitals word even when it spells
-   * a stop word.
+   * a stop word or an irregular form ("MEN" is not "men").
    */
   termOfWord(word: string, acronym = false): string | undefined {
-    if (!acronym && this.isStopWord(word)) return undefined;
+    if (acronym) return this.stem(word);
+    const base = this.baseForms.get(word) ?? word;
+    if (this.isStopWord(word) || this.isStopWord(base)) return undefined;
     if (/^\p{N}/u.test(word)) return word; // numbers are not stemmed
-    return this.stem(word);
+    return this.stem(base);
   }
 
   /** Whether a normalised word is a stop word (contractions by their first part: "don't" → "do"). */

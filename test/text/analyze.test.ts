@@ -45,7 +45,7 @@ describe('Analyzer', () => {
   it('keeps an all-capitals acronym that spells a stop word', () => {
     expect(terms('US troops')).toEqual(['us', 'troop']);
     expect(terms('the U.S. troops')).toEqual(['us', 'troop']);
-    expect(terms('told us')).toEqual(['told']);
+    expect(terms('told us')).toEqual(terms('tell'));
   });
 
   it('keeps stems that would collide with acronyms apart ("used" is not "US")', () => {
@@ -56,6 +56,29 @@ describe('Analyzer', () => {
   it('stems words with Porter so that inflections meet', () => {
     expect(terms('soldiers training')).toEqual(terms('soldier trained'));
     expect(terms('Operation Unifier')).toEqual(terms('operations UNIFIER'));
+  });
+
+  it('brings irregular forms back to their base, which suffix stripping cannot ("wrote", "written" → "write")', () => {
+    expect(terms('wrote')).toEqual(terms('write'));
+    expect(terms('written')).toEqual(terms('writes'));
+    expect(terms('the war began')).toEqual(terms('the war beginning'));
+    expect(terms('women')).toEqual(terms('woman'));
+    expect(terms('children')).toEqual(terms('child'));
+  });
+
+  it('leaves alone an irregular form that is also another word ("found" a city is not "find")', () => {
+    expect(terms('found')).toEqual(terms('founded'));
+    expect(terms('found')).not.toEqual(terms('find'));
+    expect(terms('left')).not.toEqual(terms('leave'));
+  });
+
+  it('treats an irregular form of a stop word as a stop word ("came", like "come")', () => {
+    expect(analyzer.isStopWord('come')).toBe(true);
+    expect(terms('they came')).toEqual([]);
+  });
+
+  it('can have the irregular forms switched off', () => {
+    expect(new Analyzer({ baseForms: new Map() }).terms('wrote written')).toEqual(['wrote', 'written']);
   });
 
   it('reports token offsets into the original text', () => {
