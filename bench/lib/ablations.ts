@@ -15,7 +15,7 @@ export interface Ablation {
   library?: LibraryOptions;
 }
 
-/** The variants `--ablate` runs, each against the same library. */
+/** The variants `--ablate` runs, each against the default library unless it sets `library`. */
 export const ABLATIONS: readonly Ablation[] = [
   { name: 'stage 1 only (no stage-2 signals)', rank: {
     coverageWeight: 0, contextWeight: 0, paragraphWeight: 0, paragraphBm25Weight: 0, articleWeight: 0, anaphoraGainWeight: 0,

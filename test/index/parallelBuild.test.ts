@@ -38,3 +38,14 @@ describe.each([
 
 const byFile = (a: { file: string; line?: number; reason: string }, b: { file: string; line?: number; reason: string }) =>
   a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0) || a.reason.localeCompare(b.reason);
+
+describe('building in parallel with analysis options', () => {
+  it('analyses in its helper threads with the options it was given ("known" → "know" only with base forms on)', async () => {
+    const corpusDir = path.join(ROOT, 'corpus');
+    const listing = await listCorpusFiles(corpusDir);
+    const withBaseForms = await buildInParallel(corpusDir, listing.files, { threads: 2 });
+    const without = await buildInParallel(corpusDir, listing.files, { threads: 2, baseForms: new Map() });
+    expect(withBaseForms.library.sentences.termOfWord('known')).toBe('know');
+    expect(without.library.sentences.termOfWord('known')).toBe('known');
+  });
+});
