@@ -17,8 +17,8 @@ export interface AnalysisJob {
   /** This helper's chunks: each a list of files with their position in the sorted listing. */
   chunks: Array<Array<{ index: number; file: CorpusFile }>>;
   clean: Pick<CleanOptions, 'maxLength' | 'maxTitleLength'>;
-  stopWords?: string[];
-  baseForms?: Array<[string, string]>;
+  stopWords?: ReadonlySet<string>;
+  baseForms?: ReadonlyMap<string, string>;
 }
 
 /** One analysed article. */
@@ -56,10 +56,7 @@ export interface AnalysisBatch {
 
 const job = workerData as AnalysisJob;
 const port = parentPort!;
-const analyzer = new Analyzer({
-  ...(job.stopWords && { stopWords: new Set(job.stopWords) }),
-  ...(job.baseForms && { baseForms: new Map(job.baseForms) }),
-});
+const analyzer = new Analyzer({ stopWords: job.stopWords, baseForms: job.baseForms });
 const termIds = new Map<string, number>();
 /** Term numbers and word number of each memoised surface analysis (a WeakMap: the analyzer's cache owns the entries). */
 const numbered = new WeakMap<object, { terms: number[]; word: number }>();

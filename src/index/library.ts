@@ -57,11 +57,8 @@ export class Library {
 
   constructor(options: LibraryOptions = {}, restored?: { store: ArticleStore; sentences: (analyzer: Analyzer) => SentenceIndex }) {
     this.options = options;
-    this.analyzer = new Analyzer({
-      ...(options.stopWords && { stopWords: options.stopWords }),
-      ...(options.stem && { stem: options.stem }),
-      ...(options.baseForms && { baseForms: options.baseForms }),
-    });
+    // The analysis options (stop words, stemmer, base forms) are the analyzer's own.
+    this.analyzer = new Analyzer(options);
     this.store = restored?.store ?? new ArticleStore();
     this.sentences = restored ? restored.sentences(this.analyzer) : new SentenceIndex({ analyzer: this.analyzer, bm25: options.bm25 });
     this.titles = new TitleIndex(this.analyzer);

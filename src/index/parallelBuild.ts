@@ -62,8 +62,9 @@ export async function buildInParallel(corpusDir: string, files: CorpusFile[], op
       corpusDir,
       chunks: chunks.filter((_, c) => c % threads === h),
       clean: options.clean ?? {},
-      ...(options.stopWords && { stopWords: [...options.stopWords] }),
-      ...(options.baseForms && { baseForms: [...options.baseForms] }),
+      // Sets and Maps survive the structured clone into the helper as they are.
+      ...(options.stopWords && { stopWords: options.stopWords }),
+      ...(options.baseForms && { baseForms: options.baseForms }),
     };
     tables.push([]);
     words.push({ word: [], term: [], added: new Uint8Array(1024) });
