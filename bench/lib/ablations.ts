@@ -4,7 +4,7 @@
  * gains a signal (each must be switchable through {@link RankOptions}, or
  * through {@link LibraryOptions} for a change in analysis).
  */
-import type { LibraryOptions } from '../../src/index/library.ts';
+import type { LibraryOptions } from '../../src/library/library.ts';
 import type { RankOptions } from '../../src/search/rank.ts';
 
 /** One engine variant: a name for the table and the options it overrides. */

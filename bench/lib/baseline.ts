@@ -4,7 +4,7 @@
  * not sentence splitting.
  */
 import MiniSearch from 'minisearch';
-import type { ArticleStore } from '../../src/index/store.ts';
+import type { ArticleStore } from '../../src/library/store.ts';
 import type { Search } from './run.ts';
 
 interface SentenceDoc {

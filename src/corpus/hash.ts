@@ -4,7 +4,7 @@ import type { ArticleMeta } from './types.ts';
 /**
  * Short stable hash of what an article contributes to the index: id, metadata
  * and text. A later incremental reload compares hashes to find changed
- * articles, so the input is serialised canonically (fixed field order, extra
+ * articles, so the input is serialized canonically (fixed field order, extra
  * keys sorted) and does not depend on object key insertion order.
  *
  * 16 hex chars = 64 bits of SHA-256: collisions are not a concern at corpus

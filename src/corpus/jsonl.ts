@@ -14,7 +14,7 @@ import type { ArticleMeta, LoadedArticle, SkippedItem } from './types.ts';
 import { describeFsError } from './errors.ts';
 import { hashArticle } from './hash.ts';
 import { fileId } from './paths.ts';
-import { decodeUtf8, excerpt, isBlank, normaliseText, sniffNonText, tooLarge } from './text.ts';
+import { decodeUtf8, excerpt, isBlank, normalizeText, sniffNonText, tooLarge } from './text.ts';
 
 /** Read size for JSONL files. Big enough for throughput, small enough to not matter for memory. */
 const CHUNK_BYTES = 256 * 1024;
@@ -41,7 +41,7 @@ function typeName(value: unknown): string {
 /**
  * Turns one decoded, non-blank JSONL line into an article.
  *
- * - `text` must be a non-blank string; it is normalised like file text.
+ * - `text` must be a non-blank string; it is normalized like file text.
  * - `id` may be a string or a (safe) number; blank or `null` means "none", and
  *   the id becomes `<file id>:<line>`.
  * - `title`, `url`, `date`, `source`, `publisher` must be strings when
@@ -66,7 +66,7 @@ export function parseJsonlLine(line: string, lineNumber: number, file: string): 
   const rawText = fields['text'];
   if (!Object.hasOwn(fields, 'text') || rawText === null) return { error: 'missing "text" field' };
   if (typeof rawText !== 'string') return { error: `"text" is not a string (got ${typeName(rawText)})` };
-  const text = normaliseText(rawText);
+  const text = normalizeText(rawText);
   if (isBlank(text)) return { error: '"text" is empty' };
 
   let id = `${fileId(file)}:${lineNumber}`;

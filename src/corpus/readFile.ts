@@ -10,7 +10,7 @@ import { hashArticle } from './hash.ts';
 import { readJsonl } from './jsonl.ts';
 import { positiveInt } from './limit.ts';
 import { corpusFileKind, fileId } from './paths.ts';
-import { MiB, decodeUtf8, isBlank, normaliseText, sniffNonText, tooLarge } from './text.ts';
+import { MiB, decodeUtf8, isBlank, normalizeText, sniffNonText, tooLarge } from './text.ts';
 
 /** Default for {@link ReadCorpusFileOptions.maxFileBytes}: 16 MiB. */
 export const DEFAULT_MAX_FILE_BYTES = 16 * MiB;
@@ -36,7 +36,7 @@ export interface ReadCorpusFileOptions {
   maxFrontMatterLines?: number;
   /**
    * Bad JSONL lines reported individually per file (default 100); further
-   * ones are summarised in one skipped item, so a file in the wrong format
+   * ones are summarized in one skipped item, so a file in the wrong format
    * does not flood the report.
    */
   maxReportedLineErrors?: number;
@@ -122,7 +122,7 @@ function textArticle(rel: string, bytes: Uint8Array, options: ReadCorpusFileOpti
   if (notText !== undefined) return skip(notText);
   const decoded = decodeUtf8(bytes);
   if (decoded === undefined) return skip('not UTF-8 text');
-  const text = normaliseText(decoded);
+  const text = normalizeText(decoded);
   if (isBlank(text)) return skip('empty file');
 
   let body = text;

@@ -1,7 +1,7 @@
 /**
  * Byte → text helpers shared by the .txt/.md and .jsonl readers.
  *
- * Normalisation is deliberately minimal (BOM, line endings): later stages
+ * Normalization is deliberately minimal (BOM, line endings): later stages
  * clean the text, and sentence offsets must point into exactly the string the
  * loader returns.
  */
@@ -11,7 +11,7 @@ export const MiB = 1024 * 1024;
 
 // `fatal` makes invalid UTF-8 throw instead of becoming U+FFFD, so a Latin-1
 // or Windows-1252 file is reported rather than quoted with garbled characters.
-// `ignoreBOM` keeps the BOM in the output so `normaliseText` is the one place
+// `ignoreBOM` keeps the BOM in the output so `normalizeText` is the one place
 // that strips it (also for text coming from JSON strings).
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -25,7 +25,7 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
 }
 
 /** Removes a leading BOM and turns `\r\n` and lone `\r` into `\n`. Nothing else. */
-export function normaliseText(text: string): string {
+export function normalizeText(text: string): string {
   const withoutBom = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   return withoutBom.includes('\r') ? withoutBom.replace(/\r\n?/g, '\n') : withoutBom;
 }

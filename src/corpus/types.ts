@@ -30,7 +30,7 @@ export interface LoadedArticle {
   line?: number;
   meta: ArticleMeta;
   /**
-   * Body text: the file after any front matter block (line endings normalised
+   * Body text: the file after any front matter block (line endings normalized
    * to `\n`, BOM removed). Sentence offsets point into this string.
    */
   text: string;

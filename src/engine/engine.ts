@@ -11,7 +11,7 @@
  * answering, then swaps it in with a single assignment; the old host finishes
  * the calls it has and retires. Both indexes exist for that while.
  */
-import type { ArticleRef } from '../index/store.ts';
+import type { ArticleRef } from '../library/store.ts';
 import type { Answer, AnswerOptions } from '../search/answer.ts';
 import type { ReloadPlan } from './host.ts';
 import type { AnswerEngine, ArticleView, Counts, EngineStatus, MemoryUse, Progress, ReloadReport } from './types.ts';

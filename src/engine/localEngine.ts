@@ -5,7 +5,7 @@
  * shared {@link Engine}'s.
  */
 import path from 'node:path';
-import type { Library } from '../index/library.ts';
+import type { Library } from '../library/library.ts';
 import type { Answer, AnswerOptions } from '../search/answer.ts';
 import { Engine, type HostHandle } from './engine.ts';
 import { IndexHost, type HostOptions, type ReloadPlan } from './host.ts';

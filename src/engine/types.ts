@@ -5,7 +5,7 @@
  * its users noticing.
  */
 import type { SkippedItem } from '../corpus/types.ts';
-import type { ArticleRef } from '../index/store.ts';
+import type { ArticleRef } from '../library/store.ts';
 import type { Block } from '../text/clean.ts';
 import type { Answer, AnswerOptions } from '../search/answer.ts';
 

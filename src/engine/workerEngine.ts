@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import type { ArticleRef } from '../index/store.ts';
+import type { ArticleRef } from '../library/store.ts';
 import type { Answer, AnswerOptions } from '../search/answer.ts';
 import type { HostOptions, ReloadPlan } from './host.ts';
 import { Engine, type HostHandle } from './engine.ts';

@@ -9,7 +9,7 @@
  */
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
 import type { ArticleView, ReloadReport } from '../engine/types.ts';
-import type { ArticleRef } from '../index/store.ts';
+import type { ArticleRef } from '../library/store.ts';
 import type { Answer, Highlight, Quote } from '../search/answer.ts';
 import type { Reply } from '../interaction/types.ts';
 import { paginate, pageOf } from './article.ts';
@@ -17,7 +17,7 @@ import { noAnswerMessage, renderSkipped } from './text.ts';
 
 export const LIMITS = { title: 256, description: 4096, footer: 2048, embedTotal: 6000, customId: 100, buttonLabel: 80, choiceName: 100 } as const;
 
-/** Embed colour: a calm blue for answers, grey for everything else. */
+/** Embed color: a calm blue for answers, grey for everything else. */
 const COLOR = { answer: 0x3b82f6, info: 0x6b7280, error: 0xdc2626 } as const;
 
 /** Characters with a meaning in Discord markdown. */

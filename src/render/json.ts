@@ -3,7 +3,7 @@
  * per question, `answers` empty when there is no answer.
  */
 import type { Answer, Quote } from '../search/answer.ts';
-import type { ArticleRef } from '../index/store.ts';
+import type { ArticleRef } from '../library/store.ts';
 
 /** One quote, as scripts receive it: a {@link Quote}, with absent context as `null`. */
 export type AnswerJson = Omit<Quote, 'context'> & { context: { before: string | null; after: string | null } };

@@ -4,7 +4,7 @@
  */
 import type { SkippedItem } from '../corpus/types.ts';
 import type { ReloadReport } from '../engine/types.ts';
-import type { ArticleRef } from '../index/store.ts';
+import type { ArticleRef } from '../library/store.ts';
 import type { Answer, Highlight, NoAnswerReason } from '../search/answer.ts';
 
 const BOLD = '\x1b[1m';

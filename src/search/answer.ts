@@ -2,8 +2,8 @@
  * Answering: a question → quoted sentences with citations, highlights and
  * context, or a clear "no answer" with the closest articles.
  */
-import type { Library } from '../index/library.ts';
-import { ArticleStore, type ArticleRef } from '../index/store.ts';
+import type { Library } from '../library/library.ts';
+import { ArticleStore, type ArticleRef } from '../library/store.ts';
 import { parseQuestion, type ParsedQuestion, type QuestionKind, type QuestionOptions } from './question.ts';
 import { SentenceRanker, type RankOptions } from './rank.ts';
 
@@ -60,7 +60,7 @@ export interface Answer {
   /** When there is no answer: the articles closest to the question, if any. */
   suggestions: ArticleRef[];
   kind: QuestionKind;
-  /** The question's words that were searched for (normalised, stop words left out). */
+  /** The question's words that were searched for (normalized, stop words left out). */
   searchedWords: string[];
   /** Unknown question words and the corpus words searched instead ("unifer" → ["unifier"]). */
   corrections: Record<string, string[]>;

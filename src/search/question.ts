@@ -8,7 +8,7 @@
  * edits of it, weighted below an exact match. Ranking counts coverage by
  * group, so a misspelt word found through two spellings still counts once.
  */
-import type { SentenceIndex } from '../index/sentenceIndex.ts';
+import type { SentenceIndex } from '../library/sentenceIndex.ts';
 import { surfaceTokens } from '../text/analyze.ts';
 import { corrections, type TypoOptions } from './typos.ts';
 
@@ -26,7 +26,7 @@ export interface QueryTerm {
 
 /** A question word, with the terms that stand for it. */
 export interface QueryGroup {
-  /** The normalised question word. */
+  /** The normalized question word. */
   word: string;
   terms: QueryTerm[];
   /** True when the word is unknown to the corpus and its terms are typo corrections. */
@@ -37,7 +37,7 @@ export interface QueryGroup {
   position: number;
 }
 
-/** A question, analysed. */
+/** A question, analyzed. */
 export interface ParsedQuestion {
   text: string;
   kind: QuestionKind;
@@ -55,7 +55,7 @@ export interface QuestionOptions extends TypoOptions {
 }
 
 /**
- * Analyses a question against an index (whose vocabulary decides which words
+ * Analyzes a question against an index (whose vocabulary decides which words
  * are unknown and what they might be misspellings of).
  */
 export function parseQuestion(question: string, index: SentenceIndex, options: QuestionOptions = {}): ParsedQuestion {

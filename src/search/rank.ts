@@ -1,5 +1,5 @@
 /**
- * Ranking: from an analysed question to the best sentences, best first.
+ * Ranking: from an analyzed question to the best sentences, best first.
  *
  * **Stage 1** finds and scores candidates. Terms are taken rarest first; the
  * rare ones ("lead" terms) walk their postings and create candidates, and once
@@ -21,7 +21,7 @@
  * signal off, which is how `npm run bench:quality -- --ablate` measures what
  * each is worth.
  */
-import type { Library } from '../index/library.ts';
+import type { Library } from '../library/library.ts';
 import type { ParsedQuestion, QueryGroup, QuestionKind } from './question.ts';
 import { answerTypeMatch, exactShare, hasNewName, orderScore, phraseScore, sentenceTerms } from './signals.ts';
 import { TopK } from './topK.ts';

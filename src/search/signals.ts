@@ -75,7 +75,7 @@ const NUMBER_WORDS =
  * Whether the sentence holds the kind of thing the question asks for, beyond
  * what the question itself says: a date or year for "when", a number or
  * amount for "how many / how much", a capitalised name for "who" and
- * "where". `questionWords` are the question's normalised words, so a year
+ * "where". `questionWords` are the question's normalized words, so a year
  * the question already names does not count.
  */
 export function answerTypeMatch(kind: QuestionKind, sentence: SentenceTerms, text: string, questionWords: ReadonlySet<string>): boolean {
@@ -139,7 +139,7 @@ export function orderScore(sentence: SentenceTerms, groupWeights: readonly numbe
 /**
  * Exact forms: the share of the question's words that the sentence has in
  * the very form the question used ("founded", not only "found…"), a sign of
- * a close paraphrase. `questionWords` are the question's normalised words. 0–1.
+ * a close paraphrase. `questionWords` are the question's normalized words. 0–1.
  */
 export function exactShare(sentence: SentenceTerms, questionWords: ReadonlySet<string>): number {
   if (questionWords.size === 0) return 0;

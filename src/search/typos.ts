@@ -8,9 +8,9 @@
  * ("spectre", "fight") must not be "corrected" into unrelated ones
  * ("spectrum", "light"), so the rules are strict.
  */
-import type { SentenceIndex, SimilarWord } from '../index/sentenceIndex.ts';
+import type { SentenceIndex, SimilarWord } from '../library/sentenceIndex.ts';
 
-export { editDistance } from '../index/vocabulary.ts';
+export { editDistance } from '../library/vocabulary.ts';
 
 /** Options of {@link corrections}. */
 export interface TypoOptions {

@@ -32,13 +32,13 @@ const require = createRequire(import.meta.url);
 const PorterStemmer = require('natural/lib/natural/stemmers/porter_stemmer.js') as { stem(word: string): string };
 const naturalStopWords = (require('natural/lib/natural/util/stopwords.js') as { words: string[] }).words;
 
-/** A token of the analysed text, with its position for highlighting and proximity. */
+/** A token of the analyzed text, with its position for highlighting and proximity. */
 export interface Token {
-  /** Offset of the token's first character in the analysed text. */
+  /** Offset of the token's first character in the analyzed text. */
   start: number;
   /** Offset just past the token's last character. */
   end: number;
-  /** Normalised surface form: lower case, diacritics folded, straight apostrophes, no possessive. */
+  /** Normalized surface form: lower case, diacritics folded, straight apostrophes, no possessive. */
   word: string;
   /** The index terms this token yields; empty for a stop word. */
   terms: string[];
@@ -79,7 +79,7 @@ export function normalizeWord(surface: string): string {
   return surface.normalize('NFKD').replace(COMBINING_MARKS, '').replace(APOSTROPHES, "'").replace(HYPHENS, '-').toLowerCase();
 }
 
-/** Splits text into surface tokens with their offsets (no normalisation). */
+/** Splits text into surface tokens with their offsets (no normalization). */
 export function surfaceTokens(text: string): Array<{ surface: string; start: number; end: number }> {
   const out: Array<{ surface: string; start: number; end: number }> = [];
   // A fresh regex per call: `lastIndex` state must not leak between interleaved callers.
@@ -89,7 +89,7 @@ export function surfaceTokens(text: string): Array<{ surface: string; start: num
 }
 
 /** The memoised analysis of one surface form. */
-export interface AnalysedToken {
+export interface AnalyzedToken {
   readonly word: string;
   readonly terms: string[];
   /** Set by the sentence index once the word is in its vocabulary, so it is recorded once per surface form. */
@@ -119,7 +119,7 @@ export class Analyzer {
   readonly baseForms: ReadonlyMap<string, string>;
   private readonly stemWord: (word: string) => string;
   private readonly stems = new Map<string, string>();
-  private readonly surfaces = new Map<string, AnalysedToken>();
+  private readonly surfaces = new Map<string, AnalyzedToken>();
 
   constructor(options: AnalyzerOptions = {}) {
     this.stopWords = options.stopWords ?? STOP_WORDS;
@@ -133,7 +133,7 @@ export class Analyzer {
     this.surfaces.clear();
   }
 
-  /** All tokens of `text`, with their normalised words and terms. */
+  /** All tokens of `text`, with their normalized words and terms. */
   tokens(text: string): Token[] {
     const out: Token[] = [];
     for (const { surface, start, end } of surfaceTokens(text)) out.push({ start, end, ...this.analyzeToken(surface) });
@@ -153,31 +153,31 @@ export class Analyzer {
    * Calls `each` with the analysis of every token of `text`, in order, without
    * allocating per token: the indexing path, run for every token of a corpus.
    */
-  forEachToken(text: string, each: (analysed: AnalysedToken) => void): void {
+  forEachToken(text: string, each: (analyzed: AnalyzedToken) => void): void {
     const re = new RegExp(TOKEN);
     for (let m = re.exec(text); m; m = re.exec(text)) each(this.analyzeToken(m[0]));
   }
 
   /**
-   * The normalised word and index terms of one surface token (see the module
+   * The normalized word and index terms of one surface token (see the module
    * comment for the rules). Memoised by surface form: a corpus repeats the
-   * same surface tokens endlessly, and normalising (NFKD) is the costly part
+   * same surface tokens endlessly, and normalizing (NFKD) is the costly part
    * once stems are cached. Callers must not mutate the result.
    */
-  analyzeToken(surface: string): AnalysedToken {
-    let analysed = this.surfaces.get(surface);
-    if (analysed === undefined) {
+  analyzeToken(surface: string): AnalyzedToken {
+    let analyzed = this.surfaces.get(surface);
+    if (analyzed === undefined) {
       // Copied flat: these strings outlive the text they were cut from (vocabulary, index terms).
       const word = detach(this.word(surface));
-      analysed = { word, terms: this.termsOfWord(word, ACRONYM.test(surface)).map(detach), indexed: false };
+      analyzed = { word, terms: this.termsOfWord(word, ACRONYM.test(surface)).map(detach), indexed: false };
       // Bounded: a corpus of a million sentences has a few hundred thousand surface forms.
       if (this.surfaces.size >= MAX_CACHED_SURFACES) this.surfaces.clear();
-      this.surfaces.set(surface, analysed);
+      this.surfaces.set(surface, analyzed);
     }
-    return analysed;
+    return analyzed;
   }
 
-  /** The normalised word of a surface token: lower case, folded, no possessive, no acronym dots. */
+  /** The normalized word of a surface token: lower case, folded, no possessive, no acronym dots. */
   word(surface: string): string {
     let w = normalizeWord(surface);
     if (w.endsWith("'s")) w = w.slice(0, -2);
@@ -187,7 +187,7 @@ export class Analyzer {
   }
 
   /**
-   * The term of a single normalised word (no hyphen handling), or `undefined`
+   * The term of a single normalized word (no hyphen handling), or `undefined`
    * for a stop word. `acronym` keeps an all-capitals word even when it spells
    * a stop word or an irregular form ("MEN" is not "men").
    */
@@ -199,7 +199,7 @@ export class Analyzer {
     return this.stem(base);
   }
 
-  /** Whether a normalised word is a stop word (contractions by their first part: "don't" → "do"). */
+  /** Whether a normalized word is a stop word (contractions by their first part: "don't" → "do"). */
   isStopWord(word: string): boolean {
     if (this.stopWords.has(word)) return true;
     const m = CONTRACTION.exec(word);

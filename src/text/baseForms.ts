@@ -39,7 +39,7 @@ withhold withheld|withstand withstood|write wrote written`;
 /** Nouns: singular, then its irregular plural(s). */
 const NOUNS = `man men|woman women|child children|foot feet|tooth teeth|goose geese|mouse mice|ox oxen|wife wives|knife knives|
 wolf wolves|half halves|thief thieves|shelf shelves|criterion criteria|phenomenon phenomena|bacterium bacteria|
-analysis analyses|crisis crises|thesis theses|hypothesis hypotheses|index indices|appendix appendices|matrix matrices|
+analysis analyzes|crisis crises|thesis theses|hypothesis hypotheses|index indices|appendix appendices|matrix matrices|
 vertex vertices|cactus cacti|fungus fungi|nucleus nuclei|radius radii|alumnus alumni|stimulus stimuli|larva larvae|
 formula formulae|antenna antennae|oasis oases|diagnosis diagnoses|parenthesis parentheses|synopsis synopses`;
 
@@ -54,5 +54,5 @@ function table(...lists: string[]): ReadonlyMap<string, string> {
   return map;
 }
 
-/** Irregular form → base form (lower case, as {@link Analyzer} normalises words). The analyzer's default. */
+/** Irregular form → base form (lower case, as {@link Analyzer} normalizes words). The analyzer's default. */
 export const IRREGULAR_BASE_FORMS: ReadonlyMap<string, string> = table(VERBS, NOUNS);

@@ -54,7 +54,7 @@ describe('readCorpusFile on .jsonl files', () => {
     expect(new Set(articles.map((a) => a.hash)).size).toBe(4);
   });
 
-  it('text from JSON gets the same line-ending normalisation as files', async () => {
+  it('text from JSON gets the same line-ending normalization as files', async () => {
     const root = await temp({ 'a.jsonl': jsonl({ text: '\uFEFFone\r\ntwo\rthree' }) });
     expect((await readCorpusFile(root, 'a.jsonl')).articles[0]?.text).toBe('one\ntwo\nthree');
   });

@@ -1,7 +1,7 @@
 /**
  * Reloads: only what changed is re-indexed; additions, edits and deletions
  * are reported; questions keep being answered while a reload runs; the same
- * behaviour from the in-process engine and the worker engine.
+ * behavior from the in-process engine and the worker engine.
  */
 import { appendFile, cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

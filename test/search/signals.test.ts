@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { LoadedArticle } from '../../src/corpus/types.ts';
-import { Library, type LibraryOptions } from '../../src/index/library.ts';
+import { Library, type LibraryOptions } from '../../src/library/library.ts';
 import { answerQuestion } from '../../src/search/answer.ts';
 import { parseQuestion, questionKind } from '../../src/search/question.ts';
 import { DEFAULT_RANK_OPTIONS, SentenceRanker, type RankOptions } from '../../src/search/rank.ts';

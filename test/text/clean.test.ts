@@ -11,7 +11,7 @@ const sentencesOf = (text: string, title?: string) => {
 };
 
 describe('cleaning', () => {
-  it('recognises page furniture in general, not just the seed lines', () => {
+  it('recognizes page furniture in general, not just the seed lines', () => {
     for (const line of [
       'Advertisement',
       'Story continues below this ad',
@@ -43,7 +43,7 @@ describe('cleaning', () => {
     }
   });
 
-  it('recognises photo and video captions and credits', () => {
+  it('recognizes photo and video captions and credits', () => {
     for (const line of [
       'Soldiers march in Kyiv. AP Photo/Jane Doe',
       'Troops at the border. Reuters/John Smith',

@@ -4,13 +4,13 @@
  * tolerance searches.
  *
  * MiniSearch builds and stores the inverted index (its radix tree of terms
- * and per-term postings), vacuums discarded documents and serialises it. The
+ * and per-term postings), vacuums discarded documents and serializes it. The
  * search side reads those postings directly instead of calling
  * `MiniSearch.search`, which collects every candidate into a result object
  * and sorts them all: the query planner in `search/` needs per-term document
  * frequencies to lead with rare terms, and a typed-array accumulator instead
  * of a Map per candidate. The fields read are listed in
- * {@link MiniSearchInternals}; `test/index/sentenceIndex.test.ts` pins them
+ * {@link MiniSearchInternals}; `test/library/sentenceIndex.test.ts` pins them
  * against MiniSearch's own BM25+ scores, so an upgrade that changes them fails
  * a test instead of answering wrongly.
  */
@@ -25,7 +25,7 @@ export type { SimilarWord };
 export interface BM25Params {
   /** Term-frequency saturation. Default 1.2 (MiniSearch's default). */
   k: number;
-  /** Length normalisation, 0 (none) to 1 (full). Default 0.7 (MiniSearch's default). */
+  /** Length normalization, 0 (none) to 1 (full). Default 0.7 (MiniSearch's default). */
   b: number;
   /** BM25+ lower bound for any matching term. Default 0.5 (MiniSearch's default). */
   d: number;
@@ -46,7 +46,7 @@ export interface SentenceIndexState {
   averageLength: number;
   /** Length of each sentence id, `nextId` entries. */
   lengths: Uint16Array;
-  /** The vocabulary: normalised word → term. */
+  /** The vocabulary: normalized word → term. */
   words: Array<[string, string]>;
 }
 
@@ -61,7 +61,7 @@ export class SentenceIndex {
   /** The underlying MiniSearch. The search side reads its postings; its `search` is used only by tests. */
   readonly miniSearch: MiniSearch<SentenceDocument>;
   private readonly internals: MiniSearchInternals<number>;
-  /** Every normalised word seen in an indexed sentence, with its term. */
+  /** Every normalized word seen in an indexed sentence, with its term. */
   private readonly words = new Vocabulary();
   /** Sentence lengths in distinct terms, by id: a typed array read in the hot loop instead of MiniSearch's Map of arrays. */
   private lengths = new Uint16Array(1024);
@@ -107,8 +107,8 @@ export class SentenceIndex {
    * equal to the sentence id. Postings are grouped by term first, so MiniSearch's
    * radix tree is walked once per distinct term of the batch rather than once
    * per token — the bulk of the time of `add` on a large corpus. `terms`, when
-   * given, are the sentences' already analysed terms (from {@link analyzeText}
-   * in another thread); else `text` is analysed here.
+   * given, are the sentences' already analyzed terms (from {@link analyzeText}
+   * in another thread); else `text` is analyzed here.
    */
   addBatch(sentences: ReadonlyArray<{ id: number; text?: string; terms?: readonly string[] }>): void {
     const m = this.internals;
@@ -142,7 +142,7 @@ export class SentenceIndex {
     }
   }
 
-  /** Records the words of pre-analysed text in the vocabulary (see {@link addBatch}). */
+  /** Records the words of pre-analyzed text in the vocabulary (see {@link addBatch}). */
   addWords(words: Iterable<readonly [string, string]>): void {
     for (const [word, term] of words) this.words.add(word, term);
   }
@@ -197,7 +197,7 @@ export class SentenceIndex {
     return this.words.get(word);
   }
 
-  /** Whether a normalised word occurs in some indexed sentence (ever). */
+  /** Whether a normalized word occurs in some indexed sentence (ever). */
   hasWord(word: string): boolean {
     return this.words.has(word);
   }

@@ -1,6 +1,6 @@
 import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
-import { SentenceIndex } from '../../src/index/sentenceIndex.ts';
+import { SentenceIndex } from '../../src/library/sentenceIndex.ts';
 import { Analyzer } from '../../src/text/analyze.ts';
 
 const SENTENCES = [
@@ -97,7 +97,7 @@ describe('SentenceIndex.addBatch', () => {
     expect(ours.similarWords('soliders', 1).map((w) => w.word)).toEqual(['soldiers']);
   });
 
-  it('accepts terms analysed elsewhere, with their words', () => {
+  it('accepts terms analyzed elsewhere, with their words', () => {
     const analyzer = new Analyzer();
     const batch = new SentenceIndex();
     batch.addBatch(SENTENCES.map((text, id) => ({ id, terms: analyzer.terms(text) })));

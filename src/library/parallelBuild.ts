@@ -1,6 +1,6 @@
 /**
  * Building a library on several cores. Reading, cleaning, splitting and
- * analysing the corpus (about half of the work) runs in analysis helper
+ * analyzing the corpus (about half of the work) runs in analysis helper
  * threads; this thread inserts what they send into the index, in the order of
  * the sorted file listing, so sentence ids and the "first article with an id
  * wins" rule come out exactly as in a single-threaded build.
@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os';
 import type { CorpusFile, LoadedArticle, SkippedItem } from '../corpus/types.ts';
 import { spawnModule } from '../util/spawn.ts';
-import type { AnalysedFile, AnalysisBatch, AnalysisJob } from './analysisWorker.ts';
+import type { AnalyzedFile, AnalysisBatch, AnalysisJob } from './analysisWorker.ts';
 import { Library, type LibraryOptions, type PendingSentence } from './library.ts';
 
 /** Options of {@link buildInParallel}. */
@@ -49,7 +49,7 @@ export async function buildInParallel(corpusDir: string, files: CorpusFile[], op
   const skipped: SkippedItem[] = [];
   const firstSeen = new Map<string, string>();
   const pending: PendingSentence[] = [];
-  const waiting = new Map<number, { helper: number; result: AnalysedFile }>();
+  const waiting = new Map<number, { helper: number; result: AnalyzedFile }>();
   const tables: string[][] = [];
   /** Per helper: its numbered words, each word's term number, and whether the word is in the vocabulary yet. */
   const words: Array<{ word: string[]; term: number[]; added: Uint8Array }> = [];

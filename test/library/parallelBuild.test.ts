@@ -6,8 +6,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listCorpusFiles, loadCorpus } from '../../src/corpus/index.ts';
-import { buildLibrary } from '../../src/index/build.ts';
-import { buildInParallel } from '../../src/index/parallelBuild.ts';
+import { buildLibrary } from '../../src/library/build.ts';
+import { buildInParallel } from '../../src/library/parallelBuild.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -40,7 +40,7 @@ const byFile = (a: { file: string; line?: number; reason: string }, b: { file: s
   a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0) || a.reason.localeCompare(b.reason);
 
 describe('building in parallel with analysis options', () => {
-  it('analyses in its helper threads with the options it was given ("known" → "know" only with base forms on)', async () => {
+  it('analyzes in its helper threads with the options it was given ("known" → "know" only with base forms on)', async () => {
     const corpusDir = path.join(ROOT, 'corpus');
     const listing = await listCorpusFiles(corpusDir);
     const withBaseForms = await buildInParallel(corpusDir, listing.files, { threads: 2 });

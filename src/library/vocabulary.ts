@@ -1,5 +1,5 @@
 /**
- * The vocabulary: every normalised word seen in an indexed sentence, with
+ * The vocabulary: every normalized word seen in an indexed sentence, with
  * its index term, and the look-up that typo correction needs — the words
  * within one or two edits of a word the corpus has never seen.
  *

@@ -37,10 +37,10 @@ export interface LibraryStats {
   words: number;
 }
 
-/** A sentence waiting to be inserted into the sentence index: its text, or its terms analysed elsewhere. */
+/** A sentence waiting to be inserted into the sentence index: its text, or its terms analyzed elsewhere. */
 export type PendingSentence = { id: number; text?: string; terms?: readonly string[] };
 
-/** An article cleaned and analysed in another thread. */
+/** An article cleaned and analyzed in another thread. */
 export interface PreparedArticle {
   title: string;
   sentences: SentenceSpan[];
@@ -99,7 +99,7 @@ export class Library {
   }
 
   /**
-   * Stores an article cleaned and analysed elsewhere (an analysis thread) and
+   * Stores an article cleaned and analyzed elsewhere (an analysis thread) and
    * queues its sentences' terms in `pending`; the caller flushes `pending`
    * with {@link flush}. Returns `undefined` when its id is already present.
    */

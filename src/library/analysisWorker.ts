@@ -1,6 +1,6 @@
 /**
  * An analysis helper thread for {@link buildInParallel}: reads its share of
- * the corpus files, cleans and splits each article and analyses each
+ * the corpus files, cleans and splits each article and analyzes each
  * sentence into terms, and streams the results to the thread that builds the
  * index. Terms travel as numbers into a table of this helper's (new terms are
  * sent once), so a batch is mostly one typed array.
@@ -21,8 +21,8 @@ export interface AnalysisJob {
   baseForms?: ReadonlyMap<string, string>;
 }
 
-/** One analysed article. */
-export interface AnalysedArticle extends Omit<LoadedArticle, 'text'> {
+/** One analyzed article. */
+export interface AnalyzedArticle extends Omit<LoadedArticle, 'text'> {
   text: string;
   title: string;
   /** Per sentence: start, end (characters) and paragraph, flattened. */
@@ -36,16 +36,16 @@ export interface AnalysedArticle extends Omit<LoadedArticle, 'text'> {
 }
 
 /** One file's results. */
-export interface AnalysedFile {
+export interface AnalyzedFile {
   index: number;
   file: CorpusFile;
   skipped: SkippedItem[];
-  articles: AnalysedArticle[];
+  articles: AnalyzedArticle[];
 }
 
 /** A message from a helper: a chunk of files, with the terms and words it introduced. */
 export interface AnalysisBatch {
-  files: AnalysedFile[];
+  files: AnalyzedFile[];
   /** Terms numbered from the helper's previous batch's end. */
   newTerms: string[];
   /** Words numbered from the helper's previous batch's end, each with its term number. */
@@ -95,7 +95,7 @@ function wordId(word: string, term: number): number {
   return id;
 }
 
-function analyse(article: LoadedArticle): AnalysedArticle {
+function analyze(article: LoadedArticle): AnalyzedArticle {
   const serial = ++articleSerial;
   const words: number[] = [];
   const cleaned = cleanArticle(article.text, { ...job.clean, title: article.meta.title, fallbackTitle: article.id });
@@ -136,9 +136,9 @@ async function main(): Promise<void> {
   let reading = job.chunks.length > 0 ? readChunk(job.chunks[0]!) : undefined;
   for (let c = 0; c < job.chunks.length; c++) {
     const chunk = await reading!;
-    // The next chunk is read while this one is analysed.
+    // The next chunk is read while this one is analyzed.
     reading = c + 1 < job.chunks.length ? readChunk(job.chunks[c + 1]!) : undefined;
-    const files: AnalysedFile[] = chunk.map(({ index, file, read }) => ({ index, file, skipped: read.skipped, articles: read.articles.map(analyse) }));
+    const files: AnalyzedFile[] = chunk.map(({ index, file, read }) => ({ index, file, skipped: read.skipped, articles: read.articles.map(analyze) }));
     while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => (resume = r));
     inFlight++;
     const batch: AnalysisBatch = { files, newTerms, newWords, last: c === job.chunks.length - 1 };

@@ -58,7 +58,7 @@ export class TitleIndex {
   }
 
   /**
-   * The title postings of an (already analysed) term: title document (short
+   * The title postings of an (already analyzed) term: title document (short
    * id) → frequency. Ranking reads these directly rather than calling
    * `MiniSearch.search`, which builds and sorts a result for every matching
    * title: too slow when a common word is in thousands of titles.
@@ -87,7 +87,7 @@ export class TitleIndex {
     return idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / avg)));
   }
 
-  /** Each title matching any of the (already analysed) terms: its BM25 score and which terms it contains. */
+  /** Each title matching any of the (already analyzed) terms: its BM25 score and which terms it contains. */
   score(terms: readonly string[]): Map<string, { score: number; terms: string[] }> {
     const scores = new Map<string, { score: number; terms: string[] }>();
     if (terms.length === 0 || this.size === 0) return scores;

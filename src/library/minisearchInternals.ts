@@ -2,7 +2,7 @@
  * The MiniSearch 7.x fields that Verbatim reads (postings, document counts,
  * lengths) and writes (when restoring a snapshot). They are not part of
  * MiniSearch's public API, so they are named in this one place;
- * test/index/sentenceIndex.test.ts pins them against MiniSearch's own scores,
+ * test/library/sentenceIndex.test.ts pins them against MiniSearch's own scores,
  * so an upgrade that changes them fails a test instead of answering wrongly.
  */
 import type MiniSearch from 'minisearch';
