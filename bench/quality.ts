@@ -53,7 +53,8 @@ async function main(): Promise<void> {
   const { engine, report } = await LocalEngine.open({ corpusDir: paths.corpusTxt });
   const openS = (seconds.open = secondsSince(t0));
   const store = engine.library.store;
-  if (report.skipped.length) log(`warning: ${report.skipped.length} corpus items skipped: ${report.skipped.map((s) => JSON.stringify(s)).join('; ')}`);
+  if (report.skipped.length)
+    log(`warning: ${report.skipped.length} corpus items skipped: ${report.skipped.map((s) => JSON.stringify(s)).join('; ')}`);
   log(`engine open: ${store.articleCount} articles, ${store.sentenceCount} sentences in ${openS.toFixed(2)} s`);
 
   const pending: Pending[] = [];
@@ -97,7 +98,10 @@ async function main(): Promise<void> {
   if (pending.length) {
     t0 = performance.now();
     log(`scoring ${pending.length} results file(s) with score.mjs…`);
-    const scores = await score({ scorer: paths.scorer, questionsFile, corpusJsonl: paths.corpusJsonl }, pending.map((p) => p.file));
+    const scores = await score(
+      { scorer: paths.scorer, questionsFile, corpusJsonl: paths.corpusJsonl },
+      pending.map((p) => p.file),
+    );
     seconds.scoring = secondsSince(t0);
     rows = pending.map((p, i) => ({
       name: p.name,
@@ -128,11 +132,16 @@ async function main(): Promise<void> {
     console.log('');
     console.log(formatTable(rows));
     console.log('hit/MRR/doc in % (score.mjs); latency = performance.now() around each search call incl. mapping to results;');
-    console.log('engine: askSync(q, { top: 10, minCoverage: 0 }); baseline build = MiniSearch indexing of the engine\'s sentences only.');
+    console.log("engine: askSync(q, { top: 10, minCoverage: 0 }); baseline build = MiniSearch indexing of the engine's sentences only.");
     for (const p of pending) {
       const zero = p.run.lines.filter((l) => l.results.length === 0).length;
       if (zero || p.run.errors.length) {
-        const why = p.reasons && Object.keys(p.reasons).length ? ` (${Object.entries(p.reasons).map(([k, n]) => `${k}: ${n}`).join(', ')})` : '';
+        const why =
+          p.reasons && Object.keys(p.reasons).length
+            ? ` (${Object.entries(p.reasons)
+                .map(([k, n]) => `${k}: ${n}`)
+                .join(', ')})`
+            : '';
         console.log(`${p.name}: ${zero} question(s) with no results${why}, ${p.run.errors.length} error(s)`);
         for (const e of p.run.errors.slice(0, 3)) console.log(`  error ${e.id} "${e.question}": ${e.error}`);
       }
@@ -150,7 +159,10 @@ async function main(): Promise<void> {
     console.log(
       `  own corpus (squad-train):        ${rate(own.answered, own.questions)} get an answer   (target ≥ ${TARGET_ANSWERED_ON_OWN * 100}%) ${mark(own.answered / own.questions, TARGET_ANSWERED_ON_OWN)}`,
     );
-    for (const [label, r] of [['unrelated', unrelated], ['own', own]] as const) {
+    for (const [label, r] of [
+      ['unrelated', unrelated],
+      ['own', own],
+    ] as const) {
       console.log(`  ${label}: no-answer reasons ${JSON.stringify(r.reasons)}${r.errors ? `, ${r.errors} error(s)` : ''}`);
     }
     if (own.examples.length) {
@@ -159,7 +171,11 @@ async function main(): Promise<void> {
     }
   }
   console.log('');
-  console.log(`Times (s): ${Object.entries(seconds).map(([k, s]) => `${k} ${s.toFixed(1)}`).join(', ')}`);
+  console.log(
+    `Times (s): ${Object.entries(seconds)
+      .map(([k, s]) => `${k} ${s.toFixed(1)}`)
+      .join(', ')}`,
+  );
 
   if (opts.json) {
     const json = {

@@ -83,7 +83,9 @@ async function main(): Promise<void> {
     });
     const onDisk = dirSize(corpusDir).allocated;
     corpora.push({ target, corpus, onDisk });
-    log(`  ${corpus.reused ? 'reused' : `generated in ${corpus.generateS.toFixed(1)} s`}: ${num(corpus.files)} files, ${num(corpus.sentences)} sentences, ${num(corpus.bytes / MB, 1)} MB`);
+    log(
+      `  ${corpus.reused ? 'reused' : `generated in ${corpus.generateS.toFixed(1)} s`}: ${num(corpus.files)} files, ${num(corpus.sentences)} sentences, ${num(corpus.bytes / MB, 1)} MB`,
+    );
     if (opts.generateOnly) continue;
     results.push(await measureSize(target, corpus, corpusDir, path.join(dir, 'snapshot'), questions));
   }
@@ -112,15 +114,26 @@ async function main(): Promise<void> {
     console.log('');
     console.log(formatResults(results));
     console.log('');
-    console.log(`Latencies: performance.now() around each awaited ask. "loop max" = largest main-thread event-loop delay (monitorEventLoopDelay, resolution ${LOOP_RESOLUTION_MS} ms, so ~${LOOP_RESOLUTION_MS} means never blocked).`);
-    console.log('A main thread blocked by a reload delays the question timer, not the timed call: read the slowest answer together with the loop max.');
+    console.log(
+      `Latencies: performance.now() around each awaited ask. "loop max" = largest main-thread event-loop delay (monitorEventLoopDelay, resolution ${LOOP_RESOLUTION_MS} ms, so ~${LOOP_RESOLUTION_MS} means never blocked).`,
+    );
+    console.log(
+      'A main thread blocked by a reload delays the question timer, not the timed call: read the slowest answer together with the loop max.',
+    );
     const notes = results.flatMap((r) => r.notes.map((n) => `${num(r.target)}: ${n}`));
     if (notes.length) console.log(`Notes:\n${notes.map((n) => `- ${n}`).join('\n')}`);
   }
   if (advice.length) console.log(`Heap:\n${advice.map((a) => `- ${a}`).join('\n')}`);
 
   if (opts.json) {
-    const json = { machine: { node: process.version, heapLimit, cpus: os.cpus().length, totalMem: os.totalmem() }, options: opts satisfies ScaleOptions, variation: VARIATION, corpora, results, advice };
+    const json = {
+      machine: { node: process.version, heapLimit, cpus: os.cpus().length, totalMem: os.totalmem() },
+      options: opts satisfies ScaleOptions,
+      variation: VARIATION,
+      corpora,
+      results,
+      advice,
+    };
     fs.mkdirSync(path.dirname(path.resolve(opts.json)), { recursive: true });
     fs.writeFileSync(opts.json, JSON.stringify(json, null, 2) + '\n');
     log(`wrote ${opts.json}`);
@@ -128,7 +141,13 @@ async function main(): Promise<void> {
 }
 
 /** Every measurement at one size; the engine is closed at the end. */
-async function measureSize(target: number, corpus: SynthResult, corpusDir: string, snapshotDir: string, questions: readonly string[]): Promise<SizeResult> {
+async function measureSize(
+  target: number,
+  corpus: SynthResult,
+  corpusDir: string,
+  snapshotDir: string,
+  questions: readonly string[],
+): Promise<SizeResult> {
   const notes: string[] = [];
   const progress = throttledProgress(num(target), log);
 
@@ -137,8 +156,16 @@ async function measureSize(target: number, corpus: SynthResult, corpusDir: strin
   log('  cold build…');
   let t0 = performance.now();
   let { engine, report } = await openEngine({ corpusDir, snapshotDir }, progress);
-  const build = { s: secondsSince(t0), articles: report.after.articles, sentences: report.after.sentences, mode: report.mode, skipped: report.skipped.length };
-  log(`  built in ${build.s.toFixed(1)} s: ${num(build.articles)} articles, ${num(build.sentences)} sentences (mode ${build.mode ?? 'n/a'})`);
+  const build = {
+    s: secondsSince(t0),
+    articles: report.after.articles,
+    sentences: report.after.sentences,
+    mode: report.mode,
+    skipped: report.skipped.length,
+  };
+  log(
+    `  built in ${build.s.toFixed(1)} s: ${num(build.articles)} articles, ${num(build.sentences)} sentences (mode ${build.mode ?? 'n/a'})`,
+  );
   if (build.mode === undefined) notes.push('the engine reports no load mode (ReloadReport.mode undefined): shown as n/a');
   if (build.skipped) notes.push(`${build.skipped} corpus item(s) skipped by the build`);
 
@@ -170,7 +197,15 @@ async function measureSize(target: number, corpus: SynthResult, corpusDir: strin
       }
       latencies.push(performance.now() - t0);
     }
-    const queries = { count: latencies.length, p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95), p99Ms: percentile(latencies, 99), maxMs: percentile(latencies, 100), noAnswer, errors };
+    const queries = {
+      count: latencies.length,
+      p50Ms: percentile(latencies, 50),
+      p95Ms: percentile(latencies, 95),
+      p99Ms: percentile(latencies, 99),
+      maxMs: percentile(latencies, 100),
+      noAnswer,
+      errors,
+    };
     if (errors) notes.push(`${errors} question(s) threw`);
 
     // Restart: the same snapshot folder; what a bot restart costs.
@@ -193,7 +228,8 @@ async function measureSize(target: number, corpus: SynthResult, corpusDir: strin
       snapshotSource: reported ? ('status' as const) : onDisk > 0 ? ('disk' as const) : ('none' as const),
       maxLoopDelayMs: restartLoop,
     };
-    if (restart.snapshotSource === 'none') notes.push('no snapshot (status().snapshot undefined, snapshot folder empty): the restart rebuilt from text');
+    if (restart.snapshotSource === 'none')
+      notes.push('no snapshot (status().snapshot undefined, snapshot folder empty): the restart rebuilt from text');
     else if (restart.snapshotSource === 'disk') notes.push('status().snapshot undefined: snapshot size measured on disk');
     if (restart.mode !== undefined && restart.mode !== 'snapshot') notes.push(`restart mode was '${restart.mode}', expected 'snapshot'`);
 
@@ -252,7 +288,11 @@ async function reloadUnderLoad(
   const step = Math.round(1 / LOAD_SHARE);
   const changed = files.filter((_, i) => i % step === step - 1);
   log(`  reload under load (${changed.length} files changed)…`);
-  const restore = appendToFiles(corpusDir, changed, (_, i) => `This paragraph number ${i} was appended by the scale bench to give a reload real work.`);
+  const restore = appendToFiles(
+    corpusDir,
+    changed,
+    (_, i) => `This paragraph number ${i} was appended by the scale bench to give a reload real work.`,
+  );
   let run;
   try {
     run = await askDuring(engine, questions, () => engine.reload(progress));

@@ -15,8 +15,16 @@ const MAX_RESULTS = 5;
 export const data = new SlashCommandBuilder()
   .setName('ask')
   .setDescription('Answer a question with sentences quoted from the corpus, each with its source')
-  .addStringOption((o) => o.setName('question').setDescription('What do you want to know?').setRequired(true).setMaxLength(MAX_QUESTION_LENGTH))
-  .addIntegerOption((o) => o.setName('results').setDescription(`How many quotes to show (1–${MAX_RESULTS}, default ${DEFAULT_RESULTS})`).setMinValue(1).setMaxValue(MAX_RESULTS))
+  .addStringOption((o) =>
+    o.setName('question').setDescription('What do you want to know?').setRequired(true).setMaxLength(MAX_QUESTION_LENGTH),
+  )
+  .addIntegerOption((o) =>
+    o
+      .setName('results')
+      .setDescription(`How many quotes to show (1–${MAX_RESULTS}, default ${DEFAULT_RESULTS})`)
+      .setMinValue(1)
+      .setMaxValue(MAX_RESULTS),
+  )
   .addBooleanOption((o) => o.setName('private').setDescription('Show the answer only to you'));
 
 export async function execute(ctx: CommandContext): Promise<void> {
@@ -27,7 +35,9 @@ export async function execute(ctx: CommandContext): Promise<void> {
   if (question.length > MAX_QUESTION_LENGTH) {
     return ctx.reply(renderError(`That question is ${question.length} characters long; please keep it under ${MAX_QUESTION_LENGTH}.`));
   }
-  await replyInTime(ctx, async () => renderAnswerReply(await ctx.engine.ask(question, { top: results }), { top: results, ephemeral }), { ephemeral });
+  await replyInTime(ctx, async () => renderAnswerReply(await ctx.engine.ask(question, { top: results }), { top: results, ephemeral }), {
+    ephemeral,
+  });
 }
 
 /** "More": the next page of quotes, for the clicker only. Custom id `ask:more:<offset>:<top>`. */

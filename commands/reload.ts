@@ -21,7 +21,8 @@ export const data = new SlashCommandBuilder()
 
 export async function execute(ctx: CommandContext): Promise<void> {
   if (!ctx.invoker.inGuild) return ctx.reply(renderError('/reload works only in a server.'));
-  if (!ctx.invoker.isModerator) return ctx.reply(renderError('Only moderators (Manage Server, or a moderator role) can reload the corpus.'));
+  if (!ctx.invoker.isModerator)
+    return ctx.reply(renderError('Only moderators (Manage Server, or a moderator role) can reload the corpus.'));
   await ctx.defer({ ephemeral: true });
   const started = Date.now();
   let lastEdit = 0;
@@ -33,12 +34,18 @@ export async function execute(ctx: CommandContext): Promise<void> {
     if (now - started < PROGRESS_AFTER_MS || now - lastEdit < PROGRESS_EVERY_MS) return;
     lastEdit = now;
     const shown = latest;
-    editing = editing.then(() => ctx.edit(renderNotice('Reloading…', progressLine(shown))).catch((err) => ctx.log(`progress edit failed: ${(err as Error).message}`)));
+    editing = editing.then(() =>
+      ctx.edit(renderNotice('Reloading…', progressLine(shown))).catch((err) => ctx.log(`progress edit failed: ${(err as Error).message}`)),
+    );
   };
   ctx.log(`reload requested by ${ctx.invoker.name}`);
   const report = await ctx.engine.reload(onProgress);
   await editing;
-  ctx.log(report.ok ? `reload done: ${report.after.articles} articles, ${report.after.sentences} sentences, ${report.skipped.length} skipped` : `reload failed: ${report.error}`);
+  ctx.log(
+    report.ok
+      ? `reload done: ${report.after.articles} articles, ${report.after.sentences} sentences, ${report.skipped.length} skipped`
+      : `reload failed: ${report.error}`,
+  );
   await ctx.reply(renderReloadReply(report));
 }
 

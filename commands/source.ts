@@ -20,11 +20,17 @@ export const data = new SlashCommandBuilder()
 
 export async function execute(ctx: CommandContext): Promise<void> {
   const input = (ctx.options.getString('article') ?? '').trim();
-  const view = input.startsWith(KEY_PREFIX) ? await ctx.engine.articleByKey(input.slice(KEY_PREFIX.length)) : await ctx.engine.article(input);
+  const view = input.startsWith(KEY_PREFIX)
+    ? await ctx.engine.articleByKey(input.slice(KEY_PREFIX.length))
+    : await ctx.engine.article(input);
   if (view) return ctx.reply(renderArticleReply(view, { ephemeral: true }));
   const near = await ctx.engine.suggestArticles(input, 5);
   const list = near.map((a) => `• ${escapeMarkdown(truncate(a.title, 90))} (\`${escapeMarkdown(a.id)}\`)`).join('\n');
-  await ctx.reply(renderError(`There is no article "${escapeMarkdown(truncate(input, 100))}".${near.length ? `\nDid you mean:\n${list}` : ''}\nPick one from the list as you type.`));
+  await ctx.reply(
+    renderError(
+      `There is no article "${escapeMarkdown(truncate(input, 100))}".${near.length ? `\nDid you mean:\n${list}` : ''}\nPick one from the list as you type.`,
+    ),
+  );
 }
 
 export async function autocomplete(ctx: AutocompleteContext): Promise<void> {
@@ -41,7 +47,8 @@ export async function autocomplete(ctx: AutocompleteContext): Promise<void> {
 export async function button(ctx: ButtonContext): Promise<void> {
   const [, action, key = '', a, b] = ctx.args;
   const view: ArticleView | undefined = await ctx.engine.articleByKey(key);
-  if (!view) return ctx.reply(renderError('That article is no longer in the corpus: it was removed or renamed in a reload. Ask again with /ask.'));
+  if (!view)
+    return ctx.reply(renderError('That article is no longer in the corpus: it was removed or renamed in a reload. Ask again with /ask.'));
   if (action === 'open') {
     const sentence = toIndex(a, view.sentences.length);
     return ctx.reply(renderArticleReply(view, { ...(sentence !== undefined && { sentence }), ephemeral: true }));

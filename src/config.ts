@@ -49,7 +49,10 @@ export function loadSettings(env: NodeJS.ProcessEnv, overrides: { corpusDir?: st
 
   const token = env.DISCORD_TOKEN?.trim();
   if (!token) return { corpusDir, snapshotDir };
-  if (!TOKEN_SHAPE.test(token)) throw new ConfigError('DISCORD_TOKEN does not look like a bot token (three dot-separated parts; copy it from the Developer Portal, Bot page)');
+  if (!TOKEN_SHAPE.test(token))
+    throw new ConfigError(
+      'DISCORD_TOKEN does not look like a bot token (three dot-separated parts; copy it from the Developer Portal, Bot page)',
+    );
   const id = (name: string): string | undefined => {
     const v = env[name]?.trim();
     if (!v) return undefined;
@@ -57,9 +60,14 @@ export function loadSettings(env: NodeJS.ProcessEnv, overrides: { corpusDir?: st
     return v;
   };
   const apiBase = env.DISCORD_API_BASE?.trim() || undefined;
-  if (apiBase && !/^https?:\/\/[^\s]+$/.test(apiBase)) throw new ConfigError(`DISCORD_API_BASE must be an http(s) URL (got "${apiBase.slice(0, 80)}")`);
-  const roles = (env.MODERATOR_ROLE_IDS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  for (const r of roles) if (!SNOWFLAKE.test(r)) throw new ConfigError(`MODERATOR_ROLE_IDS must be comma-separated numeric role ids (got "${r.slice(0, 40)}")`);
+  if (apiBase && !/^https?:\/\/[^\s]+$/.test(apiBase))
+    throw new ConfigError(`DISCORD_API_BASE must be an http(s) URL (got "${apiBase.slice(0, 80)}")`);
+  const roles = (env.MODERATOR_ROLE_IDS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const r of roles)
+    if (!SNOWFLAKE.test(r)) throw new ConfigError(`MODERATOR_ROLE_IDS must be comma-separated numeric role ids (got "${r.slice(0, 40)}")`);
   const discord: DiscordSettings = { token, moderatorRoleIds: roles };
   const clientId = id('DISCORD_CLIENT_ID');
   const guildId = id('DISCORD_GUILD_ID');

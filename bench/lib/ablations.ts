@@ -17,16 +17,31 @@ export interface Ablation {
 
 /** The variants `--ablate` runs, each against the default library unless it sets `library`. */
 export const ABLATIONS: readonly Ablation[] = [
-  { name: 'stage 1 only (no stage-2 signals)', rank: {
-    coverageWeight: 0, contextWeight: 0, paragraphWeight: 0, paragraphBm25Weight: 0, articleWeight: 0, anaphoraGainWeight: 0,
-    phraseWeight: 0, orderWeight: 0, exactWeight: 0, answerTypeWeight: 0, quantityTypeWeight: 0, nameTypeWeight: 0,
-    newNameWeight: 0, lengthWeight: 0, neighbours: false,
-  } },
+  {
+    name: 'stage 1 only (no stage-2 signals)',
+    rank: {
+      coverageWeight: 0,
+      contextWeight: 0,
+      paragraphWeight: 0,
+      paragraphBm25Weight: 0,
+      articleWeight: 0,
+      anaphoraGainWeight: 0,
+      phraseWeight: 0,
+      orderWeight: 0,
+      exactWeight: 0,
+      answerTypeWeight: 0,
+      quantityTypeWeight: 0,
+      nameTypeWeight: 0,
+      newNameWeight: 0,
+      lengthWeight: 0,
+      neighbours: false,
+    },
+  },
   { name: 'no title field', rank: { titleBoost: 0 } },
   { name: 'no stage-1 coverage', rank: { coverageExponent: 0 } },
   { name: 'no neighbour candidates', rank: { neighbours: false } },
   { name: 'no coverage signal', rank: { coverageWeight: 0 } },
-  { name: 'no context (neighbours\' words)', rank: { contextWeight: 0 } },
+  { name: "no context (neighbours' words)", rank: { contextWeight: 0 } },
   { name: 'no paragraph coverage', rank: { paragraphWeight: 0 } },
   { name: 'no paragraph BM25', rank: { paragraphBm25Weight: 0 } },
   { name: 'no article coverage', rank: { articleWeight: 0 } },
@@ -34,7 +49,10 @@ export const ABLATIONS: readonly Ablation[] = [
   { name: 'no phrase matches', rank: { phraseWeight: 0 } },
   { name: 'no word order', rank: { orderWeight: 0 } },
   { name: 'no exact word forms', rank: { exactWeight: 0 } },
-  { name: 'no answer types (date, number, name)', rank: { answerTypeWeight: 0, quantityTypeWeight: 0, nameTypeWeight: 0, newNameWeight: 0 } },
+  {
+    name: 'no answer types (date, number, name)',
+    rank: { answerTypeWeight: 0, quantityTypeWeight: 0, nameTypeWeight: 0, newNameWeight: 0 },
+  },
   { name: 'no length', rank: { lengthWeight: 0 } },
   { name: 'no irregular base forms ("wrote" → "write")', library: { baseForms: new Map() } },
 ];

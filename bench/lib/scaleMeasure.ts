@@ -93,7 +93,12 @@ export interface LoadRun<R> {
  * A main thread blocked by the work delays the timer rather than a timed
  * call, so the event-loop delay is reported beside the latencies.
  */
-export async function askDuring<R>(engine: AnswerEngine, questions: readonly string[], work: () => Promise<R>, intervalMs = 50): Promise<LoadRun<R>> {
+export async function askDuring<R>(
+  engine: AnswerEngine,
+  questions: readonly string[],
+  work: () => Promise<R>,
+  intervalMs = 50,
+): Promise<LoadRun<R>> {
   const latencies: number[] = [];
   let errors = 0;
   let next = 0;

@@ -47,7 +47,9 @@ const MB = 1024 * 1024;
 
 /** A number with `digits` decimals, or "n/a". */
 export function num(v: number | undefined, digits = 0): string {
-  return v === undefined || Number.isNaN(v) ? 'n/a' : v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return v === undefined || Number.isNaN(v)
+    ? 'n/a'
+    : v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
 const mode = (m: string | undefined): string => m ?? 'n/a';
@@ -81,7 +83,20 @@ export function formatResults(results: readonly SizeResult[]): string {
     ]),
   );
   const queries = formatTable(
-    ['sentences', 'Qs', 'no answer', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'snapshot MB', 'restart s', 'first answer s', 'restart mode', 'restart loop max ms'],
+    [
+      'sentences',
+      'Qs',
+      'no answer',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'max ms',
+      'snapshot MB',
+      'restart s',
+      'first answer s',
+      'restart mode',
+      'restart loop max ms',
+    ],
     results.map((r) => [
       key(r),
       num(r.queries.count),
@@ -98,7 +113,19 @@ export function formatResults(results: readonly SizeResult[]): string {
     ]),
   );
   const reloads = formatTable(
-    ['sentences', '1-file reload s', 'mode', 'new word found', 'files changed', 'reload s', 'mode', 'answers', 'slowest ms', 'p99 ms', 'loop max ms'],
+    [
+      'sentences',
+      '1-file reload s',
+      'mode',
+      'new word found',
+      'files changed',
+      'reload s',
+      'mode',
+      'answers',
+      'slowest ms',
+      'p99 ms',
+      'loop max ms',
+    ],
     results.map((r) => [
       key(r),
       num(r.incremental.s, 2),

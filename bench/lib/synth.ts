@@ -119,7 +119,8 @@ export async function writeSyntheticCorpus(dir: string, opts: SynthOptions): Pro
   for (; sentences < opts.sentences; copy++) {
     for (let d = 0; d < docs.length && sentences < opts.sentences; d++) {
       const doc = docs[d]!;
-      const { text, sentences: n } = copy === 0 ? render(doc.title, doc.paragraphs) : vary(doc, copy, mulberry32(hash32(`${seed}/${copy}/${d}`)));
+      const { text, sentences: n } =
+        copy === 0 ? render(doc.title, doc.paragraphs) : vary(doc, copy, mulberry32(hash32(`${seed}/${copy}/${d}`)));
       const folder = path.join(dir, String(Math.floor(files / FILES_PER_FOLDER)).padStart(4, '0'));
       if (files % FILES_PER_FOLDER === 0) fs.mkdirSync(folder, { recursive: true });
       const name = `${String(files).padStart(6, '0')}-${slug(doc.title)}-c${copy}.txt`;
@@ -134,10 +135,22 @@ export async function writeSyntheticCorpus(dir: string, opts: SynthOptions): Pro
     // Let progress output and signals through between copies.
     await new Promise((resolve) => setImmediate(resolve));
   }
-  const result: SynthResult = { files, articles: files, sentences, copies: copy, bytes, variation: VARIATION, reused: false, generateS: (performance.now() - t0) / 1000 };
+  const result: SynthResult = {
+    files,
+    articles: files,
+    sentences,
+    copies: copy,
+    bytes,
+    variation: VARIATION,
+    reused: false,
+    generateS: (performance.now() - t0) / 1000,
+  };
   const { reused: _r, ...stored } = result;
   // The manifest is written last, so an interrupted generation is never reused.
-  fs.writeFileSync(manifestFile, JSON.stringify({ version: SYNTH_VERSION, target: opts.sentences, seed, ...stored } satisfies Manifest, null, 2) + '\n');
+  fs.writeFileSync(
+    manifestFile,
+    JSON.stringify({ version: SYNTH_VERSION, target: opts.sentences, seed, ...stored } satisfies Manifest, null, 2) + '\n',
+  );
   return result;
 }
 
@@ -181,7 +194,10 @@ function readManifest(file: string): Manifest | undefined {
 function readSourceDocs(corpusTxt: string, seed: number): SourceDoc[] {
   const rng = mulberry32(hash32(`cut/${seed}`));
   const docs: SourceDoc[] = [];
-  for (const name of fs.readdirSync(corpusTxt).filter((n) => n.endsWith('.txt')).sort()) {
+  for (const name of fs
+    .readdirSync(corpusTxt)
+    .filter((n) => n.endsWith('.txt'))
+    .sort()) {
     const [title = name, ...rest] = fs.readFileSync(path.join(corpusTxt, name), 'utf8').split(/\r?\n\s*\r?\n/);
     const paragraphs = rest.map((p) => splitSentences(p.trim())).filter((p) => p.length > 0);
     const cut: string[][][] = [];
@@ -267,7 +283,11 @@ function suffix(v: number): string {
 }
 
 function slug(title: string): string {
-  return title.replace(/\(part (\d+)\)$/, 'p$1').replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '').slice(0, 60);
+  return title
+    .replace(/\(part (\d+)\)$/, 'p$1')
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
 }
 
 /** FNV-1a, 32 bits: a stable seed from a string. */

@@ -13,7 +13,10 @@ export interface TableRow {
 }
 
 const pct = (x: number): string => (x * 100).toFixed(1);
-const fixed = (digits: number) => (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '—' : x.toFixed(digits));
+const fixed =
+  (digits: number) =>
+  (x: number | undefined): string =>
+    x === undefined || Number.isNaN(x) ? '—' : x.toFixed(digits);
 
 /** Formats rows as an aligned, Markdown-compatible table. */
 export function formatTable(rows: readonly TableRow[]): string {

@@ -28,7 +28,8 @@ export function invokerOf(interaction: AnyInteraction, moderatorRoleIds: readonl
   const inGuild = interaction.inGuild();
   const roles = roleIds(interaction.member);
   const isModerator =
-    inGuild && (Boolean(interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) || roles.some((r) => moderatorRoleIds.includes(r)));
+    inGuild &&
+    (Boolean(interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) || roles.some((r) => moderatorRoleIds.includes(r)));
   return { id: interaction.user.id, name: interaction.user.username, inGuild, isModerator };
 }
 
@@ -61,7 +62,11 @@ async function safely(what: string, call: () => Promise<unknown>): Promise<void>
 /** Whether the interaction has been acknowledged and how, tracked here because discord.js counts an edit as a reply. */
 type ReplyState = 'none' | 'deferred' | 'replied';
 
-export function commandContext(interaction: ChatInputCommandInteraction, engine: AnswerEngine, moderatorRoleIds: readonly string[]): CommandContext {
+export function commandContext(
+  interaction: ChatInputCommandInteraction,
+  engine: AnswerEngine,
+  moderatorRoleIds: readonly string[],
+): CommandContext {
   let state: ReplyState = 'none';
   const name = `/${interaction.commandName}`;
   return {
@@ -119,7 +124,11 @@ export function buttonContext(interaction: ButtonInteraction, engine: AnswerEngi
   };
 }
 
-export function autocompleteContext(interaction: AutocompleteInteraction, engine: AnswerEngine, moderatorRoleIds: readonly string[]): AutocompleteContext {
+export function autocompleteContext(
+  interaction: AutocompleteInteraction,
+  engine: AnswerEngine,
+  moderatorRoleIds: readonly string[],
+): AutocompleteContext {
   const focused = interaction.options.getFocused(true);
   return {
     engine,

@@ -18,7 +18,10 @@ export async function deployCommands(discord: { token: string; clientId?: string
   const appId = discord.clientId ?? ((await rest.get(Routes.currentApplication())) as APIApplication).id;
   const route = discord.guildId ? Routes.applicationGuildCommands(appId, discord.guildId) : Routes.applicationCommands(appId);
   await rest.put(route, { body: definitions });
-  log('info', `registered ${definitions.length} commands ${discord.guildId ? `in guild ${discord.guildId}` : 'globally'} for application ${appId}`);
+  log(
+    'info',
+    `registered ${definitions.length} commands ${discord.guildId ? `in guild ${discord.guildId}` : 'globally'} for application ${appId}`,
+  );
   return definitions.length;
 }
 

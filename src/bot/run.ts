@@ -39,7 +39,10 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
   if (!engine) {
     const opened = await openEngine({ corpusDir: settings.corpusDir, snapshotDir: settings.snapshotDir });
     engine = opened.engine;
-    log('info', `loaded ${opened.report.after.articles} articles, ${opened.report.after.sentences} sentences from ${settings.corpusDir} in ${Math.round(opened.report.tookMs)} ms`);
+    log(
+      'info',
+      `loaded ${opened.report.after.articles} articles, ${opened.report.after.sentences} sentences from ${settings.corpusDir} in ${Math.round(opened.report.tookMs)} ms`,
+    );
     for (const line of renderSkipped(opened.report.skipped)) log('warn', `skipped ${line}`);
   }
   const router = new CommandRouter(await loadCommands());
@@ -73,7 +76,10 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
         const definitions = router.definitions();
         if (discord.guildId) await c.application.commands.set(definitions, discord.guildId);
         else await c.application.commands.set(definitions);
-        log('info', `logged in as ${c.user.tag}; registered ${definitions.length} commands ${discord.guildId ? `in guild ${discord.guildId}` : 'globally'}`);
+        log(
+          'info',
+          `logged in as ${c.user.tag}; registered ${definitions.length} commands ${discord.guildId ? `in guild ${discord.guildId}` : 'globally'}`,
+        );
         resolve();
       } catch (err) {
         log('error', `could not register commands: ${(err as Error).message}`);

@@ -51,7 +51,9 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
   }
   const router = new CommandRouter(await loadCommands());
   const status = await engine.status();
-  print(`Verbatim console — ${status.articles.toLocaleString('en')} articles, ${status.sentences.toLocaleString('en')} sentences from ${status.corpusDir}.\nType a question, or /help. /quit to leave.`);
+  print(
+    `Verbatim console — ${status.articles.toLocaleString('en')} articles, ${status.sentences.toLocaleString('en')} sentences from ${status.corpusDir}.\nType a question, or /help. /quit to leave.`,
+  );
 
   const base: BaseContext = {
     engine,
@@ -84,7 +86,13 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
     const button = lastReply?.components?.flatMap((r) => r.components).find((b) => !b.disabled && 'label' in b && label(b.label ?? ''));
     if (!lastReply || !button || !('custom_id' in button)) return print('There is no such button on the last reply.');
     const message = { content: lastReply.content ?? '', embeds: lastReply.embeds ?? [] };
-    await router.button(button.custom_id, { ...base, args: button.custom_id.split(':'), message, update: async (r) => show(r), reply: async (r) => show(r) });
+    await router.button(button.custom_id, {
+      ...base,
+      args: button.custom_id.split(':'),
+      message,
+      update: async (r) => show(r),
+      reply: async (r) => show(r),
+    });
   };
 
   const handle = async (raw: string): Promise<boolean> => {

@@ -99,7 +99,10 @@ function parseTop(value: string | undefined): number {
  * job), with progress and warnings on stderr; runs `body`; closes it.
  */
 async function withEngine(settings: Settings, body: (engine: AnswerEngine) => Promise<number>): Promise<number> {
-  const { engine, report } = await openEngine({ corpusDir: settings.corpusDir, snapshotDir: settings.snapshotDir, saveSnapshots: false, inProcess: true }, progressPrinter());
+  const { engine, report } = await openEngine(
+    { corpusDir: settings.corpusDir, snapshotDir: settings.snapshotDir, saveSnapshots: false, inProcess: true },
+    progressPrinter(),
+  );
   for (const line of renderSkipped(report.skipped)) process.stderr.write(`warning: skipped ${line}\n`);
   try {
     return await body(engine);
@@ -144,7 +147,9 @@ async function source(engine: AnswerEngine, id: string, json: boolean): Promise<
     return 0;
   }
   const paragraphs = readableParagraphs(view).map((p) => view.text.slice(p.start, p.end));
-  process.stdout.write(`${citation(view.article)}\n[${view.article.id}, ${view.sentences.length} sentences]\n\n${paragraphs.join('\n\n')}\n`);
+  process.stdout.write(
+    `${citation(view.article)}\n[${view.article.id}, ${view.sentences.length} sentences]\n\n${paragraphs.join('\n\n')}\n`,
+  );
   return 0;
 }
 
@@ -161,17 +166,29 @@ async function index(settings: Settings, json: boolean): Promise<number> {
         const view = (await engine.article(ref.id))!;
         articles.push({ ...view.article, sentences: view.sentences.map((s) => view.text.slice(s.start, s.end)) });
       }
-      const summary = { articles: status.articles, sentences: status.sentences, terms: status.terms, words: status.words, tookMs: Math.round(report.tookMs) };
-      process.stdout.write(JSON.stringify({ ...summary, heapUsedBytes: memory.heapUsed, skipped: report.skipped, articles: articles }) + '\n');
+      const summary = {
+        articles: status.articles,
+        sentences: status.sentences,
+        terms: status.terms,
+        words: status.words,
+        tookMs: Math.round(report.tookMs),
+      };
+      process.stdout.write(
+        JSON.stringify({ ...summary, heapUsedBytes: memory.heapUsed, skipped: report.skipped, articles: articles }) + '\n',
+      );
       return 0;
     }
     process.stdout.write(
       [
         `Corpus: ${corpusDir}`,
         `${report.mode === 'snapshot' ? 'Loaded from the snapshot' : 'Indexed'} ${status.articles.toLocaleString('en')} articles, ${status.sentences.toLocaleString('en')} sentences, ${status.terms.toLocaleString('en')} terms in ${(report.tookMs / 1000).toFixed(2)} s${report.note ? ` (${report.note})` : ''}.`,
-        status.snapshot ? `Snapshot: ${status.snapshot.path} (${(status.snapshot.bytes / 2 ** 20).toFixed(1)} MiB).` : 'No snapshot folder: set SNAPSHOT_DIR to keep one.',
+        status.snapshot
+          ? `Snapshot: ${status.snapshot.path} (${(status.snapshot.bytes / 2 ** 20).toFixed(1)} MiB).`
+          : 'No snapshot folder: set SNAPSHOT_DIR to keep one.',
         `Memory: ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB of heap + ${(memory.external / 2 ** 20).toFixed(0)} MiB of buffers${status.sentences ? ` (${Math.round(memory.heapUsed / status.sentences).toLocaleString('en')} + ${Math.round(memory.external / status.sentences).toLocaleString('en')} bytes per sentence, including the process's fixed ~20 MiB)` : ''}; heap limit ${(v8.getHeapStatistics().heap_size_limit / 2 ** 20).toFixed(0)} MiB (raise with NODE_OPTIONS=--max-old-space-size=MiB).`,
-        ...(report.skipped.length ? [`Skipped ${report.skipped.length}:`, ...renderSkipped(report.skipped).map((s) => `  - ${s}`)] : ['Nothing skipped.']),
+        ...(report.skipped.length
+          ? [`Skipped ${report.skipped.length}:`, ...renderSkipped(report.skipped).map((s) => `  - ${s}`)]
+          : ['Nothing skipped.']),
       ].join('\n') + '\n',
     );
     return 0;

@@ -136,7 +136,17 @@ export class Engine<H extends HostHandle> implements AnswerEngine {
     } catch (err) {
       await current.endReload().catch(() => undefined); // the host in use stays in service
       const { skipped } = await current.status().catch(() => ({ skipped: [] }));
-      return { ok: false, error: (err as Error).message, before, after: before, added: [], changed: [], removed: [], skipped, tookMs: took() };
+      return {
+        ok: false,
+        error: (err as Error).message,
+        before,
+        after: before,
+        added: [],
+        changed: [],
+        removed: [],
+        skipped,
+        tookMs: took(),
+      };
     }
   }
 }

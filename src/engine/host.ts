@@ -95,7 +95,9 @@ export class IndexHost {
   ) {
     this.library = library;
     this.ranker = new SentenceRanker(library);
-    this.files = new Map(manifest.files.map((f) => [f.file, { size: f.size, mtimeMs: f.mtimeMs, articles: f.articles, skipped: f.skipped }]));
+    this.files = new Map(
+      manifest.files.map((f) => [f.file, { size: f.size, mtimeMs: f.mtimeMs, articles: f.articles, skipped: f.skipped }]),
+    );
     this.listingSkipped = manifest.listingSkipped;
   }
 
@@ -133,7 +135,9 @@ export class IndexHost {
           skipped: host.skipped(),
           tookMs: performance.now() - started,
           mode: 'snapshot',
-          ...(update && { note: `${update.added.length + update.changed.length + update.removed.length} articles changed since the snapshot` }),
+          ...(update && {
+            note: `${update.added.length + update.changed.length + update.removed.length} articles changed since the snapshot`,
+          }),
         };
         if (update) host.scheduleSave();
         return { host, report };
@@ -221,7 +225,10 @@ export class IndexHost {
       loadedAt: this.loadedAt,
       generation: this.generation,
       memory: { heapUsed, heapTotal, external, arrayBuffers },
-      ...(this.options.snapshotDir && this.snapshotBytes !== undefined && { snapshot: { path: snapshotPath(this.options.snapshotDir, this.options.corpusDir), bytes: this.snapshotBytes } }),
+      ...(this.options.snapshotDir &&
+        this.snapshotBytes !== undefined && {
+          snapshot: { path: snapshotPath(this.options.snapshotDir, this.options.corpusDir), bytes: this.snapshotBytes },
+        }),
     };
   }
 
@@ -297,7 +304,11 @@ export class IndexHost {
         const existing = store.get(a.id);
         if ((existing && existing.file !== a.file) || present.has(a.id)) {
           const first = existing?.file ?? a.file;
-          entry.skipped.push({ file: a.file, ...(a.line !== undefined && { line: a.line }), reason: `duplicate article id "${a.id}" (first seen in ${first})` });
+          entry.skipped.push({
+            file: a.file,
+            ...(a.line !== undefined && { line: a.line }),
+            reason: `duplicate article id "${a.id}" (first seen in ${first})`,
+          });
           continue;
         }
         present.add(a.id);
@@ -349,7 +360,12 @@ export class IndexHost {
   }
 
   private wantsSave(): boolean {
-    return Boolean(this.options.snapshotDir) && this.options.saveSnapshots !== false && this.savedGeneration !== this.generation && !this.holdSaves;
+    return (
+      Boolean(this.options.snapshotDir) &&
+      this.options.saveSnapshots !== false &&
+      this.savedGeneration !== this.generation &&
+      !this.holdSaves
+    );
   }
 
   /**
@@ -402,8 +418,8 @@ export class IndexHost {
   }
 
   private skipped(): SkippedItem[] {
-    return [...this.listingSkipped, ...[...this.files.values()].flatMap((e) => e.skipped)].sort(
-      (a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)),
+    return [...this.listingSkipped, ...[...this.files.values()].flatMap((e) => e.skipped)].sort((a, b) =>
+      a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0),
     );
   }
 
@@ -427,22 +443,42 @@ export class IndexHost {
 const PARALLEL_BUILD_BYTES = 4 * 1024 * 1024;
 
 /** Reads and indexes the whole corpus: on several cores when it is large, else here. */
-async function buildFromText(corpusDir: string, options: LibraryOptions, onProgress?: (p: Progress) => void): Promise<{ library: Library; manifest: CorpusManifest }> {
+async function buildFromText(
+  corpusDir: string,
+  options: LibraryOptions,
+  onProgress?: (p: Progress) => void,
+): Promise<{ library: Library; manifest: CorpusManifest }> {
   onProgress?.({ phase: 'scanning', done: 0, total: 0 });
   const listing = await listCorpusFiles(corpusDir);
   const bytes = listing.files.reduce((n, f) => n + f.size, 0);
   if (bytes >= PARALLEL_BUILD_BYTES && canBuildInParallel(options)) {
-    const built = await buildInParallel(corpusDir, listing.files, { ...options, onProgress: (done, total) => onProgress?.({ phase: 'indexing', done, total }) });
-    return { library: built.library, manifest: manifestOf(corpusDir, listing.files, built.articles, [...listing.skipped, ...built.skipped]) };
+    const built = await buildInParallel(corpusDir, listing.files, {
+      ...options,
+      onProgress: (done, total) => onProgress?.({ phase: 'indexing', done, total }),
+    });
+    return {
+      library: built.library,
+      manifest: manifestOf(corpusDir, listing.files, built.articles, [...listing.skipped, ...built.skipped]),
+    };
   }
   const corpus = await loadCorpus(corpusDir, { onProgress: (done, total) => onProgress?.({ phase: 'reading', done, total }) });
-  const library = await buildLibrary(corpus.articles, { ...options, onProgress: (done, total) => onProgress?.({ phase: 'indexing', done, total }) });
+  const library = await buildLibrary(corpus.articles, {
+    ...options,
+    onProgress: (done, total) => onProgress?.({ phase: 'indexing', done, total }),
+  });
   return { library, manifest: manifestOf(corpusDir, corpus.files, corpus.articles, corpus.skipped) };
 }
 
 /** The manifest of a full load: every file with its articles and skipped items. */
-function manifestOf(corpusDir: string, files: CorpusFile[], articles: ReadonlyArray<Pick<LoadedArticle, 'id' | 'file'>>, skipped: SkippedItem[]): CorpusManifest {
-  const byFile = new Map(files.map((f) => [f.file, { file: f.file, size: f.size, mtimeMs: f.mtimeMs, articles: [] as string[], skipped: [] as SkippedItem[] }]));
+function manifestOf(
+  corpusDir: string,
+  files: CorpusFile[],
+  articles: ReadonlyArray<Pick<LoadedArticle, 'id' | 'file'>>,
+  skipped: SkippedItem[],
+): CorpusManifest {
+  const byFile = new Map(
+    files.map((f) => [f.file, { file: f.file, size: f.size, mtimeMs: f.mtimeMs, articles: [] as string[], skipped: [] as SkippedItem[] }]),
+  );
   const listingSkipped: SkippedItem[] = [];
   for (const a of articles) byFile.get(a.file)?.articles.push(a.id);
   for (const s of skipped) {

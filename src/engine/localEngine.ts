@@ -40,7 +40,10 @@ export class LocalEngine extends Engine<LocalHost> {
    * Opens the corpus (from the snapshot when valid). Throws only when the
    * corpus directory itself is missing; bad files are skipped and listed.
    */
-  static async open(options: LocalEngineOptions, onProgress?: (p: Progress) => void): Promise<{ engine: LocalEngine; report: ReloadReport }> {
+  static async open(
+    options: LocalEngineOptions,
+    onProgress?: (p: Progress) => void,
+  ): Promise<{ engine: LocalEngine; report: ReloadReport }> {
     const resolved = { ...options, corpusDir: path.resolve(options.corpusDir) };
     const openHost = async (progress?: (p: Progress) => void) => {
       const { host, report } = await IndexHost.open(resolved, progress);

@@ -20,7 +20,10 @@ export interface OpenOptions {
   inProcess?: boolean;
 }
 
-export async function openEngine(options: OpenOptions, onProgress?: (p: Progress) => void): Promise<{ engine: AnswerEngine; report: ReloadReport }> {
+export async function openEngine(
+  options: OpenOptions,
+  onProgress?: (p: Progress) => void,
+): Promise<{ engine: AnswerEngine; report: ReloadReport }> {
   const { inProcess, ...host } = options;
   return inProcess ? LocalEngine.open(host, onProgress) : WorkerEngine.open(host, onProgress);
 }

@@ -31,7 +31,10 @@ const YOUNG_GENERATION_MB = 64;
 class HostWorker implements HostHandle {
   private readonly worker: Worker;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; onProgress?: (p: Progress) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void; onProgress?: (p: Progress) => void }
+  >();
   readonly ready: Promise<ReloadReport>;
   private closed = false;
 
@@ -94,7 +97,10 @@ class HostWorker implements HostHandle {
 
 export class WorkerEngine extends Engine<HostWorker> {
   /** Starts a worker and opens the corpus in it (from the snapshot when valid). */
-  static async open(options: WorkerEngineOptions, onProgress?: (p: Progress) => void): Promise<{ engine: WorkerEngine; report: ReloadReport }> {
+  static async open(
+    options: WorkerEngineOptions,
+    onProgress?: (p: Progress) => void,
+  ): Promise<{ engine: WorkerEngine; report: ReloadReport }> {
     const resolved = { ...options, corpusDir: path.resolve(options.corpusDir) };
     const openHost = async (progress?: (p: Progress) => void) => {
       const worker = new HostWorker(resolved, progress);

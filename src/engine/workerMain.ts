@@ -13,7 +13,19 @@ import { collectGarbage } from '../util/memory.ts';
 /** A call from the main thread. */
 export interface Call {
   id: number;
-  op: 'ask' | 'article' | 'articleByKey' | 'suggestArticles' | 'status' | 'memory' | 'counts' | 'hashes' | 'planReload' | 'applyReload' | 'endReload' | 'flushSnapshot';
+  op:
+    | 'ask'
+    | 'article'
+    | 'articleByKey'
+    | 'suggestArticles'
+    | 'status'
+    | 'memory'
+    | 'counts'
+    | 'hashes'
+    | 'planReload'
+    | 'applyReload'
+    | 'endReload'
+    | 'flushSnapshot';
   args: unknown[];
 }
 

@@ -12,7 +12,11 @@ export const DEFER_AFTER_MS = 1200;
  * Runs `produce` and replies with its result; defers the reply if `produce`
  * takes longer than `deferAfterMs`.
  */
-export async function replyInTime(ctx: CommandContext, produce: () => Promise<Reply>, options: { ephemeral?: boolean; deferAfterMs?: number } = {}): Promise<void> {
+export async function replyInTime(
+  ctx: CommandContext,
+  produce: () => Promise<Reply>,
+  options: { ephemeral?: boolean; deferAfterMs?: number } = {},
+): Promise<void> {
   let deferring: Promise<void> | undefined;
   const timer = setTimeout(() => {
     deferring = ctx.defer({ ephemeral: options.ephemeral }).catch((err) => ctx.log(`could not defer: ${(err as Error).message}`));

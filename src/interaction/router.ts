@@ -38,11 +38,16 @@ export class CommandRouter {
   async button(customId: string, ctx: ButtonContext): Promise<void> {
     const name = customId.split(':')[0]!;
     const command = this.commands.get(name);
-    if (!command?.button) return this.fail(ctx, `no handler for button "${customId}"`, 'This button no longer works. Run the command again.');
+    if (!command?.button)
+      return this.fail(ctx, `no handler for button "${customId}"`, 'This button no longer works. Run the command again.');
     try {
       await command.button(ctx);
     } catch (err) {
-      await this.fail(ctx, `button "${customId}" failed: ${describe(err)}`, 'Sorry, something went wrong with that button. The error has been logged.');
+      await this.fail(
+        ctx,
+        `button "${customId}" failed: ${describe(err)}`,
+        'Sorry, something went wrong with that button. The error has been logged.',
+      );
     }
   }
 

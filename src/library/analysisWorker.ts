@@ -138,7 +138,12 @@ async function main(): Promise<void> {
     const chunk = await reading!;
     // The next chunk is read while this one is analyzed.
     reading = c + 1 < job.chunks.length ? readChunk(job.chunks[c + 1]!) : undefined;
-    const files: AnalyzedFile[] = chunk.map(({ index, file, read }) => ({ index, file, skipped: read.skipped, articles: read.articles.map(analyze) }));
+    const files: AnalyzedFile[] = chunk.map(({ index, file, read }) => ({
+      index,
+      file,
+      skipped: read.skipped,
+      articles: read.articles.map(analyze),
+    }));
     while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => (resume = r));
     inFlight++;
     const batch: AnalysisBatch = { files, newTerms, newWords, last: c === job.chunks.length - 1 };

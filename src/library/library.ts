@@ -137,7 +137,11 @@ export class Library {
       sentences: cleaned.sentences,
     });
     cleaned.sentences.forEach((span, i) =>
-      pending.push(prepared ? { id: stored.firstSentence + i, terms: prepared.terms[i]! } : { id: stored.firstSentence + i, text: article.text.slice(span.start, span.end) }),
+      pending.push(
+        prepared
+          ? { id: stored.firstSentence + i, terms: prepared.terms[i]! }
+          : { id: stored.firstSentence + i, text: article.text.slice(span.start, span.end) },
+      ),
     );
     this.titles.add(stored.id, stored.title);
     return stored;

@@ -125,7 +125,11 @@ export async function buildInParallel(corpusDir: string, files: CorpusFile[], op
       for (const a of result.articles) {
         const first = firstSeen.get(a.id);
         if (first !== undefined) {
-          skipped.push({ file: a.file, ...(a.line !== undefined && { line: a.line }), reason: `duplicate article id "${a.id}" (first seen in ${first})` });
+          skipped.push({
+            file: a.file,
+            ...(a.line !== undefined && { line: a.line }),
+            reason: `duplicate article id "${a.id}" (first seen in ${first})`,
+          });
           continue;
         }
         firstSeen.set(a.id, a.line === undefined ? a.file : `${a.file} line ${a.line}`);

@@ -83,7 +83,12 @@ export interface WriteOptions {
 }
 
 /** Writes a snapshot of `library`; resolves with its size, or `undefined` when abandoned as stale. */
-export async function writeSnapshot(path: string, library: Library, manifest: CorpusManifest, options: WriteOptions = {}): Promise<number | undefined> {
+export async function writeSnapshot(
+  path: string,
+  library: Library,
+  manifest: CorpusManifest,
+  options: WriteOptions = {},
+): Promise<number | undefined> {
   const sliceMs = options.sliceMs ?? 8;
   const isStale = options.isStale ?? (() => false);
   const temporary = `${path}.tmp-${process.pid}-${Date.now()}`;
@@ -209,18 +214,27 @@ export async function readSnapshot(path: string, options: LibraryOptions = {}): 
   try {
     buf = await readFile(path);
   } catch (err) {
-    throw new SnapshotError((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no snapshot yet' : `cannot read it (${(err as Error).message})`);
+    throw new SnapshotError(
+      (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no snapshot yet' : `cannot read it (${(err as Error).message})`,
+    );
   }
   if (buf.length < 64) throw new SnapshotError('file too short');
   const body = buf.subarray(0, buf.length - 32);
-  if (!createHash('sha256').update(body).digest().equals(buf.subarray(buf.length - 32))) throw new SnapshotError('checksum mismatch (corrupt or truncated)');
+  if (
+    !createHash('sha256')
+      .update(body)
+      .digest()
+      .equals(buf.subarray(buf.length - 32))
+  )
+    throw new SnapshotError('checksum mismatch (corrupt or truncated)');
   try {
     const r = new ByteReader(body);
     if (!Buffer.from(r.bytes()).equals(MAGIC)) throw new SnapshotError('not a Verbatim snapshot');
     const format = r.uint();
     if (format !== SNAPSHOT_FORMAT) throw new SnapshotError(`format ${format}, expected ${SNAPSHOT_FORMAT}`);
     const header = JSON.parse(r.string()) as Header;
-    if (header.indexVersion !== INDEX_VERSION) throw new SnapshotError(`made by index version ${header.indexVersion}, this is ${INDEX_VERSION}`);
+    if (header.indexVersion !== INDEX_VERSION)
+      throw new SnapshotError(`made by index version ${header.indexVersion}, this is ${INDEX_VERSION}`);
     if (header.optionsKey !== optionsKey(options)) throw new SnapshotError('made with other index options');
 
     const articleCount = r.uint();
@@ -228,7 +242,9 @@ export async function readSnapshot(path: string, options: LibraryOptions = {}): 
     for (let i = 0; i < articleCount; i++) {
       const record = r.string();
       // Bodies are copied out of the file buffer so that it can be freed.
-      articles.push(record ? ({ ...(JSON.parse(record) as Omit<StoredArticle, 'body'>), body: Buffer.from(r.bytes()) } as StoredArticle) : null);
+      articles.push(
+        record ? ({ ...(JSON.parse(record) as Omit<StoredArticle, 'body'>), body: Buffer.from(r.bytes()) } as StoredArticle) : null,
+      );
     }
     const nextSentence = r.uint();
     const liveSentences = r.uint();
@@ -277,7 +293,11 @@ export async function readSnapshot(path: string, options: LibraryOptions = {}): 
     };
     const library = new Library(options, {
       store,
-      sentences: (analyzer) => SentenceIndex.restore({ documentCount, nextId, averageLength, lengths, words }, postings(), live(), { analyzer, bm25: options.bm25 }),
+      sentences: (analyzer) =>
+        SentenceIndex.restore({ documentCount, nextId, averageLength, lengths, words }, postings(), live(), {
+          analyzer,
+          bm25: options.bm25,
+        }),
     });
     if (library.store.sentenceCount !== header.sentences) throw new SnapshotError('sentence count does not match its header');
     return { library, manifest: header.manifest, bytes: buf.length };

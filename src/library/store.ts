@@ -129,7 +129,13 @@ export class ArticleStore {
     if (this.byId.has(article.id)) throw new Error(`duplicate article id "${article.id}"`);
     const slot = this.freeSlots.pop() ?? this.articles.length;
     const { sentences, text, ...rest } = article;
-    const stored: StoredArticle = { ...rest, body: Buffer.from(text, 'utf8'), slot, firstSentence: this.nextSentence, sentenceCount: sentences.length };
+    const stored: StoredArticle = {
+      ...rest,
+      body: Buffer.from(text, 'utf8'),
+      slot,
+      firstSentence: this.nextSentence,
+      sentenceCount: sentences.length,
+    };
     this.ensureCapacity(this.nextSentence + sentences.length);
     let paragraphStart = this.nextSentence;
     // Byte offsets, counted in one pass over the text (sentences are in order).

@@ -15,7 +15,15 @@ import type { Reply } from '../interaction/types.ts';
 import { paginate, pageOf } from './article.ts';
 import { noAnswerMessage, renderSkipped } from './text.ts';
 
-export const LIMITS = { title: 256, description: 4096, footer: 2048, embedTotal: 6000, customId: 100, buttonLabel: 80, choiceName: 100 } as const;
+export const LIMITS = {
+  title: 256,
+  description: 4096,
+  footer: 2048,
+  embedTotal: 6000,
+  customId: 100,
+  buttonLabel: 80,
+  choiceName: 100,
+} as const;
 
 /** Embed color: a calm blue for answers, grey for everything else. */
 const COLOR = { answer: 0x3b82f6, info: 0x6b7280, error: 0xdc2626 } as const;
@@ -72,7 +80,8 @@ export function citationMarkdown(article: ArticleRef, maxTitle = 120): string {
 }
 
 /** A quote whose first words point back to the sentence before it ("He said…") reads better with that sentence. */
-const LEANS_ON_CONTEXT = /^["“‘']?(?:he|she|it|they|this|that|these|those|his|her|its|their|there|the latter|the former|but|however|also|meanwhile|such|so)\b/i;
+const LEANS_ON_CONTEXT =
+  /^["“‘']?(?:he|she|it|they|this|that|these|those|his|her|its|their|there|the latter|the former|but|however|also|meanwhile|such|so)\b/i;
 
 function wantsContext(quote: Quote): boolean {
   return quote.context.before !== undefined && (LEANS_ON_CONTEXT.test(quote.text) || quote.text.length < 60);
@@ -118,7 +127,9 @@ export function renderAnswerReply(answer: Answer, options: AnswerReplyOptions): 
     `Searched ${answer.sentences.toLocaleString('en')} sentences in ${formatMs(answer.tookMs)}`,
     answer.total > answer.quotes.length ? `results ${offset + 1}–${shownTo} of ${answer.total}` : undefined,
     corrected.length ? `read ${corrected.map(([w, c]) => `"${w}" as "${c[0]}"`).join(', ')}` : undefined,
-  ].filter(Boolean).join(' · ');
+  ]
+    .filter(Boolean)
+    .join(' · ');
   const embed: APIEmbed = {
     color: COLOR.answer,
     description: blocks.join('\n\n').slice(0, LIMITS.description),
@@ -133,7 +144,11 @@ export function renderAnswerReply(answer: Answer, options: AnswerReplyOptions): 
   }));
   const components: Array<APIActionRowComponent<APIButtonComponent>> = [row(sourceButtons)];
   if (shownTo < answer.total) {
-    components.push(row([{ type: ComponentType.Button, style: ButtonStyle.Primary, label: 'More', custom_id: customId('ask', 'more', shownTo, options.top) }]));
+    components.push(
+      row([
+        { type: ComponentType.Button, style: ButtonStyle.Primary, label: 'More', custom_id: customId('ask', 'more', shownTo, options.top) },
+      ]),
+    );
   }
   return { content, embeds: [embed], components, ephemeral };
 }
@@ -167,7 +182,8 @@ export function renderArticleReply(view: ArticleView, options: ArticleReplyOptio
   const page = Math.min(pages.length - 1, Math.max(0, options.page ?? (marked ? pageOf(pages, marked.start) : 0)));
   const text = view.text;
   const paragraphs = pages[page]!.paragraphs.map((p) => {
-    const inner = (s: number, e: number) => (p.kind === 'heading' ? `**${escapeMarkdown(text.slice(s, e))}**` : escapeMarkdown(text.slice(s, e)));
+    const inner = (s: number, e: number) =>
+      p.kind === 'heading' ? `**${escapeMarkdown(text.slice(s, e))}**` : escapeMarkdown(text.slice(s, e));
     if (marked && marked.start >= p.start && marked.end <= p.end) {
       // The quoted sentence: bold and underlined, with a marker in the margin.
       return `${inner(p.start, marked.start)}▶ __**${escapeMarkdown(text.slice(marked.start, marked.end))}**__${inner(marked.end, p.end)}`;
@@ -185,9 +201,27 @@ export function renderArticleReply(view: ArticleView, options: ArticleReplyOptio
   };
   const sentence = options.sentence ?? -1;
   const nav: APIButtonComponent[] = [
-    { type: ComponentType.Button, style: ButtonStyle.Secondary, label: '◀', custom_id: customId('source', 'page', a.key, page - 1, sentence), disabled: page === 0 },
-    { type: ComponentType.Button, style: ButtonStyle.Secondary, label: `page ${page + 1}/${pages.length}`, custom_id: customId('source', 'noop', a.key), disabled: true },
-    { type: ComponentType.Button, style: ButtonStyle.Secondary, label: '▶', custom_id: customId('source', 'page', a.key, page + 1, sentence), disabled: page >= pages.length - 1 },
+    {
+      type: ComponentType.Button,
+      style: ButtonStyle.Secondary,
+      label: '◀',
+      custom_id: customId('source', 'page', a.key, page - 1, sentence),
+      disabled: page === 0,
+    },
+    {
+      type: ComponentType.Button,
+      style: ButtonStyle.Secondary,
+      label: `page ${page + 1}/${pages.length}`,
+      custom_id: customId('source', 'noop', a.key),
+      disabled: true,
+    },
+    {
+      type: ComponentType.Button,
+      style: ButtonStyle.Secondary,
+      label: '▶',
+      custom_id: customId('source', 'page', a.key, page + 1, sentence),
+      disabled: page >= pages.length - 1,
+    },
   ];
   return { embeds: [embed], components: pages.length > 1 ? [row(nav)] : [], ephemeral: options.ephemeral ?? false };
 }
@@ -197,7 +231,13 @@ export function renderReloadReply(report: ReloadReport): Reply {
   const n = (x: number) => x.toLocaleString('en');
   if (!report.ok) {
     return {
-      embeds: [{ color: COLOR.error, title: 'Reload failed', description: `${escapeMarkdown(report.error ?? 'unknown error')}\n\nThe previous index is still in use.` }],
+      embeds: [
+        {
+          color: COLOR.error,
+          title: 'Reload failed',
+          description: `${escapeMarkdown(report.error ?? 'unknown error')}\n\nThe previous index is still in use.`,
+        },
+      ],
       ephemeral: true,
     };
   }

@@ -41,7 +41,8 @@ export function noAnswerMessage(answer: Answer): string {
   const messages: Record<NoAnswerReason, string> = {
     'empty-question': 'Please ask a question.',
     'question-too-long': 'That question is too long; please shorten it.',
-    'no-search-terms': 'That question has no words to search for (only common words like "what" or "the"). Try naming what you are looking for.',
+    'no-search-terms':
+      'That question has no words to search for (only common words like "what" or "the"). Try naming what you are looking for.',
     'no-match': `No sentence in the corpus answers that (searched ${answer.sentences.toLocaleString('en')} sentences).`,
     'empty-corpus': 'The corpus is empty: there is nothing to quote yet.',
   };
@@ -66,7 +67,8 @@ export function renderAnswerText(answer: Answer, options: TextOptions = {}): str
     lines.push(`   — ${citation(q.article)}  ${dim(`[${q.article.id}, sentence ${q.sentence + 1}]`)}`);
   });
   const corrected = Object.entries(answer.corrections);
-  if (corrected.length) lines.push(dim(`(searched ${corrected.map(([w, c]) => `"${w}" as ${c.map((x) => `"${x}"`).join(' or ')}`).join(', ')})`));
+  if (corrected.length)
+    lines.push(dim(`(searched ${corrected.map(([w, c]) => `"${w}" as ${c.map((x) => `"${x}"`).join(' or ')}`).join(', ')})`));
   return lines.join('\n');
 }
 

@@ -81,7 +81,16 @@ export function answerQuestion(library: Library, ranker: SentenceRanker, questio
   const started = performance.now();
   const { top, offset, minCoverage, maxQuestionLength } = { ...DEFAULTS, ...options };
   const text = question.trim();
-  const base = { question: text, quotes: [], total: 0, suggestions: [], searchedWords: [], corrections: {}, sentences: library.store.sentenceCount, candidates: 0 };
+  const base = {
+    question: text,
+    quotes: [],
+    total: 0,
+    suggestions: [],
+    searchedWords: [],
+    corrections: {},
+    sentences: library.store.sentenceCount,
+    candidates: 0,
+  };
   const finish = (answer: Omit<Answer, 'tookMs'>): Answer => ({ ...answer, tookMs: performance.now() - started });
 
   if (!text) return finish({ ...base, kind: 'other', reason: 'empty-question' });
@@ -105,7 +114,14 @@ export function answerQuestion(library: Library, ranker: SentenceRanker, questio
   }
   const page = answers.slice(offset, offset + top);
   const quotes = page.map((r) => makeQuote(library, parsed, r.id, r.score));
-  const suggestions = answers.length === 0 ? closestArticles(library, parsed, ranking.results.map((r) => r.id)) : [];
+  const suggestions =
+    answers.length === 0
+      ? closestArticles(
+          library,
+          parsed,
+          ranking.results.map((r) => r.id),
+        )
+      : [];
   return finish({
     question: text,
     quotes,

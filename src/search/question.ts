@@ -97,9 +97,24 @@ export function parseQuestion(question: string, index: SentenceIndex, options: Q
 /** Reads the kind of answer wanted from the question's interrogative. */
 export function questionKind(question: string): QuestionKind {
   const q = question.toLowerCase().replace(/[’']/g, "'");
-  if (/\b(?:when|what (?:year|date|day|month|century|decade|time|period)|which (?:year|date|day|month|century|decade)|how long ago|since when)\b/.test(q)) return 'time';
-  if (/\bhow (?:many|much|long|far|old|big|large|tall|high|often|fast)\b|\b(?:what|which)(?: (?:is|was|are|were))?(?: the| an?)?(?: \w+)? (?:percentage|percent|proportion|number|amount|size|population|cost|price|total|count|rate|length|height|area|distance|speed|temperature)\b/.test(q)) return 'quantity';
-  if (/\b(?:who|whom|whose)\b|\b(?:what|which) (?:person|man|woman|people|king|queen|emperor|president|leader|author|writer|composer|artist|director|actor|actress|player|coach|scientist|general|minister|pope|founder)\b/.test(q)) return 'person';
+  if (
+    /\b(?:when|what (?:year|date|day|month|century|decade|time|period)|which (?:year|date|day|month|century|decade)|how long ago|since when)\b/.test(
+      q,
+    )
+  )
+    return 'time';
+  if (
+    /\bhow (?:many|much|long|far|old|big|large|tall|high|often|fast)\b|\b(?:what|which)(?: (?:is|was|are|were))?(?: the| an?)?(?: \w+)? (?:percentage|percent|proportion|number|amount|size|population|cost|price|total|count|rate|length|height|area|distance|speed|temperature)\b/.test(
+      q,
+    )
+  )
+    return 'quantity';
+  if (
+    /\b(?:who|whom|whose)\b|\b(?:what|which) (?:person|man|woman|people|king|queen|emperor|president|leader|author|writer|composer|artist|director|actor|actress|player|coach|scientist|general|minister|pope|founder)\b/.test(
+      q,
+    )
+  )
+    return 'person';
   if (/\bwhere\b|\b(?:what|which) (?:country|city|state|place|region|town|continent|location)\b/.test(q)) return 'place';
   if (/\bwhy\b/.test(q)) return 'reason';
   if (/\bhow\b/.test(q)) return 'manner';

@@ -363,7 +363,8 @@ export class SentenceRanker {
         coverage,
         contextGain: contextCoverage - coverage,
         paragraphGain: paragraphCoverage - coverage,
-        paragraphBm25: opts.paragraphBm25Weight === 0 && !opts.explain ? 0 : memo(paragraphScores, pFirst, () => paragraphBm25(pFirst, pEnd)),
+        paragraphBm25:
+          opts.paragraphBm25Weight === 0 && !opts.explain ? 0 : memo(paragraphScores, pFirst, () => paragraphBm25(pFirst, pEnd)),
         articleCoverage,
         refersBack: 0,
         anaphoraGain: 0,
@@ -385,8 +386,13 @@ export class SentenceRanker {
 
     // Token signals (phrases, answer type) for the best few: they need the sentence's tokens.
     const tokenSignals = [
-      opts.phraseWeight, opts.answerTypeWeight, opts.quantityTypeWeight, opts.nameTypeWeight,
-      opts.orderWeight, opts.exactWeight, opts.newNameWeight,
+      opts.phraseWeight,
+      opts.answerTypeWeight,
+      opts.quantityTypeWeight,
+      opts.nameTypeWeight,
+      opts.orderWeight,
+      opts.exactWeight,
+      opts.newNameWeight,
     ].some((w) => w !== 0);
     const tokenDepth = opts.explain ? ranked.length : tokenSignals ? opts.tokenDepth : 0;
     if (tokenDepth > 0) {

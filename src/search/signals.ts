@@ -65,7 +65,8 @@ export function phraseScore(sentence: SentenceTerms, groupWeights: readonly numb
   return matched / total;
 }
 
-const MONTHS = /^(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)$/;
+const MONTHS =
+  /^(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)$/;
 const YEAR = /^(?:1\d{3}|20\d{2})(?:s)?$/;
 const TIME_WORDS = /^(?:century|centuries|decade|decades|bc|bce|ad|ce)$/;
 const NUMBER_WORDS =

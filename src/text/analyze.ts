@@ -51,9 +51,37 @@ export interface Token {
  */
 export const STOP_WORDS: ReadonlySet<string> = new Set([
   ...naturalStopWords.filter((w) => !/^\d$/.test(w)),
-  'not', 'no', 'nor', 'will', 'shall', 'may', 'us', 'yet', 'ever', 'whose', 'upon', 'onto', 'per', 'via',
-  'whether', 'either', 'neither', 'every', 'almost', 'although', 'though', 'unless', 'let', 'lets', 'put',
-  'can\'t', 'won\'t', 'shan\'t', 'ain\'t', 'cannot', 'etc',
+  'not',
+  'no',
+  'nor',
+  'will',
+  'shall',
+  'may',
+  'us',
+  'yet',
+  'ever',
+  'whose',
+  'upon',
+  'onto',
+  'per',
+  'via',
+  'whether',
+  'either',
+  'neither',
+  'every',
+  'almost',
+  'although',
+  'though',
+  'unless',
+  'let',
+  'lets',
+  'put',
+  "can't",
+  "won't",
+  "shan't",
+  "ain't",
+  'cannot',
+  'etc',
 ]);
 
 /** Suffixes of English contractions; the part before them decides whether the word is a stop word. */
@@ -65,7 +93,8 @@ const CONTRACTION = /^(.+?)(?:n't|'re|'ve|'ll|'d|'m)$/;
  * with inner apostrophes or hyphens. The lookbehind stops an acronym match
  * from starting in the middle of a word.
  */
-const TOKEN = /(?<![\p{L}\p{M}\p{N}])(?:\p{L}\.){2,}|\p{N}+(?:[.,]\p{N}+)*[\p{L}\p{M}]*|[\p{L}\p{M}\p{N}]+(?:['’ʼ‐‑-][\p{L}\p{M}\p{N}]+)*/gu;
+const TOKEN =
+  /(?<![\p{L}\p{M}\p{N}])(?:\p{L}\.){2,}|\p{N}+(?:[.,]\p{N}+)*[\p{L}\p{M}]*|[\p{L}\p{M}\p{N}]+(?:['’ʼ‐‑-][\p{L}\p{M}\p{N}]+)*/gu;
 /** Most surface forms memoised by {@link Analyzer.analyzeToken} before the cache starts over. */
 const MAX_CACHED_SURFACES = 500_000;
 const THOUSANDS = /^\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;

@@ -128,7 +128,9 @@ export function cleanArticle(text: string, options: CleanOptions = {}): CleanedA
 
   if (!title) {
     // The first line that is neither furniture nor a one-word section label ("Politics") may be the headline.
-    const first = blocks.find((b) => b.kind === 'heading' || b.kind === 'body' || (b.kind === 'boilerplate' && isShortHeadline(text.slice(b.start, b.end))));
+    const first = blocks.find(
+      (b) => b.kind === 'heading' || b.kind === 'body' || (b.kind === 'boilerplate' && isShortHeadline(text.slice(b.start, b.end))),
+    );
     if (first && first.kind !== 'body' && blocks.some((b) => b.kind === 'body' && b.start > first.start)) {
       first.kind = 'title';
       title = text.slice(first.start, first.end);

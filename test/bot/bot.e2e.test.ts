@@ -25,7 +25,10 @@ beforeAll(async () => {
   corpusDir = await mkdtemp(path.join(tmpdir(), 'verbatim-bot-'));
   await cp(path.join(ROOT, 'corpus'), corpusDir, { recursive: true });
   fake = await startFakeDiscord({ guild: { roles: [{ id: MODERATOR_ROLE, name: 'moderators' }] } });
-  const settings = loadSettings({ CORPUS_DIR: corpusDir, SNAPSHOT_DIR: path.join(corpusDir, '..', path.basename(corpusDir) + '-snapshots') });
+  const settings = loadSettings({
+    CORPUS_DIR: corpusDir,
+    SNAPSHOT_DIR: path.join(corpusDir, '..', path.basename(corpusDir) + '-snapshots'),
+  });
   bot = await startBot(settings, { token: fake.token, guildId: fake.guild.id, apiBase: fake.restBase, moderatorRoleIds: [MODERATOR_ROLE] });
   await bot.ready;
 });
@@ -39,19 +42,28 @@ afterAll(async () => {
 
 /** The bot's final message for an interaction: its reply, or the edit that fills a deferred reply. */
 async function final(interaction: InjectedInteraction): Promise<BotResponse> {
-  const r = await interaction.waitFor((r) => r.ok && (r.kind === 'edit' || r.kind === 'followup' || (r.kind === 'callback' && r.callbackType !== 5)), { description: 'a final reply' });
+  const r = await interaction.waitFor(
+    (r) => r.ok && (r.kind === 'edit' || r.kind === 'followup' || (r.kind === 'callback' && r.callbackType !== 5)),
+    { description: 'a final reply' },
+  );
   expect(interaction.violations).toEqual([]);
   return r;
 }
 
 const embed = (r: BotResponse): APIEmbed => (r.data?.embeds as APIEmbed[] | undefined)?.[0] ?? {};
-const buttons = (r: BotResponse) => ((r.data?.components ?? []) as Array<{ components: Array<{ label?: string; custom_id?: string; disabled?: boolean }> }>).flatMap((row) => row.components);
+const buttons = (r: BotResponse) =>
+  ((r.data?.components ?? []) as Array<{ components: Array<{ label?: string; custom_id?: string; disabled?: boolean }> }>).flatMap(
+    (row) => row.components,
+  );
 const messageOf = (r: BotResponse): APIMessage => {
   expect(r.message).toBeDefined();
   return r.message!;
 };
 const ask = (question: string, extra: Record<string, unknown> = {}) =>
-  fake.slashCommand({ name: 'ask', options: [{ name: 'question', value: question }, ...Object.entries(extra).map(([name, value]) => ({ name, value: value as string }))] });
+  fake.slashCommand({
+    name: 'ask',
+    options: [{ name: 'question', value: question }, ...Object.entries(extra).map(([name, value]) => ({ name, value: value as string }))],
+  });
 
 describe('start-up', () => {
   it('registers every command in the guild, /reload for Manage Server only', () => {
@@ -135,7 +147,9 @@ describe('answer buttons', () => {
 
 describe('/source', () => {
   it('autocompletes titles by what was typed, and lists the first titles for empty input', async () => {
-    const typed = await fake.autocomplete({ name: 'source', options: [{ name: 'article', value: 'carney', focused: true }] }).nextResponse();
+    const typed = await fake
+      .autocomplete({ name: 'source', options: [{ name: 'article', value: 'carney', focused: true }] })
+      .nextResponse();
     expect(typed.choices?.[0]?.name).toBe('Carney Visits Ukraine as Canada Considers Troop Deployment for Peacekeeping');
     expect(typed.choices?.[0]?.value).toBe('004_443b68cf12906582');
     const empty = await fake.autocomplete({ name: 'source', options: [{ name: 'article', value: '', focused: true }] }).nextResponse();
@@ -209,7 +223,10 @@ describe('/reload', () => {
   });
 
   it('never pings anyone named in the corpus', async () => {
-    await writeFile(path.join(corpusDir, 'pings.txt'), 'Ping test\n\nThe quartermaster wrote @everyone and <@123456789012345678> on the supply board.\n');
+    await writeFile(
+      path.join(corpusDir, 'pings.txt'),
+      'Ping test\n\nThe quartermaster wrote @everyone and <@123456789012345678> on the supply board.\n',
+    );
     await final(fake.slashCommand({ name: 'reload', permissions: MANAGE_GUILD }));
     const r = await final(ask('what did the quartermaster write on the supply board'));
     expect(embed(r).description).toMatch(/@everyone/);
@@ -246,7 +263,10 @@ describe('failures and restarts', () => {
   it('keeps answer buttons working after the bot restarts (their state is in the custom id)', async () => {
     const answer = await final(ask('Operation Unifier', { results: 2 }));
     await bot.stop();
-    bot = await startBot(loadSettings({ CORPUS_DIR: corpusDir, SNAPSHOT_DIR: path.join(corpusDir, '..', path.basename(corpusDir) + '-snapshots') }), { token: fake.token, guildId: fake.guild.id, apiBase: fake.restBase, moderatorRoleIds: [MODERATOR_ROLE] });
+    bot = await startBot(
+      loadSettings({ CORPUS_DIR: corpusDir, SNAPSHOT_DIR: path.join(corpusDir, '..', path.basename(corpusDir) + '-snapshots') }),
+      { token: fake.token, guildId: fake.guild.id, apiBase: fake.restBase, moderatorRoleIds: [MODERATOR_ROLE] },
+    );
     await bot.ready;
     const source1 = buttons(answer).find((b) => b.label === 'Source 1')!;
     const opened = await final(fake.button({ customId: source1.custom_id!, message: messageOf(answer) }));
@@ -282,7 +302,13 @@ describe('npm start with a token', () => {
       const child = spawn('npm', ['start', '--silent'], {
         cwd: ROOT,
         detached: true,
-        env: { ...process.env, DISCORD_TOKEN: own.token, DISCORD_API_BASE: own.restBase, DISCORD_GUILD_ID: own.guild.id, CORPUS_DIR: path.join(ROOT, 'corpus') },
+        env: {
+          ...process.env,
+          DISCORD_TOKEN: own.token,
+          DISCORD_API_BASE: own.restBase,
+          DISCORD_GUILD_ID: own.guild.id,
+          CORPUS_DIR: path.join(ROOT, 'corpus'),
+        },
       });
       let output = '';
       child.stdout.on('data', (d) => (output += d));
@@ -310,12 +336,21 @@ describe('npm start with a token', () => {
     child.stderr.on('data', (d) => (output += d));
     const code = await new Promise((resolve) => child.on('close', resolve));
     expect(code).toBe(1);
-    expect(output.trim()).toBe('verbatim: DISCORD_TOKEN does not look like a bot token (three dot-separated parts; copy it from the Developer Portal, Bot page)');
+    expect(output.trim()).toBe(
+      'verbatim: DISCORD_TOKEN does not look like a bot token (three dot-separated parts; copy it from the Developer Portal, Bot page)',
+    );
     expect(output).not.toContain(secret);
   });
 
   it('stops on a non-numeric guild id', async () => {
-    const child = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: { ...process.env, DISCORD_TOKEN: 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789', DISCORD_GUILD_ID: 'my-server' } });
+    const child = spawn('npm', ['start', '--silent'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DISCORD_TOKEN: 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789',
+        DISCORD_GUILD_ID: 'my-server',
+      },
+    });
     let output = '';
     child.stderr.on('data', (d) => (output += d));
     const code = await new Promise((resolve) => child.on('close', resolve));

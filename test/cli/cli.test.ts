@@ -32,7 +32,11 @@ describe('verbatim ask', () => {
     const answer = JSON.parse(lines[0]!);
     expect(answer.question).toBe('what is Operation Unifier');
     expect(answer.answers[0].text).toMatch(/Operation Unifier/i);
-    expect(answer.answers[0]).toMatchObject({ article: { id: expect.any(String), title: expect.any(String) }, sentence: expect.any(Number), context: expect.any(Object) });
+    expect(answer.answers[0]).toMatchObject({
+      article: { id: expect.any(String), title: expect.any(String) },
+      sentence: expect.any(Number),
+      context: expect.any(Object),
+    });
     expect(answer.answers[0].highlights.length).toBeGreaterThan(0);
   });
 
@@ -40,8 +44,15 @@ describe('verbatim ask', () => {
     const questions = ['what is Operation Unifier', 'What is the capital of Australia?', '', 'how many soliders were trained'];
     const { stdout, code } = await verbatim(['ask', '--json'], questions.join('\n') + '\n');
     expect(code).toBe(0);
-    const answers = stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(answers.map((a) => a.question)).toEqual(['what is Operation Unifier', 'What is the capital of Australia?', 'how many soliders were trained']);
+    const answers = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(answers.map((a) => a.question)).toEqual([
+      'what is Operation Unifier',
+      'What is the capital of Australia?',
+      'how many soliders were trained',
+    ]);
     expect(answers[1].answers).toEqual([]);
     expect(answers[1].reason).toBe('no-match');
     expect(answers[2].answers.length).toBeGreaterThan(0);
@@ -119,4 +130,3 @@ describe('npm start without a token', () => {
     expect(stdout).toMatch(/\/reload — moderators/);
   });
 });
-

@@ -44,7 +44,13 @@ describe.each(engines)('reloading the %s', (_name, open) => {
   it('adds new files and drops deleted ones', async () => {
     const engine = await open({ corpusDir });
     try {
-      await writeFile(path.join(corpusDir, 'feed.jsonl'), ['{"id":"a1","title":"Harbour","text":"The harbour bridge reopened on Tuesday."}', '{"id":"a2","text":"Ferries ran for six weeks."}'].join('\n'));
+      await writeFile(
+        path.join(corpusDir, 'feed.jsonl'),
+        [
+          '{"id":"a1","title":"Harbour","text":"The harbour bridge reopened on Tuesday."}',
+          '{"id":"a2","text":"Ferries ran for six weeks."}',
+        ].join('\n'),
+      );
       await rm(path.join(corpusDir, '003_68ac10b3f7e3b6fe.txt'));
       const report = await engine.reload();
       expect(report.added.sort()).toEqual(['a1', 'a2']);

@@ -36,7 +36,12 @@ describe('index snapshots', () => {
     const second = await LocalEngine.open({ corpusDir, snapshotDir });
     expect(second.report.mode).toBe('snapshot');
     expect(second.report.after).toEqual(first.report.after);
-    for (const q of ['what is Operation Unifier', 'how many soliders were trained', 'Leopard 2 tanks', 'What is the capital of Australia?']) {
+    for (const q of [
+      'what is Operation Unifier',
+      'how many soliders were trained',
+      'Leopard 2 tanks',
+      'What is the capital of Australia?',
+    ]) {
       expect(second.engine.askSync(q, { top: 5 })).toMatchObject({ quotes: first.engine.askSync(q, { top: 5 }).quotes });
     }
     const view = await second.engine.article('004_443b68cf12906582');
@@ -53,7 +58,9 @@ describe('index snapshots', () => {
     expect(report.mode).toBe('snapshot');
     expect(report.note).toMatch(/2 articles changed since the snapshot/);
     expect(engine.askSync('lighthouse committee').quotes[0]?.article.id).toBe('new');
-    expect(engine.askSync('Jason Kenney battlefield medical training').quotes.map((q) => q.article.id)).not.toContain('000_98328be762e8b179');
+    expect(engine.askSync('Jason Kenney battlefield medical training').quotes.map((q) => q.article.id)).not.toContain(
+      '000_98328be762e8b179',
+    );
   });
 
   it('are rebuilt, not trusted, when corrupt', async () => {

@@ -29,7 +29,8 @@ describe.each([
     );
     for (let id = 0; id < single.store.sentenceIdLimit; id++) expect(lib.store.text(id)).toBe(single.store.text(id));
     expect(lib.sentences.termCount).toBe(single.sentences.termCount);
-    for (const [term, postings] of single.sentences.termPostings()) expect(new Map(lib.sentences.postings(term))).toEqual(new Map(postings));
+    for (const [term, postings] of single.sentences.termPostings())
+      expect(new Map(lib.sentences.postings(term))).toEqual(new Map(postings));
     expect(lib.sentences.averageLength).toBeCloseTo(single.sentences.averageLength, 12);
     expect(new Map(lib.sentences.vocabulary())).toEqual(new Map(single.sentences.vocabulary()));
     expect([...listing.skipped, ...parallel.skipped].sort(byFile)).toEqual([...corpus.skipped].sort(byFile));

@@ -21,7 +21,11 @@ describe('SentenceIndex', () => {
   it('scores a term exactly as a plain MiniSearch does (BM25+), so reading its postings is sound', () => {
     const index = build();
     const analyzer = new Analyzer();
-    const plain = new MiniSearch<{ id: number; text: string }>({ fields: ['text'], tokenize: (t) => analyzer.terms(t), processTerm: (t) => t });
+    const plain = new MiniSearch<{ id: number; text: string }>({
+      fields: ['text'],
+      tokenize: (t) => analyzer.terms(t),
+      processTerm: (t) => t,
+    });
     SENTENCES.forEach((text, id) => plain.add({ id, text }));
     for (const term of ['soldier', 'mission', 'ukrainian', 'sanction']) {
       const ours = new Map<number, number>();
@@ -82,9 +86,17 @@ describe('SentenceIndex', () => {
 describe('SentenceIndex.addBatch', () => {
   it('indexes exactly as MiniSearch.add does: the same postings and lengths', () => {
     const analyzer = new Analyzer();
-    const plain = new MiniSearch<{ id: number; text: string }>({ fields: ['text'], tokenize: (t) => analyzer.terms(t), processTerm: (t) => t });
+    const plain = new MiniSearch<{ id: number; text: string }>({
+      fields: ['text'],
+      tokenize: (t) => analyzer.terms(t),
+      processTerm: (t) => t,
+    });
     SENTENCES.forEach((text, id) => plain.add({ id, text }));
-    const theirs = plain as unknown as { _index: Map<string, Map<number, Map<number, number>>> & Iterable<[string, Map<number, Map<number, number>>]>; _fieldLength: Map<number, number[]>; _avgFieldLength: number[] };
+    const theirs = plain as unknown as {
+      _index: Map<string, Map<number, Map<number, number>>> & Iterable<[string, Map<number, Map<number, number>>]>;
+      _fieldLength: Map<number, number[]>;
+      _avgFieldLength: number[];
+    };
     const ours = build();
     let terms = 0;
     for (const [term, fields] of theirs._index) {
@@ -101,7 +113,12 @@ describe('SentenceIndex.addBatch', () => {
     const analyzer = new Analyzer();
     const batch = new SentenceIndex();
     batch.addBatch(SENTENCES.map((text, id) => ({ id, terms: analyzer.terms(text) })));
-    batch.addWords(analyzer.tokens(SENTENCES.join(' ')).filter((t) => t.terms.length).map((t) => [t.word, t.terms[0]!] as const));
+    batch.addWords(
+      analyzer
+        .tokens(SENTENCES.join(' '))
+        .filter((t) => t.terms.length)
+        .map((t) => [t.word, t.terms[0]!] as const),
+    );
     const one = build();
     for (const [term, postings] of one.termPostings()) expect(new Map(batch.postings(term))).toEqual(new Map(postings));
     expect(batch.hasWord('unifier')).toBe(true);

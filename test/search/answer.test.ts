@@ -22,7 +22,11 @@ describe('answers on the seed corpus', () => {
 
   it('forgives typos in longer words', () => {
     expect(ask('what is operation unifer').quotes[0]?.text).toMatch(/Unifier/i);
-    expect(ask('how many soliders were trained').quotes.map((q) => q.text).join(' ')).toMatch(/soldiers/);
+    expect(
+      ask('how many soliders were trained')
+        .quotes.map((q) => q.text)
+        .join(' '),
+    ).toMatch(/soldiers/);
     expect(ask('sanctions against ukriane').quotes[0]?.text).toMatch(/Ukraine/);
     expect(ask('what is operation unifer').corrections).toEqual({ unifer: ['unifier'] });
   });
@@ -86,6 +90,12 @@ describe('answers on a corpus that repeats a line', () => {
   it('cites front-matter title, source, date and link', async () => {
     const { engine: shared } = await LocalEngine.open({ corpusDir: path.resolve(import.meta.dirname, '../fixtures/corpus-shared-lines') });
     const q = shared.askSync('steel cables replaced').quotes[0]!;
-    expect(q.article).toMatchObject({ id: 'wire-a', title: 'Wire story, first outlet', source: 'Outlet A', date: '2024-03-01', url: 'https://a.example/wire' });
+    expect(q.article).toMatchObject({
+      id: 'wire-a',
+      title: 'Wire story, first outlet',
+      source: 'Outlet A',
+      date: '2024-03-01',
+      url: 'https://a.example/wire',
+    });
   });
 });

@@ -18,25 +18,29 @@ const analyzer = new Analyzer();
 function mapped(question: string, sentence: string) {
   const terms = analyzer.terms(question);
   const termGroup = new Map(terms.map((t, i) => [t, i]));
-  return { s: sentenceTerms(analyzer.tokens(sentence), termGroup), weights: terms.map(() => 1), words: new Set(analyzer.tokens(question).map((t) => t.word)) };
+  return {
+    s: sentenceTerms(analyzer.tokens(sentence), termGroup),
+    weights: terms.map(() => 1),
+    words: new Set(analyzer.tokens(question).map((t) => t.word)),
+  };
 }
 
 describe('signal functions', () => {
-  it('phrase: rewards the question\'s word pairs found side by side', () => {
+  it("phrase: rewards the question's word pairs found side by side", () => {
     const a = mapped('operation unifier training', 'Operation Unifier training began in 2015.');
     const b = mapped('operation unifier training', 'Training under the operation, called Unifier, began.');
     expect(phraseScore(a.s, a.weights)).toBe(1);
     expect(phraseScore(b.s, b.weights)).toBeLessThan(1);
   });
 
-  it('order: rewards the question\'s words in the question\'s order', () => {
+  it("order: rewards the question's words in the question's order", () => {
     const kept = mapped('red green blue', 'The flag is red, green and blue.');
     const shuffled = mapped('red green blue', 'The flag is blue, green and red.');
     expect(orderScore(kept.s, kept.weights)).toBe(1);
     expect(orderScore(shuffled.s, shuffled.weights)).toBeCloseTo(1 / 3, 10);
   });
 
-  it('exact forms: rewards the question\'s words in the very form it used', () => {
+  it("exact forms: rewards the question's words in the very form it used", () => {
     const same = mapped('when was it founded', 'It was founded in 1986.');
     const stemOnly = mapped('when was it founded', 'Its founding came in 1986.');
     expect(exactShare(same.s, new Set(['founded']))).toBe(1);
@@ -69,7 +73,13 @@ describe('signal functions', () => {
 function library(articles: Record<string, string>, titles: Record<string, string> = {}, options: LibraryOptions = {}): Library {
   const lib = new Library(options);
   for (const [id, text] of Object.entries(articles)) {
-    lib.add({ id, file: `${id}.txt`, meta: { extra: {}, ...(titles[id] && { title: titles[id] }) }, text, hash: id } satisfies LoadedArticle);
+    lib.add({
+      id,
+      file: `${id}.txt`,
+      meta: { extra: {}, ...(titles[id] && { title: titles[id] }) },
+      text,
+      hash: id,
+    } satisfies LoadedArticle);
   }
   return lib;
 }
@@ -99,7 +109,8 @@ describe('signals deciding a ranking', () => {
     );
     const q = 'When was the Kroc Institute founded?';
     expect(top(lib, q)).toMatch(/^It was founded in 1986/);
-    const ranked = (options: Partial<RankOptions>) => new SentenceRanker(lib).rank(parseQuestion(q, lib.sentences), { ...options, explain: true }).results;
+    const ranked = (options: Partial<RankOptions>) =>
+      new SentenceRanker(lib).rank(parseQuestion(q, lib.sentences), { ...options, explain: true }).results;
     const byText = (results: ReturnType<typeof ranked>, start: string) => results.find((r) => lib.store.text(r.id).startsWith(start))!;
     const on = ranked({});
     expect(byText(on, 'It was founded').signals).toMatchObject({ refersBack: 1, anaphoraGain: expect.any(Number) });
@@ -108,10 +119,13 @@ describe('signals deciding a ranking', () => {
     // Switched off, the topic sentence gains on it by exactly the weighted gain.
     const off = ranked({ anaphoraGainWeight: 0 });
     const gap = (results: typeof on) => byText(results, 'It was founded').score - byText(results, 'The Kroc Institute').score;
-    expect(gap(on) - gap(off)).toBeCloseTo(DEFAULT_RANK_OPTIONS.anaphoraGainWeight * byText(on, 'It was founded').signals!.anaphoraGain, 10);
+    expect(gap(on) - gap(off)).toBeCloseTo(
+      DEFAULT_RANK_OPTIONS.anaphoraGainWeight * byText(on, 'It was founded').signals!.anaphoraGain,
+      10,
+    );
   });
 
-  it('paragraph: a sentence whose paragraph holds the question\'s other words ranks above an isolated one', () => {
+  it("paragraph: a sentence whose paragraph holds the question's other words ranks above an isolated one", () => {
     const lib = library({
       a: 'Report\n\nThe committee met in Geneva for three days. It voted to restore the lighthouse.\n\nSeparately, the lighthouse keeper retired.\n',
     });
@@ -128,7 +142,7 @@ describe('signals deciding a ranking', () => {
     expect(top(lib, q, { quantityTypeWeight: 0 })).toBe('Canadian instructors train soldiers.'); // shorter, so BM25 alone prefers it
   });
 
-  it('phrase: the question\'s words side by side beat the same words apart', () => {
+  it("phrase: the question's words side by side beat the same words apart", () => {
     const lib = library({
       a: 'One\n\nThe night vision goggles were sent in March.\n',
       b: 'Two\n\nAt night, the vision of the crews improved with new goggles, sent in March.\n',
@@ -141,7 +155,7 @@ describe('analysis deciding a ranking', () => {
   it('irregular forms: "Who wrote…?" finds the sentence saying "was written by"', () => {
     const articles = {
       a: 'The play was written by a young clerk in 1602.\n',
-      b: 'The play, the play\'s music and the play\'s costumes drew crowds.\n',
+      b: "The play, the play's music and the play's costumes drew crowds.\n",
     };
     const titles = { a: 'Theatre history', b: 'Reviews' };
     const q = 'Who wrote the play?';

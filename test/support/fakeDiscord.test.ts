@@ -101,7 +101,11 @@ describe('logging in', () => {
     const client = newClient(f);
 
     await expect(client.login('MTIz.wrong.token')).rejects.toMatchObject({ code: DiscordjsErrorCodes.TokenInvalid });
-    expect(f.requests.at(-1)).toMatchObject({ path: '/api/v10/gateway/bot', status: 401, response: { message: '401: Unauthorized', code: 0 } });
+    expect(f.requests.at(-1)).toMatchObject({
+      path: '/api/v10/gateway/bot',
+      status: 401,
+      response: { message: '401: Unauthorized', code: 0 },
+    });
     expect(f.violations.map((v) => v.rule)).toEqual(['unauthorized']);
   });
 
@@ -212,7 +216,13 @@ describe('slash commands', () => {
         botCanSend: i.appPermissions.has(PermissionFlagsBits.SendMessages),
       };
     });
-    f.slashCommand({ name: 'ask', options: [{ name: 'question', value: 'What is a quote?' }, { name: 'count', value: 3 }] });
+    f.slashCommand({
+      name: 'ask',
+      options: [
+        { name: 'question', value: 'What is a quote?' },
+        { name: 'count', value: 3 },
+      ],
+    });
 
     expect(await seen).toEqual({
       commandId: registered?.id,
@@ -231,7 +241,9 @@ describe('slash commands', () => {
     const f = await start();
     const client = await loggedIn(f);
     const seen = onNextInteraction(client, async (i) =>
-      i.isChatInputCommand() ? { user: i.options.getUser('who')?.id, member: Boolean(i.options.getMember('who')), channel: i.options.getChannel('where')?.id } : undefined,
+      i.isChatInputCommand()
+        ? { user: i.options.getUser('who')?.id, member: Boolean(i.options.getMember('who')), channel: i.options.getChannel('where')?.id }
+        : undefined,
     );
 
     f.slashCommand({
@@ -255,7 +267,14 @@ describe('slash commands', () => {
     const interaction = f.slashCommand({ name: 'hello' });
     const reply = await interaction.nextResponse();
 
-    expect(reply).toMatchObject({ kind: 'callback', callbackType: 4, ok: true, status: 204, ephemeral: true, data: { content: 'Hello <@123>' } });
+    expect(reply).toMatchObject({
+      kind: 'callback',
+      callbackType: 4,
+      ok: true,
+      status: 204,
+      ephemeral: true,
+      data: { content: 'Hello <@123>' },
+    });
     expect(reply.allowedMentions).toEqual({ parse: [] });
     expect(pingsNobody(reply.allowedMentions)).toBe(true);
     expect(reply.message?.author.id).toBe(f.botUser.id);
@@ -308,7 +327,13 @@ describe('slash commands', () => {
     expect(await edited).toBe('Found 3 quotes');
     expect(deferred).toMatchObject({ kind: 'callback', callbackType: 5, ephemeral: true });
     expect(deferred.message?.flags).toBe(MessageFlags.Ephemeral | MessageFlags.Loading);
-    expect(edit).toMatchObject({ kind: 'edit', ok: true, messageId: deferred.messageId, ephemeral: true, data: { content: 'Found 3 quotes' } });
+    expect(edit).toMatchObject({
+      kind: 'edit',
+      ok: true,
+      messageId: deferred.messageId,
+      ephemeral: true,
+      data: { content: 'Found 3 quotes' },
+    });
     expect(edit.message?.flags).toBe(MessageFlags.Ephemeral);
     expect(interaction.original()?.content).toBe('Found 3 quotes');
   });
@@ -369,7 +394,12 @@ describe('slash commands', () => {
     client.on(Events.InteractionCreate, async (i) => {
       if (!i.isChatInputCommand()) return;
       const input = new TextInputBuilder().setCustomId('text').setLabel('Your feedback').setStyle(TextInputStyle.Paragraph);
-      await i.showModal(new ModalBuilder().setCustomId('feedback').setTitle('Feedback').addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(input)));
+      await i.showModal(
+        new ModalBuilder()
+          .setCustomId('feedback')
+          .setTitle('Feedback')
+          .addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(input)),
+      );
     });
 
     const modal = await f.slashCommand({ name: 'feedback' }).nextResponse();
@@ -380,7 +410,12 @@ describe('slash commands', () => {
   it('delivers DM invocations with a user and no member', async () => {
     const f = await start();
     const client = await loggedIn(f);
-    const seen = onNextInteraction(client, async (i) => ({ inGuild: i.inGuild(), member: i.member, user: i.user.id, channelId: i.channelId }));
+    const seen = onNextInteraction(client, async (i) => ({
+      inGuild: i.inGuild(),
+      member: i.member,
+      user: i.user.id,
+      channelId: i.channelId,
+    }));
 
     const interaction = f.slashCommand({ name: 'hello', dm: true });
 
@@ -391,11 +426,22 @@ describe('slash commands', () => {
   it('refuses to inject what no Discord user could send', async () => {
     const f = await start();
     const client = await loggedIn(f);
-    await client.application.commands.set([ask, { name: 'admin', description: 'd', defaultMemberPermissions: PermissionFlagsBits.Administrator }]);
+    await client.application.commands.set([
+      ask,
+      { name: 'admin', description: 'd', defaultMemberPermissions: PermissionFlagsBits.Administrator },
+    ]);
 
     expect(() => f.slashCommand({ name: 'ask', options: [{ name: 'nope', value: 'x' }] })).toThrow('has no option "nope"');
     expect(() => f.slashCommand({ name: 'ask' })).toThrow('required option "question" is missing');
-    expect(() => f.slashCommand({ name: 'ask', options: [{ name: 'question', value: 'q' }, { name: 'count', value: 9 }] })).toThrow('min_value/max_value');
+    expect(() =>
+      f.slashCommand({
+        name: 'ask',
+        options: [
+          { name: 'question', value: 'q' },
+          { name: 'count', value: 9 },
+        ],
+      }),
+    ).toThrow('min_value/max_value');
     expect(() => f.slashCommand({ name: 'admin' })).toThrow('default_member_permissions');
   });
 });
@@ -415,7 +461,12 @@ describe('autocomplete and buttons', () => {
     const result = await interaction.nextResponse();
 
     expect(await focused).toMatchObject({ name: 'question', value: 'wha' });
-    expect(result).toMatchObject({ kind: 'callback', callbackType: 8, ok: true, choices: [{ name: 'What is a quote?', value: 'what is a quote' }] });
+    expect(result).toMatchObject({
+      kind: 'callback',
+      callbackType: 8,
+      ok: true,
+      choices: [{ name: 'What is a quote?', value: 'what is a quote' }],
+    });
   });
 
   it('refuses more than 25 autocomplete choices with 50035', async () => {
@@ -464,7 +515,9 @@ describe('autocomplete and buttons', () => {
     const client = await loggedIn(f);
     client.on(Events.InteractionCreate, async (i) => {
       if (i.isChatInputCommand()) {
-        const row = new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId('next').setLabel('Next').setStyle(ButtonStyle.Secondary));
+        const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+          new ButtonBuilder().setCustomId('next').setLabel('Next').setStyle(ButtonStyle.Secondary),
+        );
         await i.reply({ content: 'page 1', components: [row] });
       } else if (i.isButton()) {
         await i.deferUpdate();
@@ -506,14 +559,18 @@ describe("Discord's rules", () => {
     await loggedIn(f);
 
     const interaction = f.slashCommand({ name: 'ignored' });
-    await expect(interaction.nextResponse({ timeoutMs: 100 })).rejects.toThrow(/Timed out after 100 ms waiting for response #1 to \/ignored.*\n.*Received 0 response\(s\)\.\nViolations:\n  - ack-timeout/);
+    await expect(interaction.nextResponse({ timeoutMs: 100 })).rejects.toThrow(
+      /Timed out after 100 ms waiting for response #1 to \/ignored.*\n.*Received 0 response\(s\)\.\nViolations:\n  - ack-timeout/,
+    );
   });
 
   it('refuses a second acknowledgement with 40060', async () => {
     const f = await start();
     const client = await loggedIn(f);
     // Two replies started concurrently pass discord.js's own "already replied" check.
-    const outcomes = onNextInteraction(client, async (i) => (i.isChatInputCommand() ? Promise.allSettled([i.reply('one'), i.reply('two')]) : []));
+    const outcomes = onNextInteraction(client, async (i) =>
+      i.isChatInputCommand() ? Promise.allSettled([i.reply('one'), i.reply('two')]) : [],
+    );
 
     const interaction = f.slashCommand({ name: 'twice' });
 
@@ -546,7 +603,9 @@ describe("Discord's rules", () => {
     const f = await start();
     const client = await loggedIn(f);
     // interaction.webhook bypasses discord.js's own "not replied" check, as raw REST code would.
-    const outcome = onNextInteraction(client, async (i) => (i.isChatInputCommand() ? i.webhook.send('early').catch((e: unknown) => e) : undefined));
+    const outcome = onNextInteraction(client, async (i) =>
+      i.isChatInputCommand() ? i.webhook.send('early').catch((e: unknown) => e) : undefined,
+    );
 
     f.slashCommand({ name: 'early' });
 
@@ -608,20 +667,55 @@ describe('message limits', () => {
     ['11 embeds', { embeds: Array.from({ length: 11 }, () => embed({})) }, 50035, 'BASE_TYPE_MAX_LENGTH'],
     ['an embed title over 256', { embeds: [embed({ title: 'x'.repeat(257) })] }, 50035, 'BASE_TYPE_MAX_LENGTH'],
     ['an embed description over 4096', { embeds: [embed({ description: 'x'.repeat(4097) })] }, 50035, 'BASE_TYPE_MAX_LENGTH'],
-    ['26 embed fields', { embeds: [embed({ fields: Array.from({ length: 26 }, () => ({ name: 'n', value: 'v' })) })] }, 50035, 'BASE_TYPE_MAX_LENGTH'],
+    [
+      '26 embed fields',
+      { embeds: [embed({ fields: Array.from({ length: 26 }, () => ({ name: 'n', value: 'v' })) })] },
+      50035,
+      'BASE_TYPE_MAX_LENGTH',
+    ],
     ['a field value over 1024', { embeds: [embed({ fields: [{ name: 'n', value: 'x'.repeat(1025) }] })] }, 50035, 'BASE_TYPE_MAX_LENGTH'],
     ['a footer over 2048', { embeds: [embed({ footer: { text: 'x'.repeat(2049) } })] }, 50035, 'BASE_TYPE_MAX_LENGTH'],
     ['an author name over 256', { embeds: [embed({ author: { name: 'x'.repeat(257) } })] }, 50035, 'BASE_TYPE_MAX_LENGTH'],
-    ['embeds totalling over 6000', { embeds: [embed({ description: 'x'.repeat(4000) }), embed({ description: 'x'.repeat(2000) })] }, 50035, 'MAX_EMBED_SIZE_EXCEEDED'],
-    ['6 action rows', { components: Array.from({ length: 6 }, (_, i) => row(button({ custom_id: `b${i}` }))) }, 50035, 'BASE_TYPE_MAX_LENGTH'],
-    ['6 buttons in a row', { components: [row(...Array.from({ length: 6 }, (_, i) => button({ custom_id: `b${i}` })))] }, 50035, 'BASE_TYPE_MAX_LENGTH'],
+    [
+      'embeds totalling over 6000',
+      { embeds: [embed({ description: 'x'.repeat(4000) }), embed({ description: 'x'.repeat(2000) })] },
+      50035,
+      'MAX_EMBED_SIZE_EXCEEDED',
+    ],
+    [
+      '6 action rows',
+      { components: Array.from({ length: 6 }, (_, i) => row(button({ custom_id: `b${i}` }))) },
+      50035,
+      'BASE_TYPE_MAX_LENGTH',
+    ],
+    [
+      '6 buttons in a row',
+      { components: [row(...Array.from({ length: 6 }, (_, i) => button({ custom_id: `b${i}` })))] },
+      50035,
+      'BASE_TYPE_MAX_LENGTH',
+    ],
     ['a custom_id over 100', { components: [row(button({ custom_id: 'x'.repeat(101) }))] }, 50035, 'BASE_TYPE_BAD_LENGTH'],
-    ['duplicate custom_ids', { components: [row(button({ custom_id: 'a' }), button({ custom_id: 'a' }))] }, 50035, 'COMPONENT_CUSTOM_ID_DUPLICATED'],
+    [
+      'duplicate custom_ids',
+      { components: [row(button({ custom_id: 'a' }), button({ custom_id: 'a' }))] },
+      50035,
+      'COMPONENT_CUSTOM_ID_DUPLICATED',
+    ],
     ['a label over 80', { components: [row(button({ custom_id: 'a', label: 'x'.repeat(81) }))] }, 50035, 'BASE_TYPE_MAX_LENGTH'],
     ['a link button without url', { components: [row(button({ style: 5 }))] }, 50035, 'BUTTON_COMPONENT_URL_REQUIRED'],
-    ['a link button with a custom_id', { components: [row(button({ style: 5, url: 'https://example.org', custom_id: 'a' }))] }, 50035, 'BUTTON_COMPONENT_CUSTOM_ID_CANNOT_BE_SET'],
+    [
+      'a link button with a custom_id',
+      { components: [row(button({ style: 5, url: 'https://example.org', custom_id: 'a' }))] },
+      50035,
+      'BUTTON_COMPONENT_CUSTOM_ID_CANNOT_BE_SET',
+    ],
     ['a button without custom_id', { components: [row(button({}))] }, 50035, 'BASE_TYPE_REQUIRED'],
-    ['parse users with a users list', { content: 'x', allowed_mentions: { parse: ['users'], users: ['1'] } }, 50035, 'MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE'],
+    [
+      'parse users with a users list',
+      { content: 'x', allowed_mentions: { parse: ['users'], users: ['1'] } },
+      50035,
+      'MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE',
+    ],
   ])('refuses %s', async (_what, data, code, fieldCode) => {
     const { status, body, rule } = await reply(data);
 
@@ -635,7 +729,9 @@ describe('message limits', () => {
     const { status, rule } = await reply({
       content: 'x'.repeat(2000),
       embeds: [embed({ title: 'x'.repeat(256), description: 'x'.repeat(4096), footer: { text: 'x'.repeat(1000) } })],
-      components: Array.from({ length: 5 }, (_, r) => row(...Array.from({ length: 5 }, (_, b) => button({ custom_id: `${r}-${b}`, label: 'x'.repeat(80) })))),
+      components: Array.from({ length: 5 }, (_, r) =>
+        row(...Array.from({ length: 5 }, (_, b) => button({ custom_id: `${r}-${b}`, label: 'x'.repeat(80) }))),
+      ),
       allowed_mentions: { parse: [] },
     });
 
@@ -653,7 +749,11 @@ describe('the HTTP and gateway surface', () => {
     expect([unknown.status, await unknown.json()]).toEqual([404, { message: '404: Not Found', code: 0 }]);
     const badJson = await fetch(`${f.restBase}/v10/applications/${f.applicationId}/commands`, { method: 'PUT', headers: auth, body: '{' });
     expect([badJson.status, await badJson.json()]).toMatchObject([400, { code: 50109 }]);
-    const ghost = await fetch(`${f.restBase}/v10/interactions/1/abc/callback`, { method: 'POST', headers: auth, body: '{"type":4,"data":{"content":"x"}}' });
+    const ghost = await fetch(`${f.restBase}/v10/interactions/1/abc/callback`, {
+      method: 'POST',
+      headers: auth,
+      body: '{"type":4,"data":{"content":"x"}}',
+    });
     expect([ghost.status, await ghost.json()]).toEqual([404, { message: 'Unknown interaction', code: 10062 }]);
   });
 

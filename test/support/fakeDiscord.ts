@@ -140,7 +140,14 @@ export interface FakeDiscordOptions {
   /** Default `'verbatim'`. */
   botUsername?: string;
   /** The one guild the bot is in. */
-  guild?: { id?: string; name?: string; ownerId?: string; channelId?: string; channelName?: string; roles?: Array<{ id: string; name: string }> };
+  guild?: {
+    id?: string;
+    name?: string;
+    ownerId?: string;
+    channelId?: string;
+    channelName?: string;
+    roles?: Array<{ id: string; name: string }>;
+  };
   /** How long after dispatch the first callback is accepted. Default 3000 ms, Discord's limit. */
   ackTimeoutMs?: number;
   /** How long the interaction token works for follow-ups and edits. Default 15 minutes, Discord's limit. */
@@ -602,7 +609,15 @@ export class FakeDiscord {
     const command = this.findCommand(init.name, init.dm === true && !init.unchecked);
     if (!init.unchecked) this.checkCommandUsable(command, init);
     const resolved: APIInteractionDataResolved = {};
-    const options = this.buildOptions(init.name, init.options ?? [], command?.options, resolved, false, init.dm === true, init.unchecked === true);
+    const options = this.buildOptions(
+      init.name,
+      init.options ?? [],
+      command?.options,
+      resolved,
+      false,
+      init.dm === true,
+      init.unchecked === true,
+    );
     const data = {
       id: command?.id ?? snowflake(),
       name: init.name,
@@ -791,7 +806,9 @@ export class FakeDiscord {
       const needed = BigInt(command.default_member_permissions);
       const has = this.memberPermissions(init);
       if ((has & needed) !== needed) {
-        throw new Error(`/${init.name} requires permissions ${needed} (default_member_permissions); this member has ${has}, so Discord would hide it`);
+        throw new Error(
+          `/${init.name} requires permissions ${needed} (default_member_permissions); this member has ${has}, so Discord would hide it`,
+        );
       }
     }
   }
@@ -814,11 +831,13 @@ export class FakeDiscord {
     for (const input of inputs) {
       const def = defs?.find((d) => d.name === input.name);
       if (defs && !def) {
-        throw new Error(`/${command} has no option ${JSON.stringify(input.name)} (registered: ${defs.map((d) => d.name).join(', ') || 'none'})`);
+        throw new Error(
+          `/${command} has no option ${JSON.stringify(input.name)} (registered: ${defs.map((d) => d.name).join(', ') || 'none'})`,
+        );
       }
       const type = input.type ?? def?.type ?? inferOptionType(input);
       if (type === ApplicationCommandOptionType.Subcommand || type === ApplicationCommandOptionType.SubcommandGroup) {
-        const subDefs = def && 'options' in def ? (def.options as APIApplicationCommandOption[] | undefined) ?? [] : undefined;
+        const subDefs = def && 'options' in def ? ((def.options as APIApplicationCommandOption[] | undefined) ?? []) : undefined;
         out.push({ name: input.name, type, options: this.buildOptions(command, input.options ?? [], subDefs, resolved, autocomplete, dm) });
         continue;
       }
@@ -834,7 +853,12 @@ export class FakeDiscord {
         }
       } else if (type === ApplicationCommandOptionType.Channel) {
         const id = String(input.value);
-        const channel: APIInteractionDataResolvedChannel = { id, type: ChannelType.GuildText, name: id === this.world.channelId ? this.world.channelName : `channel-${id.slice(-4)}`, permissions: DEFAULT_MEMBER_PERMISSIONS.toString() };
+        const channel: APIInteractionDataResolvedChannel = {
+          id,
+          type: ChannelType.GuildText,
+          name: id === this.world.channelId ? this.world.channelName : `channel-${id.slice(-4)}`,
+          permissions: DEFAULT_MEMBER_PERMISSIONS.toString(),
+        };
         resolved.channels = { ...resolved.channels, [id]: channel };
       } else if (type === ApplicationCommandOptionType.Attachment) {
         throw new Error(`/${command}: attachment options are not supported by the fake Discord`);
@@ -878,7 +902,9 @@ export class FakeDiscord {
     // A session whose connection dropped still gets the dispatch: it is replayed when the bot RESUMEs, as Discord does.
     const session = this.latestSession();
     if (!session) {
-      throw new Error('No bot is connected to the fake Discord gateway: log a client in (and await its clientReady event) before injecting interactions');
+      throw new Error(
+        'No bot is connected to the fake Discord gateway: log a client in (and await its clientReady event) before injecting interactions',
+      );
     }
     const id = snowflake();
     const token = interactionToken(id);
@@ -1001,7 +1027,12 @@ export class FakeDiscord {
       connection.deflate.on('data', (chunk: Buffer) => connection.deflated.push(chunk));
     }
     ws.on('message', (data: RawData, isBinary: boolean) => this.onFrame(connection, data, isBinary));
-    this.send(connection, { op: GatewayOpcodes.Hello, d: { heartbeat_interval: this.heartbeatIntervalMs, _trace: ['["fake-gateway",{"micros":0}]'] }, s: null, t: null });
+    this.send(connection, {
+      op: GatewayOpcodes.Hello,
+      d: { heartbeat_interval: this.heartbeatIntervalMs, _trace: ['["fake-gateway",{"micros":0}]'] },
+      s: null,
+      t: null,
+    });
   }
 
   private send(connection: GatewayConnection, payload: unknown): void {
@@ -1097,7 +1128,14 @@ export class FakeDiscord {
       return;
     }
     connection.payloadCompression = d['compress'] === true && !connection.deflate;
-    const session: GatewaySessionState = { sessionId: randomBytes(16).toString('hex'), seq: 0, intents, sent: [], connection, readyAt: Date.now() };
+    const session: GatewaySessionState = {
+      sessionId: randomBytes(16).toString('hex'),
+      seq: 0,
+      intents,
+      sent: [],
+      connection,
+      readyAt: Date.now(),
+    };
     this.sessions.set(session.sessionId, session);
     connection.session = session;
     const ready: GatewayReadyDispatchData = {
@@ -1313,7 +1351,14 @@ export class FakeDiscord {
       const index = list.findIndex((c) => c.name === body['name'] && c.type === type);
       // Creating a command whose name exists overwrites it (200); a new one is 201.
       if (index === -1 && countOfType(list, type) >= limitOfType(type)) {
-        return refuse(error(400, RESTJSONErrorCodes.MaximumNumberOfApplicationCommandsReached, `Maximum number of application commands reached (${limitOfType(type)})`), 'too many commands');
+        return refuse(
+          error(
+            400,
+            RESTJSONErrorCodes.MaximumNumberOfApplicationCommandsReached,
+            `Maximum number of application commands reached (${limitOfType(type)})`,
+          ),
+          'too many commands',
+        );
       }
       const command = this.toCommand(body, guildId, index === -1 ? undefined : list[index]);
       if (index === -1) list.push(command);
@@ -1341,7 +1386,11 @@ export class FakeDiscord {
         const count = bodies.filter((b) => ((b as Record<string, unknown>)['type'] ?? ApplicationCommandType.ChatInput) === type).length;
         if (count > limitOfType(type)) {
           return refuse(
-            error(400, RESTJSONErrorCodes.MaximumNumberOfApplicationCommandsReached, `Maximum number of application commands reached (${limitOfType(type)})`),
+            error(
+              400,
+              RESTJSONErrorCodes.MaximumNumberOfApplicationCommandsReached,
+              `Maximum number of application commands reached (${limitOfType(type)})`,
+            ),
             `${count} commands of type ${type}; Discord allows ${limitOfType(type)}`,
           );
         }
@@ -1350,7 +1399,11 @@ export class FakeDiscord {
       const next = bodies.map((b) => {
         const body = b as Record<string, unknown>;
         const type = (body['type'] as number | undefined) ?? ApplicationCommandType.ChatInput;
-        return this.toCommand(body, guildId, list.find((c) => c.name === body['name'] && c.type === type));
+        return this.toCommand(
+          body,
+          guildId,
+          list.find((c) => c.name === body['name'] && c.type === type),
+        );
       });
       list.splice(0, list.length, ...next);
       return { status: 200, body: list };
@@ -1358,7 +1411,11 @@ export class FakeDiscord {
     return methodNotAllowed();
   }
 
-  private toCommand(body: Record<string, unknown>, guildId: string | undefined, previous: APIApplicationCommand | undefined): APIApplicationCommand {
+  private toCommand(
+    body: Record<string, unknown>,
+    guildId: string | undefined,
+    previous: APIApplicationCommand | undefined,
+  ): APIApplicationCommand {
     const type = (body['type'] as ApplicationCommandType | undefined) ?? ApplicationCommandType.ChatInput;
     const command: APIApplicationCommand = {
       id: previous?.id ?? snowflake(),
@@ -1374,7 +1431,9 @@ export class FakeDiscord {
       integration_types: (body['integration_types'] as APIApplicationCommand['integration_types']) ?? [0],
       contexts: (body['contexts'] as APIApplicationCommand['contexts']) ?? null,
       ...(guildId === undefined ? { dm_permission: (body['dm_permission'] as boolean | undefined) ?? true } : { guild_id: guildId }),
-      ...(Array.isArray(body['options']) && body['options'].length ? { options: structuredClone(body['options']) as APIApplicationCommandOption[] } : {}),
+      ...(Array.isArray(body['options']) && body['options'].length
+        ? { options: structuredClone(body['options']) as APIApplicationCommandOption[] }
+        : {}),
     };
     return command;
   }
@@ -1399,7 +1458,14 @@ export class FakeDiscord {
   }
 
   /** Records the response, and a violation when refused, then wakes waiters. */
-  private finish(record: InteractionRecord, req: ParsedRequest, response: BotResponse, result: HttpResult, rule?: ViolationRule, why?: string): HttpResult {
+  private finish(
+    record: InteractionRecord,
+    req: ParsedRequest,
+    response: BotResponse,
+    result: HttpResult,
+    rule?: ViolationRule,
+    why?: string,
+  ): HttpResult {
     response.status = result.status;
     response.ok = result.status >= 200 && result.status < 300;
     if (!response.ok) response.error = result.body as DiscordErrorBody;
@@ -1413,7 +1479,13 @@ export class FakeDiscord {
     const record = this.interactions.get(id);
     if (!record || record.token !== token) {
       const result = error(404, RESTJSONErrorCodes.UnknownInteraction, 'Unknown interaction');
-      this.violate('unknown-interaction', `callback for interaction ${id}, which the fake never dispatched (or with the wrong token)`, req, result, record);
+      this.violate(
+        'unknown-interaction',
+        `callback for interaction ${id}, which the fake never dispatched (or with the wrong token)`,
+        req,
+        result,
+        record,
+      );
       return result;
     }
     const response = this.newResponse(record, req, 'callback');
@@ -1431,32 +1503,67 @@ export class FakeDiscord {
     }
 
     if (record.ack) {
-      return this.finish(record, req, response, error(400, RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged, 'Interaction has already been acknowledged.'), 'already-acknowledged', `a second callback (type ${type}) after callback type ${record.ack.type}`);
+      return this.finish(
+        record,
+        req,
+        response,
+        error(400, RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged, 'Interaction has already been acknowledged.'),
+        'already-acknowledged',
+        `a second callback (type ${type}) after callback type ${record.ack.type}`,
+      );
     }
     const elapsed = Date.now() - record.dispatchedAt;
     if (elapsed > this.ackTimeoutMs) {
-      return this.finish(record, req, response, error(404, RESTJSONErrorCodes.UnknownInteraction, 'Unknown interaction'), 'late-ack', `the first callback arrived ${elapsed} ms after dispatch; Discord allows ${this.ackTimeoutMs} ms`);
+      return this.finish(
+        record,
+        req,
+        response,
+        error(404, RESTJSONErrorCodes.UnknownInteraction, 'Unknown interaction'),
+        'late-ack',
+        `the first callback arrived ${elapsed} ms after dispatch; Discord allows ${this.ackTimeoutMs} ms`,
+      );
     }
     const allowed = ALLOWED_CALLBACKS[record.type] ?? [];
     if (!allowed.includes(type)) {
       const errors = new FormErrors();
       errors.add(['type'], 'INTERACTION_RESPONSE_TYPE_INVALID', `Value must be one of (${allowed.join(', ')}) for this interaction type.`);
-      return this.finish(record, req, response, { status: 400, body: errors.toBody() }, 'invalid-callback-type', `callback type ${type} is not valid for interaction type ${record.type}`);
+      return this.finish(
+        record,
+        req,
+        response,
+        { status: 400, body: errors.toBody() },
+        'invalid-callback-type',
+        `callback type ${type} is not valid for interaction type ${record.type}`,
+      );
     }
     const errors = new FormErrors();
     if (type === InteractionResponseType.ApplicationCommandAutocompleteResult) validateAutocompleteData(errors, data, record.focusedType);
     else if (type === InteractionResponseType.Modal) validateModalData(errors, data);
-    else if (type === InteractionResponseType.ChannelMessageWithSource || type === InteractionResponseType.UpdateMessage) validateMessageBody(errors, ['data'], data);
-    if (!errors.empty) return this.finish(record, req, response, { status: 400, body: errors.toBody() }, 'invalid-form-body', errors.summary());
+    else if (type === InteractionResponseType.ChannelMessageWithSource || type === InteractionResponseType.UpdateMessage)
+      validateMessageBody(errors, ['data'], data);
+    if (!errors.empty)
+      return this.finish(record, req, response, { status: 400, body: errors.toBody() }, 'invalid-form-body', errors.summary());
 
     const flags = typeof data?.['flags'] === 'number' ? data['flags'] : 0;
     let message: APIMessage | undefined;
     switch (type) {
       case InteractionResponseType.ChannelMessageWithSource: {
         if (isEmptyMessage(data ?? {}, req.files.length)) {
-          return this.finish(record, req, response, error(400, RESTJSONErrorCodes.CannotSendAnEmptyMessage, 'Cannot send an empty message'), 'empty-message', 'reply with no content, embeds, components or files');
+          return this.finish(
+            record,
+            req,
+            response,
+            error(400, RESTJSONErrorCodes.CannotSendAnEmptyMessage, 'Cannot send an empty message'),
+            'empty-message',
+            'reply with no content, embeds, components or files',
+          );
         }
-        message = this.createMessage(record, data ?? {}, flags & (MessageFlags.Ephemeral | MessageFlags.SuppressEmbeds | MessageFlags.SuppressNotifications | MessageFlags.IsComponentsV2), req.files);
+        message = this.createMessage(
+          record,
+          data ?? {},
+          flags & (MessageFlags.Ephemeral | MessageFlags.SuppressEmbeds | MessageFlags.SuppressNotifications | MessageFlags.IsComponentsV2),
+          req.files,
+        );
         record.originalMessageId = message.id;
         break;
       }
@@ -1471,14 +1578,28 @@ export class FakeDiscord {
       case InteractionResponseType.UpdateMessage: {
         const target = record.componentMessageId === undefined ? undefined : this.messages.get(record.componentMessageId);
         if (!target) {
-          return this.finish(record, req, response, error(404, RESTJSONErrorCodes.UnknownMessage, 'Unknown Message'), 'unknown-message', 'the message of the component no longer exists');
+          return this.finish(
+            record,
+            req,
+            response,
+            error(404, RESTJSONErrorCodes.UnknownMessage, 'Unknown Message'),
+            'unknown-message',
+            'the message of the component no longer exists',
+          );
         }
         record.originalMessageId = target.id;
         record.messageIds.add(target.id);
         if (type === InteractionResponseType.UpdateMessage) {
           const merged = mergeMessage(target, data ?? {}, req.files, Date.now());
           if (isEmptyMessage(merged as unknown as Record<string, unknown>, 0)) {
-            return this.finish(record, req, response, error(400, RESTJSONErrorCodes.CannotSendAnEmptyMessage, 'Cannot send an empty message'), 'empty-message', 'update leaves the message empty');
+            return this.finish(
+              record,
+              req,
+              response,
+              error(400, RESTJSONErrorCodes.CannotSendAnEmptyMessage, 'Cannot send an empty message'),
+              'empty-message',
+              'update leaves the message empty',
+            );
           }
           this.messages.set(target.id, merged);
           message = merged;
@@ -1565,7 +1686,10 @@ export class FakeDiscord {
       this.violate('unknown-webhook', `webhook request for a token the fake never issued (application ${appId})`, req, result, record);
       return result;
     }
-    if ((messageRef === undefined && req.method !== 'POST') || (messageRef !== undefined && !['GET', 'PATCH', 'DELETE'].includes(req.method))) {
+    if (
+      (messageRef === undefined && req.method !== 'POST') ||
+      (messageRef !== undefined && !['GET', 'PATCH', 'DELETE'].includes(req.method))
+    ) {
       return methodNotAllowed();
     }
     // Fetches (GET) are not something the bot sends to users: they are answered
@@ -1581,14 +1705,26 @@ export class FakeDiscord {
       return this.finish(record, req, response, result, rule, why);
     };
     if (record.type === InteractionType.ApplicationCommandAutocomplete) {
-      return fail(error(404, RESTJSONErrorCodes.UnknownWebhook, 'Unknown Webhook'), 'unknown-webhook', 'autocomplete interactions have no messages to follow up or edit');
+      return fail(
+        error(404, RESTJSONErrorCodes.UnknownWebhook, 'Unknown Webhook'),
+        'unknown-webhook',
+        'autocomplete interactions have no messages to follow up or edit',
+      );
     }
     if (!record.ack) {
-      return fail(error(404, RESTJSONErrorCodes.UnknownWebhook, 'Unknown Webhook'), 'unknown-webhook', `${isFetch ? 'fetch' : kind} before the interaction was acknowledged (reply or defer first)`);
+      return fail(
+        error(404, RESTJSONErrorCodes.UnknownWebhook, 'Unknown Webhook'),
+        'unknown-webhook',
+        `${isFetch ? 'fetch' : kind} before the interaction was acknowledged (reply or defer first)`,
+      );
     }
     const age = Date.now() - record.dispatchedAt;
     if (age > this.tokenLifetimeMs) {
-      return fail(error(401, RESTJSONErrorCodes.InvalidWebhookToken, 'Invalid Webhook Token'), 'token-expired', `interaction token used ${age} ms after the interaction; it lasts ${this.tokenLifetimeMs} ms`);
+      return fail(
+        error(401, RESTJSONErrorCodes.InvalidWebhookToken, 'Invalid Webhook Token'),
+        'token-expired',
+        `interaction token used ${age} ms after the interaction; it lasts ${this.tokenLifetimeMs} ms`,
+      );
     }
     const body = isRecord(req.json) ? req.json : {};
     if (!isFetch && kind !== 'delete') {
@@ -1601,7 +1737,11 @@ export class FakeDiscord {
       validateMessageBody(errors, [], body);
       if (!errors.empty) return fail({ status: 400, body: errors.toBody() }, 'invalid-form-body', errors.summary());
       if (isEmptyMessage(body, req.files.length)) {
-        return fail(error(400, RESTJSONErrorCodes.CannotSendAnEmptyMessage, 'Cannot send an empty message'), 'empty-message', 'follow-up with no content, embeds, components or files');
+        return fail(
+          error(400, RESTJSONErrorCodes.CannotSendAnEmptyMessage, 'Cannot send an empty message'),
+          'empty-message',
+          'follow-up with no content, embeds, components or files',
+        );
       }
       const flags = typeof body['flags'] === 'number' ? body['flags'] : 0;
       let message: APIMessage;
@@ -1613,7 +1753,12 @@ export class FakeDiscord {
         this.messages.set(message.id, message);
         record.loading = false;
       } else {
-        message = this.createMessage(record, body, flags & (MessageFlags.Ephemeral | MessageFlags.SuppressEmbeds | MessageFlags.SuppressNotifications | MessageFlags.IsComponentsV2), req.files);
+        message = this.createMessage(
+          record,
+          body,
+          flags & (MessageFlags.Ephemeral | MessageFlags.SuppressEmbeds | MessageFlags.SuppressNotifications | MessageFlags.IsComponentsV2),
+          req.files,
+        );
       }
       return this.acceptMessage(record, req, response, message, 200);
     }
@@ -1621,7 +1766,11 @@ export class FakeDiscord {
     const messageId = messageRef === '@original' ? record.originalMessageId : messageRef;
     const current = messageId === undefined ? undefined : this.messages.get(messageId);
     if (!current || messageId === undefined || !record.messageIds.has(messageId)) {
-      return fail(error(404, RESTJSONErrorCodes.UnknownMessage, 'Unknown Message'), 'unknown-message', `${req.method} on message ${messageRef}, which does not exist (anymore) for this interaction`);
+      return fail(
+        error(404, RESTJSONErrorCodes.UnknownMessage, 'Unknown Message'),
+        'unknown-message',
+        `${req.method} on message ${messageRef}, which does not exist (anymore) for this interaction`,
+      );
     }
     if (isFetch) return { status: 200, body: current };
     if (kind === 'delete') {
@@ -1639,14 +1788,24 @@ export class FakeDiscord {
     const merged = mergeMessage(current, body, req.files, wasLoading ? null : Date.now());
     if (wasLoading) merged.flags = (merged.flags ?? 0) & ~MessageFlags.Loading;
     if (isEmptyMessage(merged as unknown as Record<string, unknown>, 0)) {
-      return fail(error(400, RESTJSONErrorCodes.CannotSendAnEmptyMessage, 'Cannot send an empty message'), 'empty-message', 'edit leaves the message empty');
+      return fail(
+        error(400, RESTJSONErrorCodes.CannotSendAnEmptyMessage, 'Cannot send an empty message'),
+        'empty-message',
+        'edit leaves the message empty',
+      );
     }
     this.messages.set(messageId, merged);
     if (wasLoading) record.loading = false;
     return this.acceptMessage(record, req, response, merged, 200);
   }
 
-  private acceptMessage(record: InteractionRecord, req: ParsedRequest, response: BotResponse, message: APIMessage, status: number): HttpResult {
+  private acceptMessage(
+    record: InteractionRecord,
+    req: ParsedRequest,
+    response: BotResponse,
+    message: APIMessage,
+    status: number,
+  ): HttpResult {
     response.message = structuredClone(message);
     response.messageId = message.id;
     response.ephemeral = Boolean((message.flags ?? 0) & MessageFlags.Ephemeral);
@@ -1674,12 +1833,18 @@ function limitOfType(type: number): number {
 function inferOptionType(input: OptionInput): ApplicationCommandOptionType {
   if (input.options !== undefined && input.value === undefined) return ApplicationCommandOptionType.Subcommand;
   if (typeof input.value === 'boolean') return ApplicationCommandOptionType.Boolean;
-  if (typeof input.value === 'number') return Number.isInteger(input.value) ? ApplicationCommandOptionType.Integer : ApplicationCommandOptionType.Number;
+  if (typeof input.value === 'number')
+    return Number.isInteger(input.value) ? ApplicationCommandOptionType.Integer : ApplicationCommandOptionType.Number;
   return ApplicationCommandOptionType.String;
 }
 
 /** Checks a value the way Discord's client constrains what users can send. */
-function checkOptionValue(command: string, input: OptionInput, type: ApplicationCommandOptionType, def: APIApplicationCommandOption | undefined): void {
+function checkOptionValue(
+  command: string,
+  input: OptionInput,
+  type: ApplicationCommandOptionType,
+  def: APIApplicationCommandOption | undefined,
+): void {
   const value = input.value;
   const expected =
     type === ApplicationCommandOptionType.Integer || type === ApplicationCommandOptionType.Number
@@ -1688,7 +1853,9 @@ function checkOptionValue(command: string, input: OptionInput, type: Application
         ? 'boolean'
         : 'string';
   if (typeof value !== expected || (type === ApplicationCommandOptionType.Integer && !Number.isInteger(value))) {
-    throw new Error(`/${command}: option ${JSON.stringify(input.name)} is of type ${ApplicationCommandOptionType[type]}, got ${JSON.stringify(value)}`);
+    throw new Error(
+      `/${command}: option ${JSON.stringify(input.name)} is of type ${ApplicationCommandOptionType[type]}, got ${JSON.stringify(value)}`,
+    );
   }
   if (!def) return;
   const d = def as unknown as Record<string, unknown>;
@@ -1698,8 +1865,13 @@ function checkOptionValue(command: string, input: OptionInput, type: Application
   }
   if (typeof value === 'string') {
     const length = [...value].length;
-    if ((typeof d['min_length'] === 'number' && length < d['min_length']) || (typeof d['max_length'] === 'number' && length > d['max_length'])) {
-      throw new Error(`/${command}: option ${JSON.stringify(input.name)} must be between ${String(d['min_length'] ?? 0)} and ${String(d['max_length'] ?? 6000)} characters`);
+    if (
+      (typeof d['min_length'] === 'number' && length < d['min_length']) ||
+      (typeof d['max_length'] === 'number' && length > d['max_length'])
+    ) {
+      throw new Error(
+        `/${command}: option ${JSON.stringify(input.name)} must be between ${String(d['min_length'] ?? 0)} and ${String(d['max_length'] ?? 6000)} characters`,
+      );
     }
   }
   if (typeof value === 'number') {
@@ -1723,7 +1895,8 @@ function collectButtons(components: unknown[]): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   const walk = (node: unknown): void => {
     if (!isRecord(node)) return;
-    if (node['type'] === ComponentType.Button && node['style'] !== ButtonStyle.Link && node['style'] !== ButtonStyle.Premium) out.push(node);
+    if (node['type'] === ComponentType.Button && node['style'] !== ButtonStyle.Link && node['style'] !== ButtonStyle.Premium)
+      out.push(node);
     if (Array.isArray(node['components'])) node['components'].forEach(walk);
     if (node['accessory'] !== undefined) walk(node['accessory']);
   };

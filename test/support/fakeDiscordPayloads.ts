@@ -218,7 +218,11 @@ export function guildCreate(world: World): GatewayGuildCreateDispatchData {
     verification_level: GuildVerificationLevel.Low,
     default_message_notifications: GuildDefaultMessageNotifications.OnlyMentions,
     explicit_content_filter: GuildExplicitContentFilter.Disabled,
-    roles: [everyoneRole(world), botRole(world), ...world.extraRoles.map((r, i) => ({ ...everyoneRole(world), id: r.id, name: r.name, position: i + 2, permissions: '0' }))],
+    roles: [
+      everyoneRole(world),
+      botRole(world),
+      ...world.extraRoles.map((r, i) => ({ ...everyoneRole(world), id: r.id, name: r.name, position: i + 2, permissions: '0' })),
+    ],
     emojis: [],
     stickers: [],
     features: [],

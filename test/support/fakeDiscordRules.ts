@@ -183,8 +183,10 @@ function validateEmbeds(errors: FormErrors, path: Path, embeds: unknown): void {
         total += requiredText(errors, [...fp, key], field[key], max);
       }
     });
-    if (isRecord(embed['footer'])) total += requiredText(errors, [...p, 'footer', 'text'], embed['footer']['text'], MessageLimits.embedFooterText);
-    if (isRecord(embed['author'])) total += requiredText(errors, [...p, 'author', 'name'], embed['author']['name'], MessageLimits.embedAuthorName);
+    if (isRecord(embed['footer']))
+      total += requiredText(errors, [...p, 'footer', 'text'], embed['footer']['text'], MessageLimits.embedFooterText);
+    if (isRecord(embed['author']))
+      total += requiredText(errors, [...p, 'author', 'name'], embed['author']['name'], MessageLimits.embedAuthorName);
   });
   if (total > MessageLimits.embedTotal) {
     errors.add(path, 'MAX_EMBED_SIZE_EXCEEDED', `Embed size exceeds maximum size of ${MessageLimits.embedTotal}`);
@@ -195,7 +197,13 @@ function validateEmbeds(errors: FormErrors, path: Path, embeds: unknown): void {
 function validateButton(errors: FormErrors, path: Path, button: Record<string, unknown>, customIds: Map<string, Path>): void {
   const style = button['style'];
   if (typeof style !== 'number' || !(Object.values(ButtonStyle) as unknown[]).includes(style)) {
-    errors.add([...path, 'style'], 'BASE_TYPE_CHOICES', `Value must be one of (${Object.values(ButtonStyle).filter((v) => typeof v === 'number').join(', ')}).`);
+    errors.add(
+      [...path, 'style'],
+      'BASE_TYPE_CHOICES',
+      `Value must be one of (${Object.values(ButtonStyle)
+        .filter((v) => typeof v === 'number')
+        .join(', ')}).`,
+    );
     return;
   }
   maxLength(errors, [...path, 'label'], button['label'], MessageLimits.buttonLabel);
@@ -211,7 +219,8 @@ function validateButton(errors: FormErrors, path: Path, button: Record<string, u
   } else if (style === ButtonStyle.Premium) {
     if (typeof button['sku_id'] !== 'string') errors.add([...path, 'sku_id'], 'BASE_TYPE_REQUIRED', 'This field is required');
     for (const key of ['custom_id', 'url', 'label', 'emoji']) {
-      if (button[key] !== undefined) errors.add([...path, key], 'BUTTON_COMPONENT_PREMIUM_INVALID_FIELD', `A premium button cannot have a ${key}`);
+      if (button[key] !== undefined)
+        errors.add([...path, key], 'BUTTON_COMPONENT_PREMIUM_INVALID_FIELD', `A premium button cannot have a ${key}`);
     }
   } else {
     if (button['url'] !== undefined) {
@@ -320,7 +329,7 @@ function validateAllowedMentions(errors: FormErrors, path: Path, am: unknown): v
   const parse = requireArray(errors, [...path, 'parse'], am['parse']);
   parse.forEach((v, i) => {
     if (v !== 'users' && v !== 'roles' && v !== 'everyone') {
-      errors.add([...path, 'parse', i], 'BASE_TYPE_CHOICES', 'Value must be one of (\'roles\', \'users\', \'everyone\').');
+      errors.add([...path, 'parse', i], 'BASE_TYPE_CHOICES', "Value must be one of ('roles', 'users', 'everyone').");
     }
   });
   for (const key of ['users', 'roles'] as const) {
@@ -353,7 +362,11 @@ export function validateMessageBody(errors: FormErrors, path: Path, body: unknow
     for (const key of ['content', 'embeds', 'poll', 'stickers'] as const) {
       const v = body[key];
       if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0) && v !== '') {
-        errors.add([...path, key], 'MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2', `The '${key}' field cannot be used when using MessageFlags.IS_COMPONENTS_V2`);
+        errors.add(
+          [...path, key],
+          'MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2',
+          `The '${key}' field cannot be used when using MessageFlags.IS_COMPONENTS_V2`,
+        );
       }
     }
     validateComponentsV2(errors, [...path, 'components'], body['components'], customIds);
@@ -412,7 +425,11 @@ function validateChoiceValue(errors: FormErrors, path: Path, value: unknown, opt
   }
   if (optionType === ApplicationCommandOptionType.Integer || optionType === ApplicationCommandOptionType.Number) {
     if (typeof value !== 'number' || (optionType === ApplicationCommandOptionType.Integer && !Number.isInteger(value))) {
-      errors.add(path, optionType === ApplicationCommandOptionType.Integer ? 'NUMBER_TYPE_COERCE' : 'BASE_TYPE_NUMBER', `Value "${String(value)}" is not ${optionType === ApplicationCommandOptionType.Integer ? 'int' : 'a number'}.`);
+      errors.add(
+        path,
+        optionType === ApplicationCommandOptionType.Integer ? 'NUMBER_TYPE_COERCE' : 'BASE_TYPE_NUMBER',
+        `Value "${String(value)}" is not ${optionType === ApplicationCommandOptionType.Integer ? 'int' : 'a number'}.`,
+      );
     }
     return;
   }
@@ -512,7 +529,12 @@ function validateOptions(errors: FormErrors, path: Path, options: unknown, paren
       errors.add([...p, 'type'], 'APPLICATION_COMMAND_OPTION_TYPE_INVALID', 'Subcommands cannot contain subcommands or groups');
     }
     if (isSub) {
-      characters += validateOptions(errors, [...p, 'options'], option['options'], type === ApplicationCommandOptionType.SubcommandGroup ? 'group' : 'subcommand');
+      characters += validateOptions(
+        errors,
+        [...p, 'options'],
+        option['options'],
+        type === ApplicationCommandOptionType.SubcommandGroup ? 'group' : 'subcommand',
+      );
       return;
     }
     if (option['required'] === true) {
@@ -523,10 +545,18 @@ function validateOptions(errors: FormErrors, path: Path, options: unknown, paren
     const choices = option['choices'];
     if (choices !== undefined && choices !== null) {
       if (!CHOICE_TYPES.includes(type)) {
-        errors.add([...p, 'choices'], 'APPLICATION_COMMAND_OPTION_CHOICES_INVALID', 'Choices are only allowed on string, integer and number options');
+        errors.add(
+          [...p, 'choices'],
+          'APPLICATION_COMMAND_OPTION_CHOICES_INVALID',
+          'Choices are only allowed on string, integer and number options',
+        );
       }
       if (option['autocomplete'] === true && Array.isArray(choices) && choices.length > 0) {
-        errors.add([...p, 'autocomplete'], 'APPLICATION_COMMAND_AUTOCOMPLETE_INVALID', 'Autocomplete cannot be set if there are choices present.');
+        errors.add(
+          [...p, 'autocomplete'],
+          'APPLICATION_COMMAND_AUTOCOMPLETE_INVALID',
+          'Autocomplete cannot be set if there are choices present.',
+        );
       }
       const choiceList = requireArray(errors, [...p, 'choices'], choices);
       maxLength(errors, [...p, 'choices'], choiceList, CommandLimits.choices);
@@ -538,7 +568,11 @@ function validateOptions(errors: FormErrors, path: Path, options: unknown, paren
       });
     }
     if (option['autocomplete'] === true && !CHOICE_TYPES.includes(type)) {
-      errors.add([...p, 'autocomplete'], 'APPLICATION_COMMAND_AUTOCOMPLETE_INVALID', 'Autocomplete is only allowed on string, integer and number options');
+      errors.add(
+        [...p, 'autocomplete'],
+        'APPLICATION_COMMAND_AUTOCOMPLETE_INVALID',
+        'Autocomplete is only allowed on string, integer and number options',
+      );
     }
     for (const key of ['min_length', 'max_length'] as const) {
       const v = option[key];
@@ -551,7 +585,11 @@ function validateOptions(errors: FormErrors, path: Path, options: unknown, paren
     }
   });
   if (kinds.size > 1) {
-    errors.add(path, 'APPLICATION_COMMAND_OPTIONS_TYPE_INVALID', 'Subcommands and subcommand groups cannot be mixed with other option types');
+    errors.add(
+      path,
+      'APPLICATION_COMMAND_OPTIONS_TYPE_INVALID',
+      'Subcommands and subcommand groups cannot be mixed with other option types',
+    );
   }
   return characters;
 }
@@ -566,7 +604,12 @@ export function validateCommand(errors: FormErrors, path: Path, command: unknown
     return;
   }
   const type = command['type'] ?? ApplicationCommandType.ChatInput;
-  if (type !== ApplicationCommandType.ChatInput && type !== ApplicationCommandType.User && type !== ApplicationCommandType.Message && type !== ApplicationCommandType.PrimaryEntryPoint) {
+  if (
+    type !== ApplicationCommandType.ChatInput &&
+    type !== ApplicationCommandType.User &&
+    type !== ApplicationCommandType.Message &&
+    type !== ApplicationCommandType.PrimaryEntryPoint
+  ) {
     errors.add([...path, 'type'], 'BASE_TYPE_CHOICES', 'Value must be one of (1, 2, 3, 4).');
     return;
   }
@@ -582,7 +625,11 @@ export function validateCommand(errors: FormErrors, path: Path, command: unknown
     }
   } else {
     if (command['description'] !== undefined && command['description'] !== '' && command['description'] !== null) {
-      errors.add([...path, 'description'], 'APPLICATION_COMMAND_CONTEXT_MENU_DESCRIPTION_INVALID', 'Context menu commands cannot have description');
+      errors.add(
+        [...path, 'description'],
+        'APPLICATION_COMMAND_CONTEXT_MENU_DESCRIPTION_INVALID',
+        'Context menu commands cannot have description',
+      );
     }
     if (Array.isArray(command['options']) && command['options'].length > 0) {
       errors.add([...path, 'options'], 'APPLICATION_COMMAND_CONTEXT_MENU_OPTIONS_INVALID', 'Context menu commands cannot have options');

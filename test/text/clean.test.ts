@@ -64,7 +64,8 @@ describe('cleaning', () => {
 
   it('never quotes boilerplate or captions from the seed corpus', () => {
     const quoted = seed.flatMap(({ text }) => sentencesOf(text));
-    const furniture = /story continues|read more|watch:|click to play|sponsored|connect with us|trending|copyright|all rights reserved|AP Photo|via AP|view larger image|^politics$|^published$|^on$|^editorial$/i;
+    const furniture =
+      /story continues|read more|watch:|click to play|sponsored|connect with us|trending|copyright|all rights reserved|AP Photo|via AP|view larger image|^politics$|^published$|^on$|^editorial$/i;
     expect(quoted.length).toBeGreaterThan(100);
     expect(quoted.filter((s) => furniture.test(s))).toEqual([]);
   });
@@ -88,7 +89,8 @@ describe('cleaning', () => {
   });
 
   it('derives a trimmed first sentence as the title when there is no headline', () => {
-    const text = 'The committee, which met for three days in the capital to review the long and detailed report, approved the plan unanimously on Friday. It now goes to a vote.';
+    const text =
+      'The committee, which met for three days in the capital to review the long and detailed report, approved the plan unanimously on Friday. It now goes to a vote.';
     const { title } = cleanArticle(text);
     expect(title.endsWith('…')).toBe(true);
     expect(title.length).toBeLessThanOrEqual(100);

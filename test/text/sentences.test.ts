@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { splitSentences } from '../../src/text/sentences.ts';
 
-const split = (text: string, maxLength?: number): string[] =>
-  splitSentences(text, { maxLength }).map((s) => text.slice(s.start, s.end));
+const split = (text: string, maxLength?: number): string[] => splitSentences(text, { maxLength }).map((s) => text.slice(s.start, s.end));
 
 describe('splitSentences', () => {
   it('keeps dotted country abbreviations inside the sentence', () => {
-    expect(split('The U.S. and the U.K. agreed. Talks resume Monday.')).toEqual([
-      'The U.S. and the U.K. agreed.',
-      'Talks resume Monday.',
-    ]);
+    expect(split('The U.S. and the U.K. agreed. Talks resume Monday.')).toEqual(['The U.S. and the U.K. agreed.', 'Talks resume Monday.']);
   });
 
   it('does not split after a month abbreviation followed by a day', () => {
@@ -44,10 +40,7 @@ describe('splitSentences', () => {
 
   it('does not split at an ellipsis joined to the next word', () => {
     const text = 'which is non-kinetic flak jackets\u2026we could send night vision goggles. That\u2019s agreed.';
-    expect(split(text)).toEqual([
-      'which is non-kinetic flak jackets\u2026we could send night vision goggles.',
-      'That\u2019s agreed.',
-    ]);
+    expect(split(text)).toEqual(['which is non-kinetic flak jackets\u2026we could send night vision goggles.', 'That\u2019s agreed.']);
   });
 
   it('does not split at a comma inside a closing quote followed by "he said"', () => {
