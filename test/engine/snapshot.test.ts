@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalEngine } from '../../src/engine/localEngine.ts';
-import { snapshotPath } from '../../src/engine/host.ts';
+import { snapshotPath } from '../../src/engine/snapshotSaver.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 let dir: string;
