@@ -14,6 +14,7 @@ import { ArticleIdClaims, articleLocation, compareSkipped } from '../corpus/dupl
 import { mapLimit } from '../corpus/limit.ts';
 import type { CorpusFile, LoadedArticle, ReadCorpusFileResult, SkippedItem } from '../corpus/index.ts';
 import type { Library } from '../library/library.ts';
+import type { StoredArticle } from '../library/store.ts';
 import type { CorpusManifest } from '../library/snapshot.ts';
 import type { ProgressListener } from './protocol.ts';
 
@@ -71,12 +72,16 @@ export class CorpusManifestState {
     return [...this.listingSkipped, ...[...this.files.values()].flatMap((e) => e.skipped)].sort(compareSkipped);
   }
 
-  /** Compares the corpus folder with the manifest: what a reload would read and remove. */
-  async plan(): Promise<ChangePlan> {
+  /**
+   * Compares the corpus folder with the manifest: what a reload would read
+   * and remove. With `everyFile`, every file present is read again, changed or
+   * not (checking a snapshot: see snapshotCheck.ts).
+   */
+  async plan(options: { everyFile?: boolean } = {}): Promise<ChangePlan> {
     const listing = await listCorpusFiles(this.corpusDir);
     const read = listing.files.filter((f) => {
       const known = this.files.get(f.file);
-      return !known || known.size !== f.size || known.mtimeMs !== f.mtimeMs;
+      return options.everyFile || !known || known.size !== f.size || known.mtimeMs !== f.mtimeMs;
     });
     const present = new Set(listing.files.map((f) => f.file));
     const removed = [...this.files.keys()].filter((f) => !present.has(f));
@@ -97,17 +102,23 @@ export async function readChangedFiles(corpusDir: string, plan: ChangePlan, onPr
   });
 }
 
+/** Whether an article of the index may stay as it is, given what its file gives now (see {@link applyChanges}). */
+export type KeepCheck = (held: StoredArticle, incoming: LoadedArticle) => boolean;
+
 /**
  * Applies a plan whose files were read, in one synchronous step: articles of
  * removed and re-read files are kept (same content), replaced or removed;
  * new ones are added; an id that another file already holds is reported as a
- * duplicate in the skipped items of the file that brought it.
+ * duplicate in the skipped items of the file that brought it. `keep`, when
+ * given, must also accept an article for it to be kept rather than re-indexed
+ * from the file (the snapshot check).
  */
 export function applyChanges(
   library: Library,
   manifest: CorpusManifestState,
   plan: ChangePlan,
   results: readonly ReadFile[],
+  keep?: KeepCheck,
 ): AppliedChange {
   const { store } = library;
   const incoming = new Map<string, LoadedArticle>();
@@ -117,7 +128,8 @@ export function applyChanges(
     for (const id of manifest.files.get(file)?.articles ?? []) {
       previous.add(id);
       const next = incoming.get(id);
-      if (!next || next.hash !== store.get(id)?.hash || next.file !== file) library.remove(id);
+      const held = store.get(id);
+      if (!next || !held || next.hash !== held.hash || next.file !== file || (keep && !keep(held, next))) library.remove(id);
     }
     manifest.files.delete(file);
   }

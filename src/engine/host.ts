@@ -14,11 +14,14 @@ import type { Library, LibraryOptions } from '../library/library.ts';
 import { answerQuestion, type Answer, type AnswerOptions } from '../search/answer.ts';
 import { SentenceRanker } from '../search/rank.ts';
 import type { ArticleRef } from '../library/store.ts';
+import { removeStaleTemporaries } from '../library/snapshot.ts';
+import { log } from '../log.ts';
 import { measureMemory } from '../util/memory.ts';
-import { applyChanges, CorpusManifestState, readChangedFiles, type ChangePlan } from './corpusSync.ts';
+import { applyChanges, CorpusManifestState, readChangedFiles, type ChangePlan, type KeepCheck } from './corpusSync.ts';
 import { openLibrary } from './libraryLoader.ts';
 import type { HostApi, HostStatus, ProgressListener, UpdateOptions, UpdateResult } from './protocol.ts';
 import { articleView, suggestArticles } from './queries.ts';
+import { storedArticleIsIntact } from './snapshotCheck.ts';
 import { SnapshotSaver, snapshotPath } from './snapshotSaver.ts';
 import type { ArticleView, Counts, MemoryUse, ReloadReport } from './types.ts';
 
@@ -63,17 +66,20 @@ export class IndexHost implements HostApi {
     const corpusDir = path.resolve(options.corpusDir);
     const opts = { ...options, corpusDir };
     const snapshotFile = opts.snapshotDir ? snapshotPath(opts.snapshotDir, corpusDir) : undefined;
+    if (opts.snapshotDir && opts.saveSnapshots !== false) {
+      for (const name of await removeStaleTemporaries(opts.snapshotDir))
+        log('info', `removed ${name}, left over from an interrupted snapshot write`);
+    }
     const opened = await openLibrary(corpusDir, opts.library ?? {}, snapshotFile, onProgress);
     const host = new IndexHost(opts, opened.library, new CorpusManifestState(corpusDir, opened.manifest));
     let note = opened.note;
     if (opened.mode === 'snapshot') {
       host.saver.markSaved(opened.snapshotBytes ?? 0);
-      // Files changed since the snapshot are re-read, like a reload.
-      const plan = await host.manifest.plan();
-      if (plan.read.length || plan.removed.length) {
-        const change = await host.apply(plan);
-        note = `${change.added.length + change.changed.length + change.removed.length} articles changed since the snapshot`;
-      }
+      // Every file is read again and each article of the snapshot checked against it before anything is served.
+      const plan = await host.manifest.plan({ everyFile: true });
+      const change = await host.apply(plan, onProgress, (held, incoming) => storedArticleIsIntact(host.library, held, incoming.hash));
+      const count = change.added.length + change.changed.length + change.removed.length;
+      if (count > 0) note = `${count} articles changed since the snapshot`;
     } else host.saver.changed();
     return {
       host,
@@ -131,6 +137,8 @@ export class IndexHost implements HostApi {
         this.saver.bytes !== undefined && {
           snapshot: { path: snapshotPath(this.options.snapshotDir, this.options.corpusDir), bytes: this.saver.bytes },
         }),
+      ...(this.saver.file &&
+        this.saver.lastError !== undefined && { snapshotError: { path: this.saver.file, error: this.saver.lastError } }),
     };
   }
 
@@ -184,10 +192,11 @@ export class IndexHost implements HostApi {
     return this.saver.flush();
   }
 
-  /** Reads a plan's files, then applies the change in one synchronous step. */
-  private async apply(plan: ChangePlan, onProgress?: ProgressListener) {
+  /** Reads a plan's files, then applies the change in one synchronous step (see {@link applyChanges} for `keep`). */
+  private async apply(plan: ChangePlan, onProgress?: ProgressListener, keep?: KeepCheck) {
     const results = await readChangedFiles(this.options.corpusDir, plan, onProgress);
-    const change = applyChanges(this.library, this.manifest, plan, results);
+    const change = applyChanges(this.library, this.manifest, plan, results, keep);
+    if (change.added.length + change.changed.length + change.removed.length === 0 && keep) return change; // the snapshot holds
     this.generation++;
     this.loadedAt = Date.now();
     this.saver.changed();

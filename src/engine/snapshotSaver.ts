@@ -11,6 +11,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Library } from '../library/library.ts';
 import { writeSnapshot, type CorpusManifest } from '../library/snapshot.ts';
+import { describeFsError } from '../corpus/errors.ts';
 import { log } from '../log.ts';
 
 /** Quiet time before a snapshot is saved, in ms. */
@@ -40,6 +41,8 @@ export class SnapshotSaver {
   private held = false;
   /** Size of the snapshot on disk, when this saver wrote or loaded it. */
   bytes: number | undefined;
+  /** Why the last save failed (cleared by the next one that succeeds). */
+  lastError: string | undefined;
 
   /**
    * @param file the snapshot file; `undefined` turns saving off
@@ -115,9 +118,11 @@ export class SnapshotSaver {
         if (bytes !== undefined) {
           this.savedGeneration = generation;
           this.bytes = bytes;
+          this.lastError = undefined;
         }
       } catch (err) {
-        log('warn', `could not save the index snapshot to ${file}: ${(err as Error).message}`);
+        this.lastError = describeFsError(err);
+        log('warn', `could not save the index snapshot to ${file}: ${this.lastError}`);
         this.savedGeneration = generation; // do not retry in a loop; the next change tries again
       } finally {
         this.saving = undefined;

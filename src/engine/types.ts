@@ -62,6 +62,8 @@ export interface EngineStatus extends Counts {
   memory?: MemoryUse;
   /** The snapshot on disk, when there is one. */
   snapshot?: { path: string; bytes: number };
+  /** Why the last snapshot could not be written, and where it was to go. */
+  snapshotError?: { path: string; error: string };
 }
 
 /** An article as `/source` shows it. */
