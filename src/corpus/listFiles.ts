@@ -45,6 +45,9 @@ export async function assertCorpusRoot(rootAbs: string): Promise<void> {
   if (!stats.isDirectory()) throw new CorpusRootError(`corpus path is not a directory: ${rootAbs}`);
 }
 
+/** Directory entries visited at a time (see `walk`). */
+const VISIT_CHUNK = 128;
+
 /**
  * Recursively lists the `.txt`, `.md` and `.jsonl` files under `root`
  * (extension case-insensitive), with size and mtime for change detection.
@@ -64,9 +67,6 @@ export async function assertCorpusRoot(rootAbs: string): Promise<void> {
  *
  * @throws {CorpusRootError} if `root` is missing, not a directory or unreadable.
  */
-/** Directory entries visited at a time (see `walk`). */
-const VISIT_CHUNK = 128;
-
 export async function listCorpusFiles(root: string, options: ListCorpusFilesOptions = {}): Promise<CorpusListing> {
   const rootAbs = path.resolve(root);
   await assertCorpusRoot(rootAbs);

@@ -33,8 +33,8 @@ export function articleView(library: Library, article: StoredArticle | undefined
 }
 
 /**
- * Articles matching typed input, best first: an exact id, then titles, then
- * articles whose text matches. Empty input lists the first titles in order.
+ * Articles matching typed input, best first: an exact id, ids that start
+ * with it, then titles, then articles whose text matches. Empty input lists the first titles in order.
  * Input beyond {@link MAX_SUGGEST_INPUT} characters is ignored.
  */
 export function suggestArticles(library: Library, ranker: SentenceRanker, typed: string, limit: number): ArticleRef[] {
@@ -53,6 +53,13 @@ export function suggestArticles(library: Library, ranker: SentenceRanker, typed:
     return [...out.values()];
   }
   add(input);
+  // Ids that start with the input: ids are paths, and people type the start of one.
+  if (!/\s/.test(input)) {
+    for (const a of store.all()) {
+      if (out.size >= limit) break;
+      if (a.id.startsWith(input)) add(a.id);
+    }
+  }
   for (const m of library.titles.suggest(input, limit)) add(m.id);
   if (out.size < limit) {
     for (const r of ranker.rank(parseQuestion(input, library.sentences), { depth: 200 }).results) {

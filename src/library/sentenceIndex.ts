@@ -106,8 +106,8 @@ export class SentenceIndex {
    * equal to the sentence id. Postings are grouped by term first, so MiniSearch's
    * radix tree is walked once per distinct term of the batch rather than once
    * per token — the bulk of the time of `add` on a large corpus. `terms`, when
-   * given, are the sentences' already analyzed terms (from {@link analyzeText}
-   * in another thread); else `text` is analyzed here.
+   * given, are the sentences' already analyzed terms (from an analysis helper
+   * thread: see parallelBuild.ts); else `text` is analyzed here.
    */
   addBatch(sentences: ReadonlyArray<{ id: number; text?: string; terms?: readonly string[] }>): void {
     const m = this.miniSearch;

@@ -4,8 +4,8 @@
  *
  * The format is our own binary layout rather than MiniSearch's JSON
  * (`toJSON`/`loadJSON`): at a million sentences that JSON is ~200 MB, takes
- * ~11 s to write and ~9 s to load, blocking whichever thread does it (see
- * ../shared/bench/scale-findings.md). Here postings are delta-encoded varints
+ * ~11 s to write and ~9 s to load, blocking whichever thread does it (as
+ * measured for this project: docs/scaling.md, "Measurements"). Here postings are delta-encoded varints
  * (a few bytes each), text is raw UTF-8 and typed arrays are copied as bytes;
  * loading decodes straight into MiniSearch's own structures.
  *

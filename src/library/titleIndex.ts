@@ -16,6 +16,9 @@ import { Analyzer, surfaceTokens } from '../text/analyze.ts';
 import { PostingsMiniSearch } from './postingsMiniSearch.ts';
 import { DEFAULT_BM25 } from './sentenceIndex.ts';
 
+/** Longest typed word matched with typo tolerance, in characters (longer ones are matched as typed). */
+const MAX_FUZZY_TERM = 30;
+
 /** The stemmed title field's id in MiniSearch (the first field). */
 const TITLE_FIELD = 0;
 
@@ -106,7 +109,8 @@ export class TitleIndex {
     const hits = this.miniSearch.search(input, {
       fields: ['words'],
       prefix: (_term, i, terms) => i === terms.length - 1,
-      fuzzy: (term) => (term.length > 4 ? 0.2 : false),
+      // Fuzzy only for word-sized terms: the edit budget grows with the term, and so does the cost of the search.
+      fuzzy: (term) => (term.length > 4 && term.length <= MAX_FUZZY_TERM ? 0.2 : false),
       // Typed words are matched unstemmed: Porter would turn "military" into "militari", which prefixes nothing.
       processTerm: (surface) => this.termsFor(surface, 'words'),
     });
