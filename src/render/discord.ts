@@ -25,6 +25,34 @@ export const LIMITS = {
   choiceName: 100,
 } as const;
 
+/**
+ * The longest URL Discord takes in an embed: its API description types embed
+ * URLs as URIs (RFC 3986) of at most 2,048 characters, and answers 400 to others.
+ */
+const MAX_EMBED_URL = 2048;
+
+/**
+ * A link as Discord accepts it in an embed, or undefined: only an absolute
+ * http(s) URL that `new URL` parses, in its normalized form (spaces and
+ * non-ASCII characters percent-encoded, as are the few characters RFC 3986 does
+ * not allow and `new URL` leaves as they are), of at most 2,048 characters.
+ * Front matter is not checked by anyone else before it gets here.
+ */
+export function embedUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if ((parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.hostname === '') return undefined;
+  const href = parsed.href
+    .replace(/%(?![0-9A-Fa-f]{2})/g, '%25')
+    .replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/?#[\]%]/g, (c) => encodeURIComponent(c));
+  return href.length <= MAX_EMBED_URL ? href : undefined;
+}
+
 /** Embed color: a calm blue for answers, grey for everything else. */
 const COLOR = { answer: 0x3b82f6, info: 0x6b7280, error: 0xdc2626 } as const;
 
@@ -75,7 +103,8 @@ export function citationMarkdown(article: ArticleRef, maxTitle = 120): string {
   if (article.source) parts.push(escapeMarkdown(article.source));
   if (article.date) parts.push(escapeMarkdown(article.date));
   // Angle brackets keep Discord from unfurling a preview of the link.
-  if (article.url) parts.push(`<${article.url}>`);
+  const url = embedUrl(article.url);
+  if (url) parts.push(`<${url}>`);
   return parts.join(' · ');
 }
 
@@ -191,11 +220,12 @@ export function renderArticleReply(view: ArticleView, options: ArticleReplyOptio
     return inner(p.start, p.end);
   });
   const a = view.article;
+  const url = embedUrl(a.url);
   const meta = [a.source, a.date].filter(Boolean).join(' · ');
   const embed: APIEmbed = {
     color: COLOR.info,
     title: truncate(a.title, LIMITS.title),
-    ...(a.url && { url: a.url }),
+    ...(url && { url }),
     description: (paragraphs.join('\n\n') || '*This article has no readable text.*').slice(0, LIMITS.description),
     footer: { text: truncate(`page ${page + 1}/${pages.length}${meta ? ` · ${meta}` : ''} · ${a.id}`, LIMITS.footer) },
   };
