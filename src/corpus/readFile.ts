@@ -11,6 +11,7 @@ import { hashArticle } from './hash.ts';
 import { readJsonl } from './jsonl.ts';
 import { positiveInt } from './limit.ts';
 import { corpusFileKind, fileId } from './paths.ts';
+import { unwrapText } from './reflow.ts';
 import { withCheckedUrl } from './url.ts';
 import { MiB, decodeUtf8, isBlank, normalizeText, sniffNonText, tooLarge } from './text.ts';
 
@@ -151,6 +152,8 @@ function textArticle(rel: string, bytes: Uint8Array, options: ReadCorpusFileOpti
     if (checked.warning !== undefined) warnings.push(checked.warning);
   }
 
+  // Hard-wrapped paragraphs become one line each (see reflow.ts for why here).
+  body = unwrapText(body);
   const id = fileId(rel);
   return {
     articles: [{ id, file: rel, meta, text: body, hash: hashArticle(id, meta, body) }],
