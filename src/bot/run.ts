@@ -12,7 +12,7 @@ import type { AnswerEngine } from '../engine/types.ts';
 import { loadCommands } from '../interaction/registry.ts';
 import { CommandRouter } from '../interaction/router.ts';
 import { errorMessage, log, redactSecret } from '../log.ts';
-import { renderSkipped } from '../render/text.ts';
+import { renderSkipped, splitSkipped } from '../render/text.ts';
 import { autocompleteContext, buttonContext, commandContext, NO_MENTIONS } from './adapter.ts';
 
 /** A running bot. */
@@ -50,7 +50,9 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
       'info',
       `loaded ${opened.report.after.articles} articles, ${opened.report.after.sentences} sentences from ${settings.corpusDir} in ${Math.round(opened.report.tookMs)} ms`,
     );
-    for (const line of renderSkipped(opened.report.skipped)) log('warn', `skipped ${line}`);
+    const { skipped, warnings } = splitSkipped(opened.report.skipped);
+    for (const line of renderSkipped(skipped)) log('warn', `skipped ${line}`);
+    for (const line of renderSkipped(warnings)) log('warn', line);
   }
   const router = new CommandRouter(await loadCommands());
   const client = new Client({

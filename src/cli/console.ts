@@ -18,7 +18,7 @@ import { CommandRouter } from '../interaction/router.ts';
 import type { BaseContext, Choice, CommandOptions, Reply } from '../interaction/types.ts';
 import { parseConsoleCommand, type ConsoleValues } from './consoleCommand.ts';
 import { renderReplyText } from '../render/replyText.ts';
-import { renderSkipped } from '../render/text.ts';
+import { renderSkipped, splitSkipped } from '../render/text.ts';
 
 /** Options of {@link runConsole}. */
 export interface ConsoleOptions {
@@ -48,7 +48,9 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
   if (!engine) {
     const opened = await openEngine({ corpusDir: options.corpusDir, ...(options.snapshotDir && { snapshotDir: options.snapshotDir }) });
     engine = opened.engine;
-    for (const line of renderSkipped(opened.report.skipped)) log(`warning: skipped ${line}`);
+    const { skipped, warnings } = splitSkipped(opened.report.skipped);
+    for (const line of renderSkipped(skipped)) log(`warning: skipped ${line}`);
+    for (const line of renderSkipped(warnings)) log(`warning: ${line}`);
   }
   const router = new CommandRouter(await loadCommands(options.commandsDir));
   const status = await engine.status();

@@ -10,13 +10,14 @@ import { createInterface } from 'node:readline';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import v8 from 'node:v8';
 import { loadSettings, type Settings } from '../config.ts';
+import type { SkippedItem } from '../corpus/types.ts';
 import { LocalEngine } from '../engine/localEngine.ts';
 import { openEngine } from '../engine/open.ts';
 import type { AnswerEngine, Progress } from '../engine/types.ts';
 import { errorMessage, writeStderr, writeStdout } from '../log.ts';
 import { readableParagraphs } from '../render/article.ts';
 import { answerToJson } from '../render/json.ts';
-import { citation, renderAnswerText, renderSkipped } from '../render/text.ts';
+import { citation, renderAnswerText, renderSkipped, splitSkipped } from '../render/text.ts';
 import { runConsole } from './console.ts';
 
 type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
@@ -235,7 +236,9 @@ async function withEngine(settings: Settings, body: (engine: AnswerEngine) => Pr
     { corpusDir: settings.corpusDir, snapshotDir: settings.snapshotDir, saveSnapshots: false, inProcess: true },
     progressPrinter(),
   );
-  for (const line of renderSkipped(report.skipped)) writeStderr(`warning: skipped ${line}\n`);
+  const { skipped, warnings } = splitSkipped(report.skipped);
+  for (const line of renderSkipped(skipped)) writeStderr(`warning: skipped ${line}\n`);
+  for (const line of renderSkipped(warnings)) writeStderr(`warning: ${line}\n`);
   try {
     return await body(engine);
   } finally {
@@ -367,15 +370,20 @@ async function index(settings: Settings, json: boolean): Promise<number> {
         `${report.mode === 'snapshot' ? 'Loaded from the snapshot' : 'Indexed'} ${n(status.articles)} articles, ${n(status.sentences)} sentences, ${n(status.terms)} terms in ${(report.tookMs / 1000).toFixed(2)} s${report.note ? ` (${report.note})` : ''}.`,
         snapshotLine,
         `Memory: ${mib(memory.heapUsed)} MiB of heap + ${mib(memory.external)} MiB of buffers${perSentence}; heap limit ${mib(v8.getHeapStatistics().heap_size_limit)} MiB (raise with NODE_OPTIONS=--max-old-space-size=MiB).`,
-        ...(report.skipped.length
-          ? [`Skipped ${report.skipped.length}:`, ...renderSkipped(report.skipped).map((s) => `  - ${s}`)]
-          : ['Nothing skipped.']),
+        ...listing('Skipped', splitSkipped(report.skipped).skipped, 'Nothing skipped.'),
+        ...listing('Loaded with a warning', splitSkipped(report.skipped).warnings),
       ].join('\n') + '\n',
     );
     return 0;
   } finally {
     await engine.close();
   }
+}
+
+/** "Title N:" and one indented line per item, or `none` (nothing when absent) when there are none. */
+function listing(title: string, items: readonly SkippedItem[], none?: string): string[] {
+  if (items.length === 0) return none ? [none] : [];
+  return [`${title} ${items.length}:`, ...renderSkipped(items).map((s) => `  - ${s}`)];
 }
 
 /** Prints load progress on stderr when it is a terminal (and only then). */

@@ -71,7 +71,12 @@ export function renderAnswerText(answer: Answer, options: TextOptions = {}): str
   return lines.join('\n');
 }
 
-/** One line per skipped item: "file (line N): reason". */
+/** Splits a report's items into what was skipped and what loaded with a warning (a value dropped). */
+export function splitSkipped(items: readonly SkippedItem[]): { skipped: SkippedItem[]; warnings: SkippedItem[] } {
+  return { skipped: items.filter((s) => s.severity !== 'warning'), warnings: items.filter((s) => s.severity === 'warning') };
+}
+
+/** One line per item: "file line N: reason". */
 export function renderSkipped(skipped: readonly SkippedItem[]): string[] {
   return skipped.map((s) => `${s.file}${s.line !== undefined ? ` line ${s.line}` : ''}: ${s.reason}`);
 }
