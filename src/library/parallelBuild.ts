@@ -104,7 +104,7 @@ export async function buildInParallel(corpusDir: string, files: CorpusFile[], op
               resolve();
             }
           } catch (err) {
-            reject(err);
+            reject(err instanceof Error ? err : new Error(String(err)));
           }
         });
       });
@@ -135,7 +135,7 @@ export async function buildInParallel(corpusDir: string, files: CorpusFile[], op
         for (let i = 0; i < a.termCounts.length; i++) {
           sentences.push({ start: a.spans[i * 3]!, end: a.spans[i * 3 + 1]!, paragraph: a.spans[i * 3 + 2]! });
           const count = a.termCounts[i]!;
-          const list: string[] = new Array(count);
+          const list = new Array<string>(count);
           for (let k = 0; k < count; k++) list[k] = table[a.terms[at + k]!]!;
           at += count;
           terms.push(list);
