@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os';
 import type { CorpusFile, LoadedArticle, SkippedItem } from '../corpus/types.ts';
 import { ArticleIdClaims } from '../corpus/duplicates.ts';
-import { spawnModule } from '../util/spawn.ts';
+import { siblingModule, spawnModule } from '../util/spawn.ts';
 import type { AnalyzedFile, AnalysisBatch, AnalysisJob } from './analysisWorker.ts';
 import { Library, type LibraryOptions, type PendingSentence } from './library.ts';
 
@@ -29,7 +29,7 @@ export interface ParallelBuild {
   skipped: SkippedItem[];
 }
 
-const ANALYSIS_MODULE = new URL('./analysisWorker.ts', import.meta.url);
+const ANALYSIS_MODULE = siblingModule(import.meta.url, 'analysisWorker');
 /** Sentences inserted per batch (see Library.flush). */
 const INSERT_BATCH = 5000;
 

@@ -6,28 +6,12 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { QuestionJson } from '../../src/render/json.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const BIN = path.join(ROOT, 'src/cli/verbatim.mjs');
+import { ROOT, verbatim } from './runCli.ts';
 
 /** What `verbatim source --json` prints. */
 interface SourceJson {
   article: { id: string; title: string };
   sentences: Array<{ text: string }>;
-}
-
-/** Runs `verbatim args…` with optional stdin; resolves with stdout, stderr and the exit code. */
-function verbatim(args: string[], input?: string, env: NodeJS.ProcessEnv = {}): Promise<{ stdout: string; stderr: string; code: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, DISCORD_TOKEN: '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ stdout, stderr, code: code ?? -1 }));
-    child.stdin.end(input ?? '');
-  });
 }
 
 describe('verbatim ask', () => {
