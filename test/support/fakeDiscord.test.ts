@@ -26,7 +26,7 @@ import {
   TextInputStyle,
 } from 'discord.js';
 import type { ApplicationCommandDataResolvable, Interaction } from 'discord.js';
-import { FAKE_USER_ID, pingsNobody, startFakeDiscord } from './fakeDiscord.ts';
+import { FAKE_USER_ID, guildIdOnShard, pingsNobody, shardOf, startFakeDiscord } from './fakeDiscord.ts';
 import type { FakeDiscord, FakeDiscordOptions } from './fakeDiscord.ts';
 import { findOperation, responseProblems } from './fakeDiscordSchemas.ts';
 
@@ -1094,6 +1094,228 @@ describe("what Discord's API description refuses", () => {
 
     expect(outcome.rules).toEqual([]);
     expect(outcome.status).toBeLessThan(300);
+  });
+});
+
+/** A bare gateway connection, to speak the protocol where discord.js would not misbehave. */
+async function rawGateway(f: FakeDiscord): Promise<{
+  identify(extra?: Record<string, unknown>): void;
+  next(op: number, t?: string): Promise<{ op: number; t?: string | null; d: unknown }>;
+  closed: Promise<number>;
+  close(): void;
+}> {
+  const ws = new WebSocket(`${f.gatewayUrl}?v=10&encoding=json`);
+  const payloads: { op: number; t?: string | null; d: unknown }[] = [];
+  const waiters = new Set<() => void>();
+  ws.on('message', (data: Buffer) => {
+    payloads.push(JSON.parse(data.toString('utf8')) as { op: number; d: unknown });
+    for (const w of [...waiters]) w();
+  });
+  const closed = new Promise<number>((resolve) => ws.on('close', (code: number) => resolve(code)));
+  await once(ws, 'open');
+  let cursor = 0;
+  return {
+    identify: (extra = {}) =>
+      ws.send(
+        JSON.stringify({
+          op: 2,
+          d: { token: f.token, intents: 1, properties: { os: 'linux', browser: 'test', device: 'test' }, ...extra },
+        }),
+      ),
+    next: (op, t) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no op ${op} ${t ?? ''} (got ${JSON.stringify(payloads.map((p) => p.t ?? p.op))})`)),
+          2000,
+        );
+        const check = (): void => {
+          const index = payloads.findIndex((p, i) => i >= cursor && p.op === op && (t === undefined || p.t === t));
+          if (index === -1) return;
+          cursor = index + 1;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(payloads[index]!);
+        };
+        waiters.add(check);
+        check();
+      }),
+    closed,
+    close: () => ws.close(1000),
+  };
+}
+
+describe('sharding', () => {
+  // Two extra guilds on shard 0 and 1 of 2, next to the default guild (whose shard depends on its id).
+  const ON_0 = guildIdOnShard(0, 2);
+  const ON_1 = guildIdOnShard(1, 2);
+
+  it("places a test guild on the shard asked for, by Discord's formula", () => {
+    for (const [shard, count] of [
+      [0, 1],
+      [1, 2],
+      [2, 3],
+      [15, 16],
+    ] as const) {
+      for (const n of [0, 1, 2]) expect(shardOf(guildIdOnShard(shard, count, n), count)).toBe(shard);
+    }
+    expect(new Set([0, 1, 2].map((n) => guildIdOnShard(1, 2, n))).size).toBe(3);
+    expect(shardOf('41771983423143937', 1)).toBe(0);
+  });
+
+  it('recommends the configured shard count and session start limit in GET /gateway/bot, one session start per IDENTIFY', async () => {
+    const f = await start({ shards: 4, maxConcurrency: 2, sessionStartLimit: { total: 1000, remaining: 10, resetAfterMs: 60_000 } });
+    const gatewayBot = async (): Promise<unknown> =>
+      (await fetch(`${f.restBase}/v10/gateway/bot`, { headers: { Authorization: `Bot ${f.token}` } })).json();
+
+    expect(await gatewayBot()).toEqual({
+      url: f.gatewayUrl,
+      shards: 4,
+      session_start_limit: { total: 1000, remaining: 10, reset_after: 60_000, max_concurrency: 2 },
+    });
+    const gateway = await rawGateway(f);
+    gateway.identify({ shard: [0, 4] });
+    await gateway.next(0, 'READY');
+    gateway.close();
+    expect(await gatewayBot()).toMatchObject({ session_start_limit: { remaining: 9 } });
+  });
+
+  it("runs every shard discord.js starts with shards: 'auto', each getting READY and GUILD_CREATE for its own guilds only", async () => {
+    const f = await start({
+      shards: 2,
+      extraGuilds: [
+        { id: ON_0, name: 'Zero' },
+        { id: ON_1, name: 'One' },
+      ],
+    });
+    const client = new Client({ intents: [GatewayIntentBits.Guilds], shards: 'auto', rest: { api: f.restBase } });
+    clients.push(client);
+    const delivered: Array<[string, number]> = [];
+    client.on(Events.Raw, (packet: { t?: string; d?: { id?: string } }, shardId: number) => {
+      if (packet.t === 'GUILD_CREATE' && packet.d?.id) delivered.push([packet.d.id, shardId]);
+    });
+    const ready = once(client, Events.ClientReady);
+    await client.login(f.token);
+    await ready;
+    await f.waitForSession({ shards: 2 });
+
+    expect(client.ws.shards.size).toBe(2);
+    expect(f.identifies.map((i) => i.shard).sort()).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
+    expect(f.sessions().map((s) => [s.shard, s.connected])).toEqual(
+      expect.arrayContaining([
+        [[0, 2], true],
+        [[1, 2], true],
+      ]),
+    );
+    const expected = f.guilds.map((g) => [g.id, shardOf(g.id, 2)]);
+    expect(delivered.sort()).toEqual(expected.sort());
+    expect(f.guildIdsOnShard(0, 2)).toContain(ON_0);
+    expect(f.guildIdsOnShard(1, 2)).toContain(ON_1);
+    for (const guild of f.guilds) expect(client.guilds.cache.get(guild.id)?.shardId).toBe(shardOf(guild.id, 2));
+  });
+
+  it("delivers a guild's interaction on that guild's shard, and a DM's on shard 0", async () => {
+    const f = await start({ shards: 2, extraGuilds: [{ id: ON_0 }, { id: ON_1 }] });
+    const client = new Client({ intents: [GatewayIntentBits.Guilds], shards: 'auto', rest: { api: f.restBase } });
+    clients.push(client);
+    const seen: Array<{ guildId: string | null; shard: number }> = [];
+    onInteraction(client, async (i) => {
+      seen.push({ guildId: i.guildId, shard: i.guild?.shardId ?? 0 });
+      if (i.isChatInputCommand()) await i.reply({ content: `from shard ${i.client.ws.shards.size}`, flags: MessageFlags.Ephemeral });
+    });
+    const ready = once(client, Events.ClientReady);
+    await client.login(f.token);
+    await ready;
+    await f.waitForSession({ shards: 2 });
+    const rawShards: number[] = [];
+    client.on(Events.Raw, (packet: { t?: string }, shardId: number) => {
+      if (packet.t === 'INTERACTION_CREATE') rawShards.push(shardId);
+    });
+
+    const on1 = f.slashCommand({ name: 'where', guildId: ON_1 });
+    const on0 = f.slashCommand({ name: 'where', guildId: ON_0 });
+    const dm = f.slashCommand({ name: 'where', dm: true });
+    for (const i of [on1, on0, dm]) expect((await i.nextResponse()).ok).toBe(true);
+
+    expect([on1.shard, on0.shard, dm.shard]).toEqual([1, 0, 0]);
+    expect(rawShards).toEqual([1, 0, 0]);
+    expect(on1.payload.guild_id).toBe(ON_1);
+    expect(seen.map((s) => s.guildId)).toEqual([ON_1, ON_0, null]);
+  });
+
+  it('cannot deliver to a shard no session holds, and says which', async () => {
+    const f = await start({ shards: 2, extraGuilds: [{ id: ON_1 }] });
+    const gateway = await rawGateway(f);
+    gateway.identify({ shard: [0, 2] });
+    await gateway.next(0, 'READY');
+
+    expect(() => f.slashCommand({ name: 'where', guildId: ON_1 })).toThrow(/No bot session holds guild \d+ \(shard 1 of 2\)/);
+    expect(() => f.slashCommand({ name: 'where', guildId: '1' })).toThrow('the bot is not in guild 1');
+    gateway.close();
+  });
+
+  it.each([
+    ['a shard id not below the shard count', [2, 2]],
+    ['a negative shard id', [-1, 2]],
+    ['zero shards', [0, 0]],
+    ['a shard that is not a pair', [0]],
+    ['a shard that is not numbers', ['0', '1']],
+  ])('closes the gateway with 4010 Invalid shard on %s', async (_what, shard) => {
+    const f = await start({ shards: 2 });
+    const gateway = await rawGateway(f);
+    gateway.identify({ shard });
+    expect(await gateway.closed).toBe(4010);
+  });
+
+  it('closes the gateway with 4011 Sharding required when one shard would hold too many guilds', async () => {
+    const f = await start({ maxGuildsPerShard: 2, extraGuilds: [{ id: ON_0 }, { id: ON_1 }] });
+    const unsharded = await rawGateway(f);
+    unsharded.identify();
+    expect(await unsharded.closed).toBe(4011);
+
+    const shard = await rawGateway(f);
+    shard.identify({ shard: [1, 2] });
+    const ready = (await shard.next(0, 'READY')).d as { guilds: { id: string }[]; shard: number[] };
+    expect(ready.shard).toEqual([1, 2]);
+    expect(ready.guilds.map((g) => g.id)).toEqual(f.guildIdsOnShard(1, 2));
+    shard.close();
+  });
+
+  it('makes discord.js report "Sharding is required" when the bot does not shard', async () => {
+    const f = await start({ maxGuildsPerShard: 1, extraGuilds: [{ id: ON_0 }] });
+    const client = newClient(f);
+    const error = new Promise<Error>((resolve) => client.once(Events.Error, resolve));
+
+    const login = client.login(f.token).catch((e: unknown) => e);
+
+    expect((await Promise.race([error, login])) as Error).toHaveProperty('message', 'Sharding is required');
+  });
+
+  it('answers a second IDENTIFY in the same bucket within the identify window with op 9 Invalid Session', async () => {
+    const f = await start({ shards: 2, maxConcurrency: 1, identifyWindowMs: 1000 });
+    const first = await rawGateway(f);
+    first.identify({ shard: [0, 2] });
+    await first.next(0, 'READY');
+    const second = await rawGateway(f);
+    second.identify({ shard: [1, 2] });
+
+    expect((await second.next(9)).d).toBe(false);
+    first.close();
+    second.close();
+  });
+
+  it('lets shards of different buckets identify at once', async () => {
+    const f = await start({ shards: 2, maxConcurrency: 2, identifyWindowMs: 1000 });
+    const [a, b] = [await rawGateway(f), await rawGateway(f)];
+    a.identify({ shard: [0, 2] });
+    b.identify({ shard: [1, 2] });
+
+    await a.next(0, 'READY');
+    await b.next(0, 'READY');
+    a.close();
+    b.close();
   });
 });
 

@@ -25,25 +25,25 @@
  * command validation): a request real Discord would refuse gets the same HTTP
  * status and JSON error body, so discord.js throws the same `DiscordAPIError`,
  * and is also recorded in {@link FakeDiscord.violations} for tests to assert on.
+ * Every request body is also checked against Discord's own OpenAPI description
+ * (see fakeDiscordSchemas.ts).
+ *
+ * The bot can be in several guilds (`extraGuilds`) and run several shards
+ * (`shards`, see fakeDiscordGateway.ts): each guild's events, and the
+ * interactions injected in it (`guildId`), go to the session of its shard.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { randomBytes } from 'node:crypto';
-import zlib from 'node:zlib';
-import { WebSocket, WebSocketServer } from 'ws';
-import type { RawData } from 'ws';
 import {
   ApplicationCommandOptionType,
   ApplicationCommandType,
   ButtonStyle,
   ChannelType,
   ComponentType,
-  GatewayCloseCodes,
   GatewayDispatchEvents,
   GatewayIntentBits,
-  GatewayOpcodes,
   InteractionContextType,
   InteractionResponseType,
   InteractionType,
@@ -85,6 +85,8 @@ import {
 } from './fakeDiscordRules.ts';
 import type { DiscordErrorBody } from './fakeDiscordRules.ts';
 import { checkRequestBody } from './fakeDiscordSchemas.ts';
+import { FakeGateway, shardOf } from './fakeDiscordGateway.ts';
+import type { GatewaySession, GatewaySessionInfo } from './fakeDiscordGateway.ts';
 import {
   ALL_PERMISSIONS,
   DEFAULT_MEMBER_PERMISSIONS,
@@ -103,6 +105,8 @@ import {
 import type { World } from './fakeDiscordPayloads.ts';
 
 export type { DiscordErrorBody } from './fakeDiscordRules.ts';
+export type { GatewaySessionInfo } from './fakeDiscordGateway.ts';
+export { shardOf } from './fakeDiscordGateway.ts';
 export { MessageLimits, CommandLimits } from './fakeDiscordRules.ts';
 
 // ---------------------------------------------------------------------------
@@ -126,8 +130,17 @@ export const FAKE_OWNER_ID = '1300000000000000200';
  */
 export const FAKE_BOT_TOKEN = `${Buffer.from(FAKE_APPLICATION_ID).toString('base64url')}.GfAk3d.${'f4keT0kenF0rTheL0opbackDiscordServer0'.padEnd(38, '0')}`;
 
-const PRIVILEGED_INTENTS = GatewayIntentBits.GuildMembers | GatewayIntentBits.GuildPresences | GatewayIntentBits.MessageContent;
-const ALL_INTENTS = (Object.values(GatewayIntentBits).filter((v) => typeof v === 'number') as number[]).reduce((a, b) => a | b, 0);
+/**
+ * A guild id that lands on shard `shardId` of `numShards` by Discord's formula
+ * (`(guild_id >> 22) % num_shards`), for tests that put guilds on chosen shards.
+ * `n` picks among such ids (0, 1, 2…).
+ */
+export function guildIdOnShard(shardId: number, numShards: number, n = 0): string {
+  // A timestamp part of ~2023 plus the offset that gives the wanted remainder; the low 22 bits are arbitrary.
+  const base = 1n << 40n;
+  const timestamp = base - (base % BigInt(numShards)) + BigInt(shardId) + BigInt(n) * BigInt(numShards);
+  return ((timestamp << 22n) | 0x1_2345n).toString();
+}
 
 // ---------------------------------------------------------------------------
 // Public types
@@ -142,15 +155,24 @@ export interface FakeDiscordOptions {
   botUserId?: string;
   /** Default `'verbatim'`. */
   botUsername?: string;
-  /** The one guild the bot is in. */
-  guild?: {
-    id?: string;
-    name?: string;
-    ownerId?: string;
-    channelId?: string;
-    channelName?: string;
-    roles?: Array<{ id: string; name: string }>;
-  };
+  /** The first guild the bot is in ({@link FakeDiscord.guild}), where interactions happen unless they name another. */
+  guild?: GuildInit;
+  /** Further guilds the bot is in, each with one text channel. Default none. */
+  extraGuilds?: GuildInit[];
+  /** The shard count `GET /gateway/bot` recommends. Default 1. */
+  shards?: number;
+  /** `session_start_limit.max_concurrency`: how many identify buckets there are. Default: the shard count, so every shard may identify at once. */
+  maxConcurrency?: number;
+  /** `session_start_limit` of `GET /gateway/bot`. Default 1000 a day, all remaining (`remaining` goes down by one per IDENTIFY). */
+  sessionStartLimit?: { total?: number; remaining?: number; resetAfterMs?: number };
+  /** Most guilds one shard may hold; IDENTIFY of a shard holding more closes with 4011 Sharding required. Default 2500, Discord's limit. */
+  maxGuildsPerShard?: number;
+  /**
+   * How long a bucket of shards (`shard_id % max_concurrency`) must wait between
+   * two IDENTIFYs, else it gets op 9 Invalid Session. Discord's is 5000 ms; the
+   * default 0 turns the check off, since tests restart clients often.
+   */
+  identifyWindowMs?: number;
   /** How long after dispatch the first callback is accepted. Default 3000 ms, Discord's limit. */
   ackTimeoutMs?: number;
   /** How long the interaction token works for follow-ups and edits. Default 15 minutes, Discord's limit. */
@@ -161,6 +183,26 @@ export interface FakeDiscordOptions {
   allowedPrivilegedIntents?: number;
   /** Default timeout of the wait helpers. Default 5000 ms. */
   waitTimeoutMs?: number;
+}
+
+/** A guild of the fake's world. Every field has a default. */
+export interface GuildInit {
+  id?: string;
+  name?: string;
+  ownerId?: string;
+  /** Its one text channel, where guild interactions happen. */
+  channelId?: string;
+  channelName?: string;
+  /** Roles besides @everyone and the bot's own (e.g. a moderator role), with no permissions of their own. */
+  roles?: Array<{ id: string; name: string }>;
+}
+
+/** A guild the bot is in, as tests see it. */
+export interface FakeGuild {
+  readonly id: string;
+  readonly name: string;
+  readonly ownerId: string;
+  readonly channelId: string;
 }
 
 /** One HTTP request the fake received, for debugging. */
@@ -285,8 +327,10 @@ export interface InvokerInit {
   permissions?: bigint | string;
   /** Role ids of the member. Default none. */
   roles?: string[];
-  /** Invoke in a DM with the bot instead of the guild's text channel. */
+  /** Invoke in a DM with the bot instead of a guild's text channel. */
   dm?: boolean;
+  /** The guild to invoke in (one of {@link FakeDiscord.guilds}). Default: the first, {@link FakeDiscord.guild}. */
+  guildId?: string;
   /** The user's client locale. Default `en-US`. */
   locale?: Locale;
 }
@@ -332,6 +376,8 @@ export interface WaitOptions {
 export interface InjectedInteraction {
   readonly id: string;
   readonly token: string;
+  /** The shard id of the session it was dispatched to (the guild's shard; 0 for DMs). */
+  readonly shard: number;
   /** The INTERACTION_CREATE payload as dispatched. */
   readonly payload: APIInteraction;
   /** What the bot sent for it so far, in arrival order, refused requests included. */
@@ -396,6 +442,8 @@ interface InteractionRecord {
   focusedType?: ApplicationCommandOptionType;
   /** The message a component interaction came from. */
   componentMessageId?: string;
+  /** Shard id of the session it was dispatched to. */
+  shard: number;
   ack?: { type: InteractionResponseType; at: number; ephemeral: boolean };
   originalMessageId?: string;
   /** A deferred "thinking…" original response not yet edited or replaced. */
@@ -404,26 +452,6 @@ interface InteractionRecord {
   responses: BotResponse[];
   listeners: Set<() => void>;
   ackTimer?: NodeJS.Timeout;
-}
-
-interface GatewaySessionState {
-  sessionId: string;
-  seq: number;
-  intents: number;
-  /** Dispatches sent, kept so a RESUME can replay the ones the client missed. */
-  sent: { op: GatewayOpcodes.Dispatch; t: string; s: number; d: unknown }[];
-  connection?: GatewayConnection;
-  readyAt: number;
-}
-
-interface GatewayConnection {
-  ws: WebSocket;
-  /** `zlib-stream` transport compression requested in the URL. */
-  deflate?: zlib.Deflate;
-  deflated: Buffer[];
-  /** Per-payload compression requested by IDENTIFY's `compress: true`. */
-  payloadCompression: boolean;
-  session?: GatewaySessionState;
 }
 
 class BadJsonError extends Error {}
@@ -501,24 +529,24 @@ export class FakeDiscord {
   readonly applicationId: string;
   /** The bot's user object. */
   readonly botUser: APIUser;
-  /** The guild the bot is in, and its text channel. */
-  readonly guild: { readonly id: string; readonly name: string; readonly ownerId: string; readonly channelId: string };
+  /** The first guild the bot is in, and its text channel: where interactions happen unless they name another guild. */
+  readonly guild: FakeGuild;
+  /** Every guild the bot is in ({@link guild} first, then `extraGuilds`). */
+  readonly guilds: readonly FakeGuild[];
+  /** The shard count `GET /gateway/bot` recommends. */
+  readonly shardCount: number;
   /** Every HTTP request received, in order. */
   readonly requests: RequestLogEntry[] = [];
   /** Every request refused because Discord would have refused it, plus unanswered interactions. */
   readonly violations: Violation[] = [];
-  /** Every IDENTIFY received (token left out), to check intents and properties. */
-  readonly identifies: Omit<GatewayIdentifyData, 'token'>[] = [];
-
+  /** The first guild's world; {@link worlds} has every guild's. */
   private readonly world: World;
+  private readonly worlds: World[];
+  private readonly gateway: FakeGateway;
+  private readonly sessionStartLimit: { total: number; remaining: number; resetAfterMs: number; maxConcurrency: number };
   private readonly ackTimeoutMs: number;
   private readonly tokenLifetimeMs: number;
-  private readonly heartbeatIntervalMs: number;
-  private readonly allowedPrivilegedIntents: number;
   private readonly waitTimeoutMs: number;
-  private readonly wss: WebSocketServer;
-  private readonly connections = new Set<GatewayConnection>();
-  private readonly sessions = new Map<string, GatewaySessionState>();
   private readonly interactions = new Map<string, InteractionRecord>();
   private readonly interactionsByToken = new Map<string, InteractionRecord>();
   private readonly messages = new Map<string, APIMessage>();
@@ -540,28 +568,71 @@ export class FakeDiscord {
     this.token = options.token ?? FAKE_BOT_TOKEN;
     this.applicationId = options.applicationId ?? FAKE_APPLICATION_ID;
     this.botUser = makeUser(options.botUserId ?? this.applicationId, options.botUsername ?? 'verbatim', { bot: true });
-    const g = options.guild ?? {};
-    this.world = {
+    const worldOf = (g: GuildInit, defaults: Required<Omit<GuildInit, 'roles'>>): World => ({
       applicationId: this.applicationId,
       botUser: this.botUser,
-      guildId: g.id ?? FAKE_GUILD_ID,
-      guildName: g.name ?? 'Verbatim Test Guild',
-      ownerId: g.ownerId ?? FAKE_OWNER_ID,
-      channelId: g.channelId ?? FAKE_CHANNEL_ID,
-      channelName: g.channelName ?? 'general',
+      guildId: g.id ?? defaults.id,
+      guildName: g.name ?? defaults.name,
+      ownerId: g.ownerId ?? defaults.ownerId,
+      channelId: g.channelId ?? defaults.channelId,
+      channelName: g.channelName ?? defaults.channelName,
       botRoleId: snowflake(),
       extraRoles: g.roles ?? [],
       guildCreatedAt: Date.now() - 86_400_000,
-    };
-    this.guild = { id: this.world.guildId, name: this.world.guildName, ownerId: this.world.ownerId, channelId: this.world.channelId };
+    });
+    this.world = worldOf(options.guild ?? {}, {
+      id: FAKE_GUILD_ID,
+      name: 'Verbatim Test Guild',
+      ownerId: FAKE_OWNER_ID,
+      channelId: FAKE_CHANNEL_ID,
+      channelName: 'general',
+    });
+    this.worlds = [
+      this.world,
+      ...(options.extraGuilds ?? []).map((g, i) =>
+        worldOf(g, { id: snowflake(), name: `Guild ${i + 2}`, ownerId: FAKE_OWNER_ID, channelId: snowflake(), channelName: 'general' }),
+      ),
+    ];
+    const ids = this.worlds.flatMap((w) => [w.guildId, w.channelId]);
+    if (new Set(ids).size !== ids.length) throw new Error('startFakeDiscord: guild and channel ids must all differ');
+    const describeGuild = (w: World): FakeGuild => ({ id: w.guildId, name: w.guildName, ownerId: w.ownerId, channelId: w.channelId });
+    this.guild = describeGuild(this.world);
+    this.guilds = this.worlds.map(describeGuild);
     this.ackTimeoutMs = options.ackTimeoutMs ?? 3000;
     this.tokenLifetimeMs = options.tokenLifetimeMs ?? 15 * 60_000;
-    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 41_250;
-    this.allowedPrivilegedIntents = options.allowedPrivilegedIntents ?? 0;
     this.waitTimeoutMs = options.waitTimeoutMs ?? 5000;
+    this.shardCount = options.shards ?? 1;
+    const maxConcurrency = options.maxConcurrency ?? this.shardCount;
+    if (!Number.isInteger(this.shardCount) || this.shardCount < 1 || !Number.isInteger(maxConcurrency) || maxConcurrency < 1) {
+      throw new Error('startFakeDiscord: shards and maxConcurrency must be positive integers');
+    }
+    const limit = options.sessionStartLimit ?? {};
+    this.sessionStartLimit = {
+      total: limit.total ?? 1000,
+      remaining: limit.remaining ?? limit.total ?? 1000,
+      resetAfterMs: limit.resetAfterMs ?? 86_400_000,
+      maxConcurrency,
+    };
+    this.gateway = new FakeGateway(
+      {
+        token: this.token,
+        url: this.gatewayUrl,
+        heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
+        allowedPrivilegedIntents: options.allowedPrivilegedIntents ?? 0,
+        maxGuildsPerShard: options.maxGuildsPerShard ?? 2500,
+        maxConcurrency,
+        identifyWindowMs: options.identifyWindowMs ?? 0,
+      },
+      {
+        guildCount: (shard) => this.worldsOnShard(shard).length,
+        identified: (session) => this.onIdentified(session),
+        changed: () => {
+          for (const listener of [...this.sessionListeners]) listener();
+        },
+      },
+    );
 
     server.on('request', (req: IncomingMessage, res: ServerResponse) => void this.onHttp(req, res));
-    this.wss = new WebSocketServer({ noServer: true });
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
   }
 
@@ -590,23 +661,47 @@ export class FakeDiscord {
 
   /** Whether a bot is connected to the gateway with a READY session. */
   get connected(): boolean {
-    return this.liveSession() !== undefined;
+    return this.gateway.connected;
+  }
+
+  /** Every IDENTIFY received (token left out), to check intents, shards and properties. */
+  get identifies(): Omit<GatewayIdentifyData, 'token'>[] {
+    return this.gateway.identifies;
+  }
+
+  /** Every gateway session (one per shard connection), oldest first, with its shard and whether it is connected. */
+  sessions(): GatewaySessionInfo[] {
+    return this.gateway.sessions();
+  }
+
+  /** The ids of the guilds a session of shard `[shardId, numShards]` holds (Discord's sharding formula). */
+  guildIdsOnShard(shardId: number, numShards: number = this.shardCount): string[] {
+    return this.worldsOnShard([shardId, numShards]).map((w) => w.guildId);
   }
 
   /**
    * Resolves once a bot has identified on the gateway and been sent READY
    * (immediately if one is connected). Useful when the bot runs in another process.
+   * With `shards: n`, waits for a connected session for every shard of `[0…n-1, n]`.
    */
-  waitForSession(options: WaitOptions = {}): Promise<void> {
+  waitForSession(options: WaitOptions & { shards?: number } = {}): Promise<void> {
     const timeoutMs = options.timeoutMs ?? this.waitTimeoutMs;
+    const count = options.shards;
+    const ready = (): boolean =>
+      count === undefined
+        ? this.gateway.connected
+        : Array.from({ length: count }, (_, id) => id).every((id) =>
+            this.gateway.sessions().some((s) => s.connected && s.shard[0] === id && s.shard[1] === count),
+          );
     return this.waitUntil(
       this.sessionListeners,
-      () => (this.liveSession() ? true : undefined),
+      () => (ready() ? true : undefined),
       timeoutMs,
       () =>
-        `Timed out after ${timeoutMs} ms waiting for a bot to log in to the fake gateway. ` +
+        `Timed out after ${timeoutMs} ms waiting for a bot to log in to the fake gateway` +
+        (count === undefined ? '. ' : ` on each of ${count} shards. `) +
         `Requests received: ${this.requests.map((r) => `${r.method} ${r.path} → ${r.status}`).join(', ') || 'none'}. ` +
-        `Identify attempts: ${this.identifies.length}.`,
+        `Identify attempts: ${this.identifies.length} (shards ${JSON.stringify(this.identifies.map((i) => i.shard ?? null))}).`,
     ).then(() => undefined);
   }
 
@@ -618,7 +713,7 @@ export class FakeDiscord {
    * value outside the choices, DM use of a guild-only command all throw).
    */
   slashCommand(init: SlashCommandInit): InjectedInteraction {
-    const command = this.findCommand(init.name, init.dm === true && !init.unchecked);
+    const command = this.findCommand(init.name, { ...init, dm: init.dm === true && !init.unchecked });
     if (!init.unchecked) this.checkCommandUsable(command, init);
     const resolved: APIInteractionDataResolved = {};
     const options = this.buildOptions(
@@ -628,6 +723,7 @@ export class FakeDiscord {
       resolved,
       false,
       init.dm === true,
+      this.worldFor(init),
       init.unchecked === true,
     );
     const data = {
@@ -647,10 +743,10 @@ export class FakeDiscord {
    * the partial text typed so far.
    */
   autocomplete(init: AutocompleteInit): InjectedInteraction {
-    const command = this.findCommand(init.name, init.dm === true);
+    const command = this.findCommand(init.name, init);
     this.checkCommandUsable(command, init);
     const resolved: APIInteractionDataResolved = {};
-    const options = this.buildOptions(init.name, init.options, command?.options, resolved, true, init.dm === true);
+    const options = this.buildOptions(init.name, init.options, command?.options, resolved, true, init.dm === true, this.worldFor(init));
     const focused = findFocused(options);
     if (focused.length !== 1) {
       throw new Error(`autocomplete for /${init.name} needs exactly one option with focused: true (got ${focused.length})`);
@@ -687,9 +783,10 @@ export class FakeDiscord {
       );
     }
     if (button['disabled'] === true) throw new Error(`button: ${JSON.stringify(init.customId)} is disabled, so it cannot be clicked`);
-    const dm = message.channel_id !== this.world.channelId;
+    const world = this.worlds.find((w) => w.channelId === message.channel_id);
     const data = { custom_id: init.customId, component_type: ComponentType.Button };
-    return this.inject(InteractionType.MessageComponent, { ...init, dm }, data, `button ${JSON.stringify(init.customId)}`, message);
+    const where = world ? { dm: false, guildId: world.guildId } : { dm: true };
+    return this.inject(InteractionType.MessageComponent, { ...init, ...where }, data, `button ${JSON.stringify(init.customId)}`, message);
   }
 
   /**
@@ -698,7 +795,7 @@ export class FakeDiscord {
    * the dispatches it missed, then RESUMED); await {@link waitForSession} after.
    */
   dropGatewayConnections(): void {
-    for (const connection of this.connections) connection.ws.terminate();
+    this.gateway.dropConnections();
   }
 
   /** Stops the server: closes gateway connections and HTTP sockets. Destroy discord.js clients first, or they will try to reconnect. */
@@ -706,12 +803,7 @@ export class FakeDiscord {
     if (this.closed) return;
     this.closed = true;
     for (const record of this.interactions.values()) clearTimeout(record.ackTimer);
-    for (const connection of this.connections) {
-      connection.deflate?.close();
-      connection.ws.terminate();
-    }
-    this.connections.clear();
-    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    await this.gateway.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve, reject) => this.server.close((err) => (err ? reject(err) : resolve())));
   }
@@ -765,6 +857,7 @@ export class FakeDiscord {
     return {
       id: record.id,
       token: record.token,
+      shard: record.shard,
       payload: record.payload,
       get responses() {
         return record.responses;
@@ -801,10 +894,23 @@ export class FakeDiscord {
   // -------------------------------------------------------------------------
   // Injecting interactions
 
-  private findCommand(name: string, dm: boolean): APIApplicationCommand | undefined {
+  /** The guild an interaction happens in: the one it names, else the first. */
+  private worldFor(init: InvokerInit): World {
+    if (init.guildId === undefined) return this.world;
+    const world = this.worlds.find((w) => w.guildId === init.guildId);
+    if (!world) throw new Error(`the bot is not in guild ${init.guildId} (its guilds: ${this.worlds.map((w) => w.guildId).join(', ')})`);
+    return world;
+  }
+
+  /** The guilds a session of shard `[id, count]` holds. */
+  private worldsOnShard(shard: readonly [number, number]): World[] {
+    return this.worlds.filter((w) => shardOf(w.guildId, shard[1]) === shard[0]);
+  }
+
+  private findCommand(name: string, init: InvokerInit): APIApplicationCommand | undefined {
     const isChatInput = (c: APIApplicationCommand): boolean => c.name === name && c.type === ApplicationCommandType.ChatInput;
-    if (!dm) {
-      const guildCommand = this.guildCommands.get(this.world.guildId)?.find(isChatInput);
+    if (init.dm !== true) {
+      const guildCommand = this.guildCommands.get(this.worldFor(init).guildId)?.find(isChatInput);
       if (guildCommand) return guildCommand;
     }
     return this.globalCommands.find(isChatInput);
@@ -821,7 +927,7 @@ export class FakeDiscord {
     }
     if (command.default_member_permissions !== null && command.default_member_permissions !== undefined) {
       const needed = BigInt(command.default_member_permissions);
-      const has = this.memberPermissions(init);
+      const has = this.memberPermissions(init, this.worldFor(init));
       if ((has & needed) !== needed) {
         throw new Error(
           `/${init.name} requires permissions ${needed} (default_member_permissions); this member has ${has}, so Discord would hide it`,
@@ -830,9 +936,9 @@ export class FakeDiscord {
     }
   }
 
-  private memberPermissions(init: InvokerInit): bigint {
+  private memberPermissions(init: InvokerInit, world: World): bigint {
     if (init.permissions !== undefined) return BigInt(init.permissions);
-    return (init.user?.id ?? FAKE_USER_ID) === this.world.ownerId ? ALL_PERMISSIONS : DEFAULT_MEMBER_PERMISSIONS;
+    return (init.user?.id ?? FAKE_USER_ID) === world.ownerId ? ALL_PERMISSIONS : DEFAULT_MEMBER_PERMISSIONS;
   }
 
   private buildOptions(
@@ -842,6 +948,7 @@ export class FakeDiscord {
     resolved: APIInteractionDataResolved,
     autocomplete: boolean,
     dm: boolean,
+    world: World,
     unchecked = false,
   ): APIApplicationCommandInteractionDataOption[] {
     const out: Record<string, unknown>[] = [];
@@ -855,7 +962,11 @@ export class FakeDiscord {
       const type = input.type ?? def?.type ?? inferOptionType(input);
       if (type === ApplicationCommandOptionType.Subcommand || type === ApplicationCommandOptionType.SubcommandGroup) {
         const subDefs = def && 'options' in def ? ((def.options as APIApplicationCommandOption[] | undefined) ?? []) : undefined;
-        out.push({ name: input.name, type, options: this.buildOptions(command, input.options ?? [], subDefs, resolved, autocomplete, dm) });
+        out.push({
+          name: input.name,
+          type,
+          options: this.buildOptions(command, input.options ?? [], subDefs, resolved, autocomplete, dm, world),
+        });
         continue;
       }
       if (input.value === undefined) throw new Error(`/${command}: option ${JSON.stringify(input.name)} needs a value`);
@@ -865,7 +976,7 @@ export class FakeDiscord {
         const user = makeUser(id, id === (FAKE_USER_ID as string) ? 'tester' : `user${id.slice(-4)}`);
         resolved.users = { ...resolved.users, [id]: user };
         if (!dm) {
-          const { user: _user, ...member } = interactionMember(this.world, user, [], DEFAULT_MEMBER_PERMISSIONS);
+          const { user: _user, ...member } = interactionMember(world, user, [], DEFAULT_MEMBER_PERMISSIONS);
           resolved.members = { ...resolved.members, [id]: member };
         }
       } else if (type === ApplicationCommandOptionType.Channel) {
@@ -873,7 +984,7 @@ export class FakeDiscord {
         const channel: APIInteractionDataResolvedChannel = {
           id,
           type: ChannelType.GuildText,
-          name: id === this.world.channelId ? this.world.channelName : `channel-${id.slice(-4)}`,
+          name: id === world.channelId ? world.channelName : `channel-${id.slice(-4)}`,
           permissions: DEFAULT_MEMBER_PERMISSIONS.toString(),
         };
         resolved.channels = { ...resolved.channels, [id]: channel };
@@ -901,37 +1012,29 @@ export class FakeDiscord {
     return id;
   }
 
-  /** The most recent session with an open connection. */
-  private liveSession(): GatewaySessionState | undefined {
-    return this.latestSession((session) => session.connection?.ws.readyState === WebSocket.OPEN);
-  }
-
-  private latestSession(accept: (session: GatewaySessionState) => boolean = () => true): GatewaySessionState | undefined {
-    let latest: GatewaySessionState | undefined;
-    for (const session of this.sessions.values()) {
-      if (accept(session) && (!latest || session.readyAt >= latest.readyAt)) latest = session;
-    }
-    return latest;
-  }
-
   /** Builds the INTERACTION_CREATE payload common to every interaction type, dispatches it and starts the acknowledgement clock. */
   private inject(type: InteractionType, init: InvokerInit, data: unknown, label: string, message?: APIMessage): InjectedInteraction {
-    // A session whose connection dropped still gets the dispatch: it is replayed when the bot RESUMEs, as Discord does.
-    const session = this.latestSession();
+    const dm = init.dm === true;
+    const world = this.worldFor(init);
+    // The guild's shard gets the interaction; DMs go to shard 0. A session whose connection
+    // dropped still gets the dispatch: it is replayed when the bot RESUMEs, as Discord does.
+    const session = this.gateway.sessionFor(dm ? undefined : world.guildId);
     if (!session) {
       throw new Error(
-        'No bot is connected to the fake Discord gateway: log a client in (and await its clientReady event) before injecting interactions',
+        this.gateway.sessions().length === 0
+          ? 'No bot is connected to the fake Discord gateway: log a client in (and await its clientReady event) before injecting interactions'
+          : `No bot session holds ${dm ? 'DMs (shard 0)' : `guild ${world.guildId} (shard ${shardOf(world.guildId, this.shardCount)} of ${this.shardCount})`}; ` +
+              `sessions: ${JSON.stringify(this.gateway.sessions().map((x) => x.shard))}`,
       );
     }
     const id = snowflake();
     const token = interactionToken(id);
     const user = makeUser(init.user?.id ?? FAKE_USER_ID, init.user?.username ?? 'tester', init.user);
-    const dm = init.dm === true;
-    const channelId = message?.channel_id ?? (dm ? this.dmChannelId(user.id) : this.world.channelId);
-    const permissions = this.memberPermissions(init);
+    const channelId = message?.channel_id ?? (dm ? this.dmChannelId(user.id) : world.channelId);
+    const permissions = this.memberPermissions(init, world);
     const channel = dm
       ? { id: channelId, type: ChannelType.DM, last_message_id: null, flags: 0, recipients: [user] }
-      : { ...textChannel(this.world), id: channelId, permissions: permissions.toString() };
+      : { ...textChannel(world), id: channelId, permissions: permissions.toString() };
     const locale = init.locale ?? Locale.EnglishUS;
     const payload = {
       id,
@@ -947,16 +1050,16 @@ export class FakeDiscord {
       entitlements: [],
       attachment_size_limit: 10_485_760,
       // Guild-installed app: the key 0 (GUILD_INSTALL) holds the guild id, or "0" in the bot's DMs.
-      authorizing_integration_owners: { 0: dm ? '0' : this.world.guildId },
+      authorizing_integration_owners: { 0: dm ? '0' : world.guildId },
       context: dm ? InteractionContextType.BotDM : InteractionContextType.Guild,
       ...(message ? { message } : {}),
       ...(dm
         ? { user }
         : {
-            guild_id: this.world.guildId,
-            guild: { id: this.world.guildId, locale: Locale.EnglishUS, features: [] },
+            guild_id: world.guildId,
+            guild: { id: world.guildId, locale: Locale.EnglishUS, features: [] },
             guild_locale: Locale.EnglishUS,
-            member: interactionMember(this.world, user, init.roles ?? [], permissions),
+            member: interactionMember(world, user, init.roles ?? [], permissions),
           }),
     } as unknown as APIInteraction;
 
@@ -968,6 +1071,7 @@ export class FakeDiscord {
       payload,
       dispatchedAt: Date.now(),
       channelId,
+      shard: session.shard[0],
       user,
       loading: false,
       messageIds: new Set(),
@@ -993,7 +1097,7 @@ export class FakeDiscord {
       this.notify(record);
     }, this.ackTimeoutMs);
     record.ackTimer.unref();
-    this.dispatch(session, GatewayDispatchEvents.InteractionCreate, payload);
+    this.gateway.dispatch(session, GatewayDispatchEvents.InteractionCreate, payload);
     return this.handleFor(record);
   }
 
@@ -1010,161 +1114,24 @@ export class FakeDiscord {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, url.searchParams));
+    this.gateway.handleUpgrade(req, socket, head, url.searchParams);
   }
 
-  private onConnection(ws: WebSocket, params: URLSearchParams): void {
-    const connection: GatewayConnection = { ws, deflated: [], payloadCompression: false };
-    this.connections.add(connection);
-    ws.on('close', (code: number) => {
-      this.connections.delete(connection);
-      connection.deflate?.close();
-      const session = connection.session;
-      if (session?.connection === connection) {
-        delete session.connection;
-        // A client closing with 1000/1001 ends its session (Discord invalidates it);
-        // any other close (network drop, 4xxx) leaves it resumable.
-        if (code === 1000 || code === 1001) this.sessions.delete(session.sessionId);
-      }
-    });
-    ws.on('error', () => undefined);
-    // Discord closes with 4012 on a bad version and 4002 on an encoding it cannot speak (here: anything but JSON).
-    if (params.get('v') !== '10') {
-      ws.close(GatewayCloseCodes.InvalidAPIVersion, 'Invalid API version');
-      return;
-    }
-    if ((params.get('encoding') ?? 'json') !== 'json') {
-      ws.close(GatewayCloseCodes.DecodeError, 'Error while decoding payload.');
-      return;
-    }
-    if (params.get('compress') === 'zlib-stream') {
-      // One zlib context for the whole connection, each payload ending with a
-      // Z_SYNC_FLUSH (00 00 ff ff), which is how clients know a payload is complete.
-      connection.deflate = zlib.createDeflate();
-      connection.deflate.on('data', (chunk: Buffer) => connection.deflated.push(chunk));
-    }
-    ws.on('message', (data: RawData, isBinary: boolean) => this.onFrame(connection, data, isBinary));
-    this.send(connection, {
-      op: GatewayOpcodes.Hello,
-      d: { heartbeat_interval: this.heartbeatIntervalMs, _trace: ['["fake-gateway",{"micros":0}]'] },
-      s: null,
-      t: null,
-    });
-  }
-
-  private send(connection: GatewayConnection, payload: unknown): void {
-    if (connection.ws.readyState !== WebSocket.OPEN) return;
-    const json = JSON.stringify(payload);
-    if (connection.deflate) {
-      const deflate = connection.deflate;
-      deflate.write(json);
-      deflate.flush(zlib.constants.Z_SYNC_FLUSH, () => {
-        const chunk = Buffer.concat(connection.deflated);
-        connection.deflated = [];
-        if (chunk.length && connection.ws.readyState === WebSocket.OPEN) connection.ws.send(chunk);
-      });
-    } else if (connection.payloadCompression) {
-      connection.ws.send(zlib.deflateSync(json));
-    } else {
-      connection.ws.send(json);
-    }
-  }
-
-  private dispatch(session: GatewaySessionState, t: string, d: unknown): void {
-    const payload = { op: GatewayOpcodes.Dispatch as const, t, s: ++session.seq, d };
-    session.sent.push(payload);
-    if (session.connection) this.send(session.connection, payload);
-  }
-
-  private onFrame(connection: GatewayConnection, data: RawData, isBinary: boolean): void {
-    let payload: unknown;
-    try {
-      if (isBinary) throw new Error('binary frames are ETF, which this fake does not speak');
-      payload = JSON.parse(rawToString(data));
-    } catch {
-      connection.ws.close(GatewayCloseCodes.DecodeError, 'Error while decoding payload.');
-      return;
-    }
-    if (!isRecord(payload) || typeof payload['op'] !== 'number') {
-      connection.ws.close(GatewayCloseCodes.DecodeError, 'Error while decoding payload.');
-      return;
-    }
-    const d = payload['d'];
-    switch (payload['op'] as GatewayOpcodes) {
-      case GatewayOpcodes.Heartbeat:
-        this.send(connection, { op: GatewayOpcodes.HeartbeatAck, d: null, s: null, t: null });
-        return;
-      case GatewayOpcodes.Identify:
-        this.onIdentify(connection, d);
-        return;
-      case GatewayOpcodes.Resume:
-        this.onResume(connection, d);
-        return;
-      case GatewayOpcodes.PresenceUpdate:
-      case GatewayOpcodes.VoiceStateUpdate:
-      case GatewayOpcodes.RequestGuildMembers:
-      case GatewayOpcodes.RequestSoundboardSounds:
-        if (!connection.session) connection.ws.close(GatewayCloseCodes.NotAuthenticated, 'Not authenticated.');
-        return;
-      default:
-        connection.ws.close(GatewayCloseCodes.UnknownOpcode, 'Unknown opcode.');
-    }
-  }
-
-  private tokenMatches(token: unknown): boolean {
-    return typeof token === 'string' && token.replace(/^Bot\s+/i, '') === this.token;
-  }
-
-  private onIdentify(connection: GatewayConnection, d: unknown): void {
-    if (connection.session) {
-      connection.ws.close(GatewayCloseCodes.AlreadyAuthenticated, 'Already authenticated.');
-      return;
-    }
-    if (!isRecord(d)) {
-      connection.ws.close(GatewayCloseCodes.DecodeError, 'Error while decoding payload.');
-      return;
-    }
-    const { token, ...rest } = d;
-    this.identifies.push(rest as Omit<GatewayIdentifyData, 'token'>);
-    if (!this.tokenMatches(token)) {
-      connection.ws.close(GatewayCloseCodes.AuthenticationFailed, 'Authentication failed.');
-      return;
-    }
-    const intents = d['intents'];
-    if (typeof intents !== 'number' || !Number.isInteger(intents) || intents < 0 || (intents & ~ALL_INTENTS) !== 0) {
-      connection.ws.close(GatewayCloseCodes.InvalidIntents, 'Invalid intent(s).');
-      return;
-    }
-    if ((intents & PRIVILEGED_INTENTS & ~this.allowedPrivilegedIntents) !== 0) {
-      connection.ws.close(GatewayCloseCodes.DisallowedIntents, 'Disallowed intent(s).');
-      return;
-    }
-    const shard = d['shard'];
-    if (shard !== undefined && (!Array.isArray(shard) || shard[0] !== 0 || shard[1] !== 1)) {
-      connection.ws.close(GatewayCloseCodes.InvalidShard, 'Invalid shard.');
-      return;
-    }
-    connection.payloadCompression = d['compress'] === true && !connection.deflate;
-    const session: GatewaySessionState = {
-      sessionId: randomBytes(16).toString('hex'),
-      seq: 0,
-      intents,
-      sent: [],
-      connection,
-      readyAt: Date.now(),
-    };
-    this.sessions.set(session.sessionId, session);
-    connection.session = session;
+  /** READY with the session's guilds (unavailable at first), then a GUILD_CREATE for each, as Discord sends them. */
+  private onIdentified(session: GatewaySession): void {
+    this.sessionStartLimit.remaining = Math.max(0, this.sessionStartLimit.remaining - 1);
+    const worlds = this.worldsOnShard(session.shard);
     const ready: GatewayReadyDispatchData = {
       v: 10,
-      user: { ...this.botUser, verified: true, mfa_enabled: false, email: null },
-      guilds: [{ id: this.world.guildId, unavailable: true }],
+      user: currentUser(this.botUser),
+      guilds: worlds.map((w) => ({ id: w.guildId, unavailable: true })),
       session_id: session.sessionId,
       resume_gateway_url: this.gatewayUrl,
-      shard: [0, 1],
+      // Discord echoes the shard only when IDENTIFY sent one.
+      ...(session.shardGiven ? { shard: [session.shard[0], session.shard[1]] as [number, number] } : {}),
       application: { id: this.applicationId, flags: 0 as ApplicationFlags, flags_new: '0' },
     };
-    this.dispatch(session, GatewayDispatchEvents.Ready, {
+    this.gateway.dispatch(session, GatewayDispatchEvents.Ready, {
       ...ready,
       // Present in Discord's READY although not typed for bots.
       session_type: 'normal',
@@ -1177,28 +1144,9 @@ export class FakeDiscord {
       _trace: ['["fake-gateway",{"micros":0}]'],
     });
     // Discord sends GUILD_CREATE for each guild of READY, lazily, to bots with the GUILDS intent.
-    if (intents & GatewayIntentBits.Guilds) this.dispatch(session, GatewayDispatchEvents.GuildCreate, guildCreate(this.world));
-    for (const listener of [...this.sessionListeners]) listener();
-  }
-
-  private onResume(connection: GatewayConnection, d: unknown): void {
-    if (!isRecord(d) || !this.tokenMatches(d['token'])) {
-      connection.ws.close(GatewayCloseCodes.AuthenticationFailed, 'Authentication failed.');
-      return;
+    if (session.intents & GatewayIntentBits.Guilds) {
+      for (const world of worlds) this.gateway.dispatch(session, GatewayDispatchEvents.GuildCreate, guildCreate(world));
     }
-    const session = typeof d['session_id'] === 'string' ? this.sessions.get(d['session_id']) : undefined;
-    const seq = typeof d['seq'] === 'number' ? d['seq'] : 0;
-    if (!session || seq > session.seq) {
-      // op 9 with d=false: the session cannot be resumed, identify anew.
-      this.send(connection, { op: GatewayOpcodes.InvalidSession, d: false, s: null, t: null });
-      return;
-    }
-    if (session.connection && session.connection !== connection) session.connection.ws.terminate();
-    session.connection = connection;
-    connection.session = session;
-    for (const missed of session.sent.filter((p) => p.s > seq)) this.send(connection, missed);
-    this.dispatch(session, GatewayDispatchEvents.Resumed, null);
-    for (const listener of [...this.sessionListeners]) listener();
   }
 
   // -------------------------------------------------------------------------
@@ -1296,10 +1244,16 @@ export class FakeDiscord {
     }
     if (path === '/gateway/bot') {
       if (req.method !== 'GET') return methodNotAllowed();
+      const limit = this.sessionStartLimit;
       const body: RESTGetAPIGatewayBotResult = {
         url: this.gatewayUrl,
-        shards: 1,
-        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+        shards: this.shardCount,
+        session_start_limit: {
+          total: limit.total,
+          remaining: limit.remaining,
+          reset_after: limit.resetAfterMs,
+          max_concurrency: limit.maxConcurrency,
+        },
       };
       return { status: 200, body };
     }
@@ -1309,13 +1263,17 @@ export class FakeDiscord {
     }
     if ((match = m(/^\/guilds\/(\d+)$/))) {
       if (req.method !== 'GET') return methodNotAllowed();
-      if (match[1] !== this.world.guildId) return error(403, RESTJSONErrorCodes.MissingAccess, 'Missing Access');
-      return { status: 200, body: restGuild(this.world) };
+      const guildId = match[1];
+      const world = this.worlds.find((w) => w.guildId === guildId);
+      if (!world) return error(403, RESTJSONErrorCodes.MissingAccess, 'Missing Access');
+      return { status: 200, body: restGuild(world) };
     }
     if ((match = m(/^\/channels\/(\d+)$/))) {
       if (req.method !== 'GET') return methodNotAllowed();
-      if (match[1] !== this.world.channelId) return error(404, RESTJSONErrorCodes.UnknownChannel, 'Unknown Channel');
-      return { status: 200, body: textChannel(this.world) };
+      const channelId = match[1];
+      const world = this.worlds.find((w) => w.channelId === channelId);
+      if (!world) return error(404, RESTJSONErrorCodes.UnknownChannel, 'Unknown Channel');
+      return { status: 200, body: textChannel(world) };
     }
     if ((match = m(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands(?:\/(\d+))?$/))) {
       return this.commandsRoute(req, match[1]!, match[2], match[3]);
@@ -1341,7 +1299,9 @@ export class FakeDiscord {
 
   private commandsRoute(req: ParsedRequest, appId: string, guildId: string | undefined, commandId: string | undefined): HttpResult {
     if (appId !== this.applicationId) return error(403, RESTJSONErrorCodes.MissingAccess, 'Missing Access');
-    if (guildId !== undefined && guildId !== this.world.guildId) return error(403, RESTJSONErrorCodes.MissingAccess, 'Missing Access');
+    if (guildId !== undefined && !this.worlds.some((w) => w.guildId === guildId)) {
+      return error(403, RESTJSONErrorCodes.MissingAccess, 'Missing Access');
+    }
     let list = guildId === undefined ? this.globalCommands : this.guildCommands.get(guildId);
     if (!list) {
       list = [];
@@ -2041,12 +2001,6 @@ function mergeMessage(message: APIMessage, body: Record<string, unknown>, files:
   }
   if (editedAt !== null) next.edited_timestamp = discordTimestamp(editedAt);
   return next;
-}
-
-function rawToString(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return data.toString('utf8');
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
