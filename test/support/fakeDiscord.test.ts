@@ -19,6 +19,7 @@ import {
   DiscordjsErrorCodes,
   Events,
   GatewayIntentBits,
+  InteractionContextType,
   MessageFlags,
   ModalBuilder,
   PermissionFlagsBits,
@@ -26,8 +27,10 @@ import {
   TextInputStyle,
 } from 'discord.js';
 import type { ApplicationCommandDataResolvable, Interaction } from 'discord.js';
-import { FAKE_USER_ID, guildIdOnShard, pingsNobody, shardOf, startFakeDiscord } from './fakeDiscord.ts';
-import type { FakeDiscord, FakeDiscordOptions } from './fakeDiscord.ts';
+import { FAKE_CHANNEL_ID, FAKE_OWNER_ID, FAKE_USER_ID, guildIdOnShard, pingsNobody, shardOf, startFakeDiscord } from './fakeDiscord.ts';
+import type { CommandGrant, FakeDiscord, FakeDiscordOptions, SlashCommandInit } from './fakeDiscord.ts';
+
+type InvokerInitForTest = Omit<SlashCommandInit, 'name'>;
 import { findOperation, responseProblems } from './fakeDiscordSchemas.ts';
 
 let fake: FakeDiscord | undefined;
@@ -464,7 +467,8 @@ describe('slash commands', () => {
         ],
       }),
     ).toThrow('min_value/max_value');
-    expect(() => f.slashCommand({ name: 'admin' })).toThrow('default_member_permissions');
+    // A member Discord would not let use it is not an impossible injection: it returns the refusal.
+    expect(f.slashCommand({ name: 'admin' }).refused).toMatchObject({ reason: 'missing-permissions' });
   });
 });
 
@@ -1143,6 +1147,203 @@ async function rawGateway(f: FakeDiscord): Promise<{
     close: () => ws.close(1000),
   };
 }
+
+describe('command permissions', () => {
+  const MODERATORS = '1300000000000000500';
+  const HELPERS = '1300000000000000501';
+  const STAFF = '1300000000000000502';
+  const ALICE = '1300000000000000601';
+  const manageGuild = PermissionFlagsBits.ManageGuild;
+
+  /** A fake whose guild has a Moderators role with Manage Server, a Helpers role without, and a Staff role with Administrator. */
+  async function withCommands(): Promise<{ f: FakeDiscord; client: Client<true>; delivered: string[] }> {
+    const f = await start({
+      guild: {
+        roles: [
+          { id: MODERATORS, name: 'Moderators', permissions: manageGuild },
+          { id: HELPERS, name: 'Helpers' },
+          { id: STAFF, name: 'Staff', permissions: PermissionFlagsBits.Administrator },
+        ],
+      },
+    });
+    const client = await loggedIn(f);
+    await client.guilds.cache
+      .get(f.guild.id)!
+      .commands.set([
+        { name: 'reload', description: 'Reload', defaultMemberPermissions: manageGuild },
+        { name: 'lock', description: 'Nobody but admins', defaultMemberPermissions: 0n },
+        ask,
+      ]);
+    await client.application.commands.set([
+      { name: 'serveronly', description: 'Guild only', contexts: [InteractionContextType.Guild] },
+      { name: 'anywhere', description: 'Everywhere', contexts: [InteractionContextType.Guild, InteractionContextType.BotDM] },
+    ]);
+    const delivered: string[] = [];
+    onInteraction(client, async (i) => {
+      if (!i.isChatInputCommand()) return;
+      delivered.push(i.commandName);
+      await i.reply({ content: `permissions ${i.memberPermissions?.bitfield ?? 'none'}`, flags: MessageFlags.Ephemeral });
+    });
+    return { f, client, delivered };
+  }
+
+  it('keeps a command from a member without its default_member_permissions: Discord never sends it, and says why', async () => {
+    const { f, delivered } = await withCommands();
+
+    const refused = f.slashCommand({ name: 'reload' });
+
+    expect(refused.refused).toMatchObject({ reason: 'missing-permissions' });
+    expect(refused.refused?.message).toMatch(/You do not have permission to use \/reload/);
+    await expect(refused.nextResponse()).rejects.toThrow('was not delivered to the bot');
+    await sleep(50);
+    expect(delivered).toEqual([]);
+    expect(f.requests.filter((r) => r.path.includes('/interactions/'))).toEqual([]);
+  });
+
+  it('delivers it to a member whose role has the permission, with the permissions the member really has', async () => {
+    const { f, delivered } = await withCommands();
+
+    const reply = await f.slashCommand({ name: 'reload', roles: [MODERATORS] }).nextResponse();
+
+    expect(delivered).toEqual(['reload']);
+    const bits = BigInt(/permissions (\d+)/.exec(reply.data?.content ?? '')![1]!);
+    expect(bits & manageGuild).toBe(manageGuild);
+    expect(bits & PermissionFlagsBits.Administrator).toBe(0n);
+  });
+
+  it('lets a role an admin granted the command use it, without giving its members Manage Server', async () => {
+    const { f, delivered } = await withCommands();
+    expect(f.slashCommand({ name: 'reload', roles: [HELPERS] }).refused).toBeDefined();
+
+    f.grantCommand({ command: 'reload', roleId: HELPERS });
+    const reply = await f.slashCommand({ name: 'reload', roles: [HELPERS] }).nextResponse();
+
+    expect(delivered).toEqual(['reload']);
+    expect(BigInt(/permissions (\d+)/.exec(reply.data?.content ?? '')![1]!) & manageGuild).toBe(0n);
+    // The grant is for that role: others are still refused.
+    expect(f.slashCommand({ name: 'reload' }).refused).toMatchObject({ reason: 'missing-permissions' });
+  });
+
+  it.each<[string, string, CommandGrant[], InvokerInitForTest, string | undefined]>([
+    ['a member granted by their own overwrite', 'reload', [{ command: 'reload', userId: ALICE }], { user: { id: ALICE } }, undefined],
+    [
+      'a member denied by their own overwrite, even with a granted role',
+      'reload',
+      [
+        { command: 'reload', roleId: HELPERS },
+        { command: 'reload', userId: ALICE, permission: false },
+      ],
+      { user: { id: ALICE }, roles: [HELPERS] },
+      'missing-permissions',
+    ],
+    [
+      'a member with one granted and one denied role (a role that allows wins)',
+      'reload',
+      [
+        { command: 'reload', roleId: HELPERS },
+        { command: 'reload', roleId: MODERATORS, permission: false },
+      ],
+      { roles: [HELPERS, MODERATORS] },
+      undefined,
+    ],
+    [
+      'a Moderator when @everyone is denied, although the role has Manage Server',
+      'reload',
+      [{ command: 'reload', everyone: true, permission: false }],
+      { roles: [MODERATORS] },
+      'missing-permissions',
+    ],
+    ['anyone when @everyone is granted', 'reload', [{ command: 'reload', everyone: true }], {}, undefined],
+    [
+      'a granted role in a channel where the command is disabled',
+      'reload',
+      [
+        { command: 'reload', roleId: HELPERS },
+        { command: 'reload', channelId: FAKE_CHANNEL_ID, permission: false },
+      ],
+      { roles: [HELPERS] },
+      'disabled-in-channel',
+    ],
+    [
+      'anyone when the command is disabled in all channels',
+      'ask',
+      [{ command: 'ask', allChannels: true, permission: false }],
+      {},
+      'disabled-in-channel',
+    ],
+    ['a role granted every command of the app', 'reload', [{ command: null, roleId: HELPERS }], { roles: [HELPERS] }, undefined],
+    [
+      "a role the app grants, when the command's own permissions deny it",
+      'reload',
+      [
+        { command: null, roleId: HELPERS },
+        { command: 'reload', roleId: HELPERS, permission: false },
+      ],
+      { roles: [HELPERS] },
+      'missing-permissions',
+    ],
+    ['a Moderator on a command for nobody ("0")', 'lock', [], { roles: [MODERATORS] }, 'missing-permissions'],
+    ['an administrator, even on a command for nobody ("0")', 'lock', [], { roles: [STAFF] }, undefined],
+    ['the owner, even on a command for nobody ("0")', 'lock', [], { user: { id: FAKE_OWNER_ID } }, undefined],
+  ])('decides as Discord does for %s', async (_what, name, grants, invoker, reason) => {
+    const { f } = await withCommands();
+    for (const grant of grants) f.grantCommand(grant);
+
+    const outcome = f.slashCommand({ name, ...invoker, ...(name === 'ask' ? { options: [{ name: 'question', value: 'q' }] } : {}) });
+
+    expect(outcome.refused?.reason).toBe(reason);
+    if (!reason) expect((await outcome.nextResponse()).ok).toBe(true);
+  });
+
+  it('offers a guild-only command, or a guild command, nowhere but in guilds', async () => {
+    const { f, delivered } = await withCommands();
+
+    expect(f.slashCommand({ name: 'serveronly', dm: true }).refused).toMatchObject({ reason: 'unavailable-here' });
+    expect(f.slashCommand({ name: 'reload', dm: true }).refused).toMatchObject({
+      reason: 'unavailable-here',
+      message: expect.stringContaining('guild commands are not available in DMs') as string,
+    });
+    expect(f.autocomplete({ name: 'serveronly', dm: true, options: [{ name: 'q', value: '', focused: true }] }).refused).toBeDefined();
+    expect((await f.slashCommand({ name: 'anywhere', dm: true }).nextResponse()).ok).toBe(true);
+    expect((await f.slashCommand({ name: 'serveronly' }).nextResponse()).ok).toBe(true);
+    expect(delivered).toEqual(['anywhere', 'serveronly']);
+  });
+
+  it('serves command permissions over REST as Discord does: read with the bot token, edited only with a Bearer token', async () => {
+    const { f, client } = await withCommands();
+    const guild = client.guilds.cache.get(f.guild.id)!;
+    const reload = guild.commands.cache.find((c) => c.name === 'reload')!;
+    const updated = once(client, Events.ApplicationCommandPermissionsUpdate);
+
+    // discord.js edits permissions with a user's Bearer token, as Discord requires.
+    await guild.commands.permissions.set({
+      command: reload.id,
+      token: f.adminBearerToken,
+      permissions: [{ id: HELPERS, type: 1, permission: true }],
+    });
+
+    const [event] = (await updated) as [{ id: string; permissions: unknown[] }];
+    expect(event).toMatchObject({ id: reload.id, permissions: [{ id: HELPERS, type: 1, permission: true }] });
+    expect(await guild.commands.permissions.fetch({ command: reload.id })).toEqual([{ id: HELPERS, type: 1, permission: true }]);
+    expect(f.commandPermissionsOf('reload')).toEqual([{ id: HELPERS, type: 1, permission: true }]);
+    expect(f.slashCommand({ name: 'reload', roles: [HELPERS] }).refused).toBeUndefined();
+
+    const withBotToken = await fetch(
+      `${f.restBase}/v10/applications/${f.applicationId}/guilds/${f.guild.id}/commands/${reload.id}/permissions`,
+      {
+        method: 'PUT',
+        headers: { Authorization: `Bot ${f.token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ permissions: [] }),
+      },
+    );
+    expect([withBotToken.status, await withBotToken.json()]).toEqual([403, { message: 'Bots cannot use this endpoint', code: 20001 }]);
+    expect(f.violations.map((v) => v.rule)).toEqual(['bots-cannot-use-endpoint']);
+    const none = await guild.commands.permissions
+      .fetch({ command: guild.commands.cache.find((c) => c.name === 'lock')!.id })
+      .catch((e: unknown) => e);
+    expect(none).toMatchObject({ status: 404, code: 10066 });
+  });
+});
 
 describe('sharding', () => {
   // Two extra guilds on shard 0 and 1 of 2, next to the default guild (whose shard depends on its id).

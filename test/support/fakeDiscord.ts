@@ -48,6 +48,8 @@ import {
   InteractionResponseType,
   InteractionType,
   Locale,
+  PermissionFlagsBits,
+  ApplicationCommandPermissionType,
   MessageFlags,
   MessageType,
   RESTJSONErrorCodes,
@@ -58,6 +60,7 @@ import type {
   APIApplicationCommandInteractionDataOption,
   APIApplicationCommandOption,
   APIApplicationCommandOptionChoice,
+  APIApplicationCommandPermission,
   APIAttachment,
   APIChannel,
   APIEmbed,
@@ -193,8 +196,10 @@ export interface GuildInit {
   /** Its one text channel, where guild interactions happen. */
   channelId?: string;
   channelName?: string;
-  /** Roles besides @everyone and the bot's own (e.g. a moderator role), with no permissions of their own. */
-  roles?: Array<{ id: string; name: string }>;
+  /** Roles besides @everyone and the bot's own (e.g. a moderator role). A role has no permissions unless given (a bit set). */
+  roles?: Array<{ id: string; name: string; permissions?: bigint | string }>;
+  /** What @everyone may do. Default: roughly Discord's default for a new guild (no Manage Server). */
+  everyonePermissions?: bigint | string;
 }
 
 /** A guild the bot is in, as tests see it. */
@@ -248,7 +253,9 @@ export type ViolationRule =
   /** Invalid command registration: 400 `50035`, or `30032` for too many commands. */
   | 'invalid-command'
   /** A REST call with a missing or wrong bot token: 401 `0`. */
-  | 'unauthorized';
+  | 'unauthorized'
+  /** A bot token on an endpoint Discord keeps for users (editing command permissions): 403 `20001 Bots cannot use this endpoint`. */
+  | 'bots-cannot-use-endpoint';
 
 /** A refused request (see {@link ViolationRule}). */
 export interface Violation {
@@ -323,9 +330,12 @@ export interface OptionInput {
 export interface InvokerInit {
   /** The invoking user. Default: id {@link FAKE_USER_ID}, username `tester`. */
   user?: Partial<APIUser>;
-  /** The member's permissions in the channel (bitfield). Default: @everyone's, or all of them for the guild owner. */
+  /**
+   * The member's permissions in the channel (bit set), as given. Default: computed as Discord does,
+   * @everyone's permissions plus those of the member's `roles` (all of them with Administrator, or for the owner).
+   */
   permissions?: bigint | string;
-  /** Role ids of the member. Default none. */
+  /** Role ids of the member (roles of the guild, see {@link GuildInit.roles}). Default none. */
   roles?: string[];
   /** Invoke in a DM with the bot instead of a guild's text channel. */
   dm?: boolean;
@@ -361,6 +371,39 @@ export interface ButtonInit extends InvokerInit {
   message: APIMessage | string;
 }
 
+/**
+ * Why Discord would not send an invocation to the bot: the member may not use
+ * the command there, so Discord's client refuses it and says so to the user.
+ */
+export interface InvocationRefusal {
+  /**
+   * - `missing-permissions`: the member lacks the command's `default_member_permissions`, or a command
+   *   permission (overwrite) denies them (user, role or @everyone) and none grants it;
+   * - `disabled-in-channel`: a command permission disables the command in this channel (or all channels);
+   * - `unavailable-here`: the command's `contexts` exclude where it was used (e.g. a guild-only command in a DM).
+   */
+  reason: 'missing-permissions' | 'disabled-in-channel' | 'unavailable-here';
+  /** What the user is told, and why, for test output. */
+  message: string;
+}
+
+/** A command permission (overwrite) to add with {@link FakeDiscord.grantCommand}: exactly one target. */
+export interface CommandGrant {
+  /** The command's name or id; `null` for the application-wide permissions (all commands without their own). */
+  command: string | null;
+  /** Default: the first guild. */
+  guildId?: string;
+  roleId?: string;
+  userId?: string;
+  channelId?: string;
+  /** Every member (the `@everyone` constant: the guild id). */
+  everyone?: true;
+  /** Every channel (the constant `guild_id - 1`). */
+  allChannels?: true;
+  /** `true` grants (default), `false` denies. */
+  permission?: boolean;
+}
+
 /** Options of the wait helpers. */
 export interface WaitOptions {
   /** Default: the fake's `waitTimeoutMs` (5000 ms). */
@@ -376,8 +419,13 @@ export interface WaitOptions {
 export interface InjectedInteraction {
   readonly id: string;
   readonly token: string;
-  /** The shard id of the session it was dispatched to (the guild's shard; 0 for DMs). */
+  /** The shard id of the session it was dispatched to (the guild's shard; 0 for DMs); -1 when refused. */
   readonly shard: number;
+  /**
+   * Set when Discord would not have sent this interaction (see {@link InvocationRefusal}): nothing was
+   * dispatched, `responses` stays empty and `nextResponse` rejects at once with the refusal.
+   */
+  readonly refused?: InvocationRefusal;
   /** The INTERACTION_CREATE payload as dispatched. */
   readonly payload: APIInteraction;
   /** What the bot sent for it so far, in arrival order, refused requests included. */
@@ -442,8 +490,10 @@ interface InteractionRecord {
   focusedType?: ApplicationCommandOptionType;
   /** The message a component interaction came from. */
   componentMessageId?: string;
-  /** Shard id of the session it was dispatched to. */
+  /** Shard id of the session it was dispatched to (-1 when refused). */
   shard: number;
+  /** Why Discord would not have sent it (then it was not dispatched). */
+  refused?: InvocationRefusal;
   ack?: { type: InteractionResponseType; at: number; ephemeral: boolean };
   originalMessageId?: string;
   /** A deferred "thinking…" original response not yet edited or replaced. */
@@ -535,6 +585,11 @@ export class FakeDiscord {
   readonly guilds: readonly FakeGuild[];
   /** The shard count `GET /gateway/bot` recommends. */
   readonly shardCount: number;
+  /**
+   * A Bearer token of a guild admin (Manage Server and Manage Roles), the only kind of token Discord accepts
+   * for `PUT …/commands/{id}/permissions` (a bot token gets 403 20001). Tests can also use {@link grantCommand}.
+   */
+  readonly adminBearerToken: string = `fake-admin-${Buffer.from(String(Math.random())).toString('base64url')}`;
   /** Every HTTP request received, in order. */
   readonly requests: RequestLogEntry[] = [];
   /** Every request refused because Discord would have refused it, plus unanswered interactions. */
@@ -553,6 +608,8 @@ export class FakeDiscord {
   private readonly dmChannels = new Map<string, string>();
   private readonly globalCommands: APIApplicationCommand[] = [];
   private readonly guildCommands = new Map<string, APIApplicationCommand[]>();
+  /** Command permissions per guild, per command id (or the application id, for app-wide ones). */
+  private readonly commandPermissions = new Map<string, Map<string, APIApplicationCommandPermission[]>>();
   private readonly sessionListeners = new Set<() => void>();
   private closed = false;
 
@@ -568,7 +625,7 @@ export class FakeDiscord {
     this.token = options.token ?? FAKE_BOT_TOKEN;
     this.applicationId = options.applicationId ?? FAKE_APPLICATION_ID;
     this.botUser = makeUser(options.botUserId ?? this.applicationId, options.botUsername ?? 'verbatim', { bot: true });
-    const worldOf = (g: GuildInit, defaults: Required<Omit<GuildInit, 'roles'>>): World => ({
+    const worldOf = (g: GuildInit, defaults: Required<Omit<GuildInit, 'roles' | 'everyonePermissions'>>): World => ({
       applicationId: this.applicationId,
       botUser: this.botUser,
       guildId: g.id ?? defaults.id,
@@ -577,7 +634,8 @@ export class FakeDiscord {
       channelId: g.channelId ?? defaults.channelId,
       channelName: g.channelName ?? defaults.channelName,
       botRoleId: snowflake(),
-      extraRoles: g.roles ?? [],
+      extraRoles: (g.roles ?? []).map((r) => ({ id: r.id, name: r.name, permissions: BigInt(r.permissions ?? 0).toString() })),
+      everyonePermissions: BigInt(g.everyonePermissions ?? DEFAULT_MEMBER_PERMISSIONS).toString(),
       guildCreatedAt: Date.now() - 86_400_000,
     });
     this.world = worldOf(options.guild ?? {}, {
@@ -642,6 +700,43 @@ export class FakeDiscord {
   /** The registered global commands, or a guild's commands when `guildId` is given. */
   commands(guildId?: string): APIApplicationCommand[] {
     return structuredClone(guildId === undefined ? this.globalCommands : (this.guildCommands.get(guildId) ?? []));
+  }
+
+  /**
+   * Adds (or replaces) one command permission in a guild, as a server admin does in Server Settings →
+   * Integrations: e.g. `grantCommand({ command: 'reload', roleId: MODERATORS })` lets members with that
+   * role use /reload whatever its `default_member_permissions`. The bot receives
+   * APPLICATION_COMMAND_PERMISSIONS_UPDATE, as from Discord.
+   */
+  grantCommand(grant: CommandGrant): void {
+    const world = this.worldFor({ ...(grant.guildId === undefined ? {} : { guildId: grant.guildId }) });
+    const targets = [
+      grant.roleId === undefined ? undefined : { id: grant.roleId, type: ApplicationCommandPermissionType.Role },
+      grant.userId === undefined ? undefined : { id: grant.userId, type: ApplicationCommandPermissionType.User },
+      grant.channelId === undefined ? undefined : { id: grant.channelId, type: ApplicationCommandPermissionType.Channel },
+      grant.everyone ? { id: world.guildId, type: ApplicationCommandPermissionType.Role } : undefined,
+      grant.allChannels ? { id: (BigInt(world.guildId) - 1n).toString(), type: ApplicationCommandPermissionType.Channel } : undefined,
+    ].filter((t) => t !== undefined);
+    if (targets.length !== 1) throw new Error('grantCommand: name exactly one of roleId, userId, channelId, everyone, allChannels');
+    const target = targets[0]!;
+    const current = this.commandPermissionsOf(grant.command, world.guildId).filter((p) => !(p.id === target.id && p.type === target.type));
+    this.setCommandPermissions({
+      command: grant.command,
+      guildId: world.guildId,
+      permissions: [...current, { ...target, permission: grant.permission ?? true }],
+    });
+  }
+
+  /** Replaces a command's permissions in a guild (what `PUT …/commands/{id}/permissions` does); `command: null` for the app-wide ones. */
+  setCommandPermissions(options: { command: string | null; guildId?: string; permissions: APIApplicationCommandPermission[] }): void {
+    const world = this.worldFor({ ...(options.guildId === undefined ? {} : { guildId: options.guildId }) });
+    this.storeCommandPermissions(world.guildId, this.commandIdOf(options.command, world.guildId), options.permissions);
+  }
+
+  /** A command's permissions in a guild (`command: null`: the app-wide ones); empty when none are set. */
+  commandPermissionsOf(command: string | null, guildId?: string): APIApplicationCommandPermission[] {
+    const world = this.worldFor({ ...(guildId === undefined ? {} : { guildId }) });
+    return structuredClone(this.commandPermissions.get(world.guildId)?.get(this.commandIdOf(command, world.guildId)) ?? []);
   }
 
   /**
@@ -713,8 +808,8 @@ export class FakeDiscord {
    * value outside the choices, DM use of a guild-only command all throw).
    */
   slashCommand(init: SlashCommandInit): InjectedInteraction {
+    const refusal = init.unchecked ? undefined : this.refusalFor(init.name, init);
     const command = this.findCommand(init.name, { ...init, dm: init.dm === true && !init.unchecked });
-    if (!init.unchecked) this.checkCommandUsable(command, init);
     const resolved: APIInteractionDataResolved = {};
     const options = this.buildOptions(
       init.name,
@@ -734,7 +829,7 @@ export class FakeDiscord {
       ...(Object.keys(resolved).length ? { resolved } : {}),
       ...(command?.guild_id ? { guild_id: command.guild_id } : {}),
     };
-    return this.inject(InteractionType.ApplicationCommand, init, data, `/${init.name}`);
+    return this.inject(InteractionType.ApplicationCommand, init, data, `/${init.name}`, undefined, refusal);
   }
 
   /**
@@ -743,8 +838,8 @@ export class FakeDiscord {
    * the partial text typed so far.
    */
   autocomplete(init: AutocompleteInit): InjectedInteraction {
+    const refusal = this.refusalFor(init.name, init);
     const command = this.findCommand(init.name, init);
-    this.checkCommandUsable(command, init);
     const resolved: APIInteractionDataResolved = {};
     const options = this.buildOptions(init.name, init.options, command?.options, resolved, true, init.dm === true, this.worldFor(init));
     const focused = findFocused(options);
@@ -758,7 +853,14 @@ export class FakeDiscord {
       options,
       ...(command?.guild_id ? { guild_id: command.guild_id } : {}),
     };
-    const handle = this.inject(InteractionType.ApplicationCommandAutocomplete, init, data, `autocomplete /${init.name}`);
+    const handle = this.inject(
+      InteractionType.ApplicationCommandAutocomplete,
+      init,
+      data,
+      `autocomplete /${init.name}`,
+      undefined,
+      refusal,
+    );
     const record = this.interactions.get(handle.id);
     if (record) record.focusedType = focused[0]?.type;
     return handle;
@@ -858,6 +960,7 @@ export class FakeDiscord {
       id: record.id,
       token: record.token,
       shard: record.shard,
+      ...(record.refused ? { refused: record.refused } : {}),
       payload: record.payload,
       get responses() {
         return record.responses;
@@ -866,6 +969,7 @@ export class FakeDiscord {
         return violations();
       },
       nextResponse(options: WaitOptions = {}) {
+        if (record.refused) return Promise.reject(new Error(`${record.label} was not delivered to the bot: ${record.refused.message}`));
         const timeoutMs = options.timeoutMs ?? defaultTimeout;
         const index = cursor++;
         return waitUntil(
@@ -876,6 +980,7 @@ export class FakeDiscord {
         );
       },
       waitFor(predicate: (r: BotResponse) => boolean, options: WaitOptions = {}) {
+        if (record.refused) return Promise.reject(new Error(`${record.label} was not delivered to the bot: ${record.refused.message}`));
         const timeoutMs = options.timeoutMs ?? defaultTimeout;
         return waitUntil(
           record.listeners,
@@ -916,29 +1021,107 @@ export class FakeDiscord {
     return this.globalCommands.find(isChatInput);
   }
 
-  private checkCommandUsable(command: APIApplicationCommand | undefined, init: InvokerInit & { name: string }): void {
-    if (!command) return;
-    if (init.dm) {
-      const contexts = command.contexts;
-      if ((Array.isArray(contexts) && !contexts.includes(InteractionContextType.BotDM)) || command.dm_permission === false) {
-        throw new Error(`/${init.name} is not available in DMs (contexts/dm_permission), so Discord would not offer it there`);
+  /**
+   * Why Discord would not send this invocation of a registered chat-input command, or undefined when it
+   * would, following https://discord.com/developers/docs/interactions/application-commands#permissions:
+   * - guild commands exist only in their guild; a command's `contexts` (and the older `dm_permission`) say
+   *   whether it is offered in guilds and in DMs with the bot;
+   * - "Members with the Administrator permission can use all commands" (the owner has every permission);
+   * - command permissions (overwrites) come first, the command's own before the application-wide ones
+   *   ("the permissions apply to all commands that do not contain explicit overwrites"), each kind of
+   *   target falling back on its own: a channel (or all channels, `guild_id - 1`) that disables the command
+   *   refuses it; then the member's own overwrite decides, else their roles' (one that allows wins), else
+   *   @everyone's (the guild id);
+   * - with no overwrite for the member, `default_member_permissions` decides: every bit needed, and "0"
+   *   prohibits everyone but admins.
+   * Commands the bot never registered are not checked (tests of the fake inject arbitrary names).
+   */
+  private refusalFor(name: string, init: InvokerInit): InvocationRefusal | undefined {
+    const isChatInput = (c: APIApplicationCommand): boolean => c.name === name && c.type === ApplicationCommandType.ChatInput;
+    const refuse = (reason: InvocationRefusal['reason'], why: string): InvocationRefusal => ({
+      reason,
+      message:
+        reason === 'missing-permissions'
+          ? `You do not have permission to use /${name}: ${why}`
+          : reason === 'disabled-in-channel'
+            ? `/${name} is disabled in this channel: ${why}`
+            : `/${name} cannot be used here: ${why}`,
+    });
+    if (init.dm === true) {
+      const global = this.globalCommands.find(isChatInput);
+      if (!global) {
+        const inGuild = [...this.guildCommands.values()].some((list) => list.some(isChatInput));
+        return inGuild ? refuse('unavailable-here', 'it is a guild command, and guild commands are not available in DMs') : undefined;
       }
-      return;
+      if (Array.isArray(global.contexts) && !global.contexts.includes(InteractionContextType.BotDM)) {
+        return refuse('unavailable-here', `its contexts (${JSON.stringify(global.contexts)}) do not include BOT_DM`);
+      }
+      if (global.dm_permission === false) return refuse('unavailable-here', 'its dm_permission is false');
+      return undefined;
     }
-    if (command.default_member_permissions !== null && command.default_member_permissions !== undefined) {
-      const needed = BigInt(command.default_member_permissions);
-      const has = this.memberPermissions(init, this.worldFor(init));
-      if ((has & needed) !== needed) {
-        throw new Error(
-          `/${init.name} requires permissions ${needed} (default_member_permissions); this member has ${has}, so Discord would hide it`,
+    const world = this.worldFor(init);
+    const command = this.guildCommands.get(world.guildId)?.find(isChatInput) ?? this.globalCommands.find(isChatInput);
+    if (!command) return undefined;
+    if (Array.isArray(command.contexts) && !command.contexts.includes(InteractionContextType.Guild)) {
+      return refuse('unavailable-here', `its contexts (${JSON.stringify(command.contexts)}) do not include GUILD`);
+    }
+    const permissions = this.memberPermissions(init, world);
+    if ((permissions & PermissionFlagsBits.Administrator) !== 0n) return undefined;
+    const userId = init.user?.id ?? FAKE_USER_ID;
+    const roles = init.roles ?? [];
+    const overwrites = this.commandPermissions.get(world.guildId);
+    const levels = [
+      { where: 'the command', list: overwrites?.get(command.id) ?? [] },
+      { where: 'the application', list: overwrites?.get(this.applicationId) ?? [] },
+    ];
+    const allChannels = (BigInt(world.guildId) - 1n).toString();
+    for (const { where, list } of levels) {
+      const channel =
+        list.find((p) => p.type === ApplicationCommandPermissionType.Channel && p.id === world.channelId) ??
+        list.find((p) => p.type === ApplicationCommandPermissionType.Channel && p.id === allChannels);
+      if (!channel) continue;
+      if (!channel.permission)
+        return refuse(
+          'disabled-in-channel',
+          `a permission of ${where} disables it in ${channel.id === allChannels ? 'all channels' : 'this channel'}`,
         );
-      }
+      break;
     }
+    for (const { where, list } of levels) {
+      const user = list.find((p) => p.type === ApplicationCommandPermissionType.User && p.id === userId);
+      if (user) return user.permission ? undefined : refuse('missing-permissions', `a permission of ${where} denies this member`);
+      const byRole = list.filter((p) => p.type === ApplicationCommandPermissionType.Role && roles.includes(p.id));
+      if (byRole.some((p) => p.permission)) return undefined;
+      if (byRole.length) return refuse('missing-permissions', `a permission of ${where} denies the member's roles`);
+      const everyone = list.find((p) => p.type === ApplicationCommandPermissionType.Role && p.id === world.guildId);
+      if (everyone) return everyone.permission ? undefined : refuse('missing-permissions', `a permission of ${where} denies @everyone`);
+    }
+    if (command.default_member_permissions === null || command.default_member_permissions === undefined) return undefined;
+    const needed = BigInt(command.default_member_permissions);
+    if (needed !== 0n && (permissions & needed) === needed) return undefined;
+    return refuse(
+      'missing-permissions',
+      needed === 0n
+        ? 'its default_member_permissions is "0" (administrators and granted members only)'
+        : `it needs permissions ${needed} (default_member_permissions); the member has ${permissions}`,
+    );
   }
 
+  /** The member's permissions: as given, else @everyone's plus their roles' (all with Administrator, or for the owner). */
   private memberPermissions(init: InvokerInit, world: World): bigint {
     if (init.permissions !== undefined) return BigInt(init.permissions);
-    return (init.user?.id ?? FAKE_USER_ID) === world.ownerId ? ALL_PERMISSIONS : DEFAULT_MEMBER_PERMISSIONS;
+    if ((init.user?.id ?? FAKE_USER_ID) === world.ownerId) return ALL_PERMISSIONS;
+    let bits = BigInt(world.everyonePermissions);
+    for (const id of init.roles ?? []) {
+      const role = world.extraRoles.find((r) => r.id === id);
+      if (!role) {
+        throw new Error(
+          `guild ${world.guildId} has no role ${id}: declare it in the guild's roles (startFakeDiscord({ guild: { roles } }))`,
+        );
+      }
+      bits |= BigInt(role.permissions);
+    }
+    return (bits & PermissionFlagsBits.Administrator) !== 0n ? ALL_PERMISSIONS : bits;
   }
 
   private buildOptions(
@@ -1013,13 +1196,20 @@ export class FakeDiscord {
   }
 
   /** Builds the INTERACTION_CREATE payload common to every interaction type, dispatches it and starts the acknowledgement clock. */
-  private inject(type: InteractionType, init: InvokerInit, data: unknown, label: string, message?: APIMessage): InjectedInteraction {
+  private inject(
+    type: InteractionType,
+    init: InvokerInit,
+    data: unknown,
+    label: string,
+    message?: APIMessage,
+    refusal?: InvocationRefusal,
+  ): InjectedInteraction {
     const dm = init.dm === true;
     const world = this.worldFor(init);
     // The guild's shard gets the interaction; DMs go to shard 0. A session whose connection
     // dropped still gets the dispatch: it is replayed when the bot RESUMEs, as Discord does.
     const session = this.gateway.sessionFor(dm ? undefined : world.guildId);
-    if (!session) {
+    if (!session && !refusal) {
       throw new Error(
         this.gateway.sessions().length === 0
           ? 'No bot is connected to the fake Discord gateway: log a client in (and await its clientReady event) before injecting interactions'
@@ -1071,14 +1261,17 @@ export class FakeDiscord {
       payload,
       dispatchedAt: Date.now(),
       channelId,
-      shard: session.shard[0],
+      shard: session && !refusal ? session.shard[0] : -1,
       user,
       loading: false,
       messageIds: new Set(),
       responses: [],
       listeners: new Set(),
       ...(message ? { componentMessageId: message.id } : {}),
+      ...(refusal ? { refused: refusal } : {}),
     };
+    // Discord's client refuses it: the bot never hears of it.
+    if (refusal || !session) return this.handleFor(record);
     this.interactions.set(id, record);
     this.interactionsByToken.set(token, record);
     record.ackTimer = setTimeout(() => {
@@ -1226,6 +1419,10 @@ export class FakeDiscord {
       return this.webhook(req, match[1]!, match[2]!, match[3]);
     }
     if (path === '/gateway') return req.method === 'GET' ? { status: 200, body: { url: this.gatewayUrl } } : methodNotAllowed();
+    // Command permissions take a bot token to read and a user's Bearer token to edit, so they authenticate themselves.
+    if ((match = m(/^\/applications\/(\d+)\/guilds\/(\d+)\/commands(?:\/(\d+))?\/permissions$/))) {
+      return this.permissionsRoute(req, match[1]!, match[2]!, match[3]);
+    }
 
     if (req.authorization !== `Bot ${this.token}`) {
       const result = error(401, 0, '401: Unauthorized');
@@ -1296,6 +1493,97 @@ export class FakeDiscord {
 
   // -------------------------------------------------------------------------
   // Application commands
+
+  /** A command's id from its name or id (guild commands of `guildId` first, then global ones); the application id for null. */
+  private commandIdOf(command: string | null, guildId: string): string {
+    if (command === null) return this.applicationId;
+    const all = [...(this.guildCommands.get(guildId) ?? []), ...this.globalCommands];
+    const found =
+      all.find((c) => c.id === command) ??
+      all.find((c) => c.name === command && c.type === ApplicationCommandType.ChatInput) ??
+      all.find((c) => c.name === command);
+    if (!found) throw new Error(`no command ${JSON.stringify(command)} is registered (globally or in guild ${guildId})`);
+    return found.id;
+  }
+
+  private storeCommandPermissions(guildId: string, commandId: string, permissions: APIApplicationCommandPermission[]): void {
+    let perGuild = this.commandPermissions.get(guildId);
+    if (!perGuild) {
+      perGuild = new Map();
+      this.commandPermissions.set(guildId, perGuild);
+    }
+    if (permissions.length) perGuild.set(commandId, structuredClone(permissions));
+    else perGuild.delete(commandId);
+    const event = this.permissionsEntry(guildId, commandId);
+    for (const session of this.gateway.sessionsFor(guildId)) {
+      this.gateway.dispatch(session, GatewayDispatchEvents.ApplicationCommandPermissionsUpdate, event);
+    }
+  }
+
+  private permissionsEntry(guildId: string, commandId: string): Record<string, unknown> {
+    return {
+      id: commandId,
+      application_id: this.applicationId,
+      guild_id: guildId,
+      permissions: structuredClone(this.commandPermissions.get(guildId)?.get(commandId) ?? []),
+    };
+  }
+
+  /**
+   * `GET /applications/{app}/guilds/{guild}/commands/permissions`, and `GET`/`PUT` of one command's
+   * (or, with the application id, the app-wide) permissions. Reading takes the bot token; editing a
+   * Bearer token of a user who may manage the guild (https://discord.com/developers/docs/interactions/application-commands#permissions):
+   * the fake's {@link FakeDiscord.adminBearerToken}. A bot token gets 403 20001.
+   */
+  private permissionsRoute(req: ParsedRequest, appId: string, guildId: string, commandId: string | undefined): HttpResult {
+    const bot = req.authorization === `Bot ${this.token}`;
+    const bearer = req.authorization === `Bearer ${this.adminBearerToken}`;
+    if (!bot && !bearer) {
+      const result = error(401, 0, '401: Unauthorized');
+      this.violate('unauthorized', `${req.method} ${req.path} without a valid bot token or Bearer token`, req, result);
+      return result;
+    }
+    if (appId !== this.applicationId || !this.worlds.some((w) => w.guildId === guildId)) {
+      return error(403, RESTJSONErrorCodes.MissingAccess, 'Missing Access');
+    }
+    const perGuild = this.commandPermissions.get(guildId);
+    if (commandId === undefined) {
+      if (req.method !== 'GET') return methodNotAllowed();
+      return { status: 200, body: [...(perGuild?.keys() ?? [])].map((id) => this.permissionsEntry(guildId, id)) };
+    }
+    const known =
+      commandId === this.applicationId ||
+      this.globalCommands.some((c) => c.id === commandId) ||
+      (this.guildCommands.get(guildId) ?? []).some((c) => c.id === commandId);
+    if (!known) return error(404, RESTJSONErrorCodes.UnknownApplicationCommand, 'Unknown application command');
+    if (req.method === 'GET') {
+      if (!perGuild?.has(commandId)) {
+        return error(404, RESTJSONErrorCodes.UnknownApplicationCommandPermissions, 'Unknown application command permissions');
+      }
+      return { status: 200, body: this.permissionsEntry(guildId, commandId) };
+    }
+    if (req.method !== 'PUT') return methodNotAllowed();
+    if (bot) {
+      // Discord's description lists a bot token for this operation, but Discord refuses it (since April 2022).
+      const result = error(403, RESTJSONErrorCodes.BotsCannotUseThisEndpoint, 'Bots cannot use this endpoint');
+      this.violate(
+        'bots-cannot-use-endpoint',
+        `PUT ${req.path} with the bot token; editing command permissions needs a user's Bearer token`,
+        req,
+        result,
+      );
+      return result;
+    }
+    const errors = req.bodyErrors();
+    if (!errors.empty) {
+      const result: HttpResult = { status: 400, body: errors.toBody() };
+      this.violate('invalid-form-body', `PUT ${req.path}: ${errors.summary()}`, req, result);
+      return result;
+    }
+    const body = req.json as { permissions?: APIApplicationCommandPermission[] | null };
+    this.storeCommandPermissions(guildId, commandId, body.permissions ?? []);
+    return { status: 200, body: this.permissionsEntry(guildId, commandId) };
+  }
 
   private commandsRoute(req: ParsedRequest, appId: string, guildId: string | undefined, commandId: string | undefined): HttpResult {
     if (appId !== this.applicationId) return error(403, RESTJSONErrorCodes.MissingAccess, 'Missing Access');

@@ -119,8 +119,10 @@ export interface World {
   channelName: string;
   /** The managed role Discord gives a bot when it joins a guild. */
   botRoleId: string;
-  /** Further roles of the guild (e.g. a moderator role), with no permissions of their own. */
-  extraRoles: Array<{ id: string; name: string }>;
+  /** Further roles of the guild (e.g. a moderator role), with their permissions (a decimal bit set). */
+  extraRoles: Array<{ id: string; name: string; permissions: string }>;
+  /** The @everyone role's permissions (a decimal bit set). */
+  everyonePermissions: string;
   guildCreatedAt: number;
 }
 
@@ -134,7 +136,7 @@ export function everyoneRole(world: World): APIRole {
     icon: null,
     unicode_emoji: null,
     position: 0,
-    permissions: DEFAULT_MEMBER_PERMISSIONS.toString(),
+    permissions: world.everyonePermissions,
     managed: false,
     mentionable: false,
     flags: 0 as RoleFlags,
@@ -221,7 +223,7 @@ export function guildCreate(world: World): GatewayGuildCreateDispatchData {
     roles: [
       everyoneRole(world),
       botRole(world),
-      ...world.extraRoles.map((r, i) => ({ ...everyoneRole(world), id: r.id, name: r.name, position: i + 2, permissions: '0' })),
+      ...world.extraRoles.map((r, i) => ({ ...everyoneRole(world), id: r.id, name: r.name, position: i + 2, permissions: r.permissions })),
     ],
     emojis: [],
     stickers: [],
