@@ -14,7 +14,7 @@ export class CorpusRootError extends Error {
 /** The `code` of a Node system error (`ENOENT`, `EACCES`…), if any. */
 export function errorCode(err: unknown): string | undefined {
   if (typeof err === 'object' && err !== null && 'code' in err) {
-    const code = (err as { code: unknown }).code;
+    const code = err.code;
     return typeof code === 'string' ? code : undefined;
   }
   return undefined;

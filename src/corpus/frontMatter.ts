@@ -16,6 +16,14 @@
  * This is a deliberately small subset of YAML (no nesting, lists, escapes or
  * multi-line values): corpus files come from scrapers and people, and a
  * predictable line-based format produces clearer errors than a YAML parser.
+ * A YAML parser was considered and rejected: it would make ordinary
+ * values something else (`date: 2024-03-01` a Date, `title: Yes` a boolean,
+ * `title: 1.10` the number 1.1) and refuse common ones outright
+ * (`title: Kyiv: the day after` is a YAML error), so files that load today
+ * would lose their titles or be skipped. Instead the YAML syntax that cannot
+ * be a plain value here (an unclosed quote, an unclosed `[`/`{`, a list or
+ * map for a named field) is reported as a warning and that value dropped:
+ * the block's boundaries are still certain, so the article itself loads.
  */
 import type { ArticleMeta } from './types.ts';
 import { excerpt } from './text.ts';
@@ -37,8 +45,12 @@ export interface FrontMatterOptions {
 export type FrontMatterResult =
   /** The text has no front matter; the body is the whole text. */
   | { kind: 'none' }
-  /** A well-formed block; `body` is everything after the closing `---` line. */
-  | { kind: 'ok'; meta: ArticleMeta; body: string; closingLine: number }
+  /**
+   * A well-formed block; `body` is everything after the closing `---` line.
+   * `warnings` name values that were dropped as malformed (one line each,
+   * e.g. `front matter line 2: "title" dropped: a quote opens but never closes ("\"Unclosed")`).
+   */
+  | { kind: 'ok'; meta: ArticleMeta; body: string; closingLine: number; warnings: string[] }
   /** A block that starts like front matter but is broken; the file should be skipped. */
   | { kind: 'error'; reason: string };
 
@@ -71,6 +83,27 @@ export function unquote(raw: string): string {
 }
 
 /**
+ * Why a front matter value cannot be taken as written, or `undefined`.
+ * `named` is true for the keys that fill an {@link ArticleMeta} field, which
+ * hold one value: a YAML list or map there is a mistake, while other keys are
+ * kept verbatim, so `tags: [a, b]` stays the string "[a, b]".
+ */
+function valueProblem(raw: string, named: boolean): string | undefined {
+  const value = raw.trim();
+  const first = value[0];
+  const last = value[value.length - 1];
+  if (first === '"' || first === "'") {
+    return value.length < 2 || last !== first ? 'a quote opens but never closes' : undefined;
+  }
+  if (first === '[' || first === '{') {
+    const close = first === '[' ? ']' : '}';
+    if (last !== close) return `"${first}" opens a YAML list or map that never closes`;
+    if (named) return 'a YAML list or map, where one value is expected';
+  }
+  return undefined;
+}
+
+/**
  * Splits optional front matter off `text` (already BOM-stripped, `\n` line endings).
  *
  * Rules, in order:
@@ -90,6 +123,9 @@ export function unquote(raw: string): string {
  *   `source`/`publisher` fill the named fields, other keys go to `meta.extra`
  *   under their lower-cased name. Values are trimmed and unquoted; an empty
  *   value leaves a named field unset. A repeated key: the later line wins.
+ * - A value that is broken YAML (see `valueProblem`: an unclosed quote or
+ *   bracket, a list for a named field) is dropped with a warning in
+ *   `warnings`; the rest of the block and the body are kept.
  */
 export function parseFrontMatter(text: string, options: FrontMatterOptions = {}): FrontMatterResult {
   const maxLines = options.maxLines ?? DEFAULT_MAX_FRONT_MATTER_LINES;
@@ -110,6 +146,7 @@ export function parseFrontMatter(text: string, options: FrontMatterOptions = {})
 
   const fields: Partial<Record<MetaField, string>> = {};
   const extra = new Map<string, string>();
+  const warnings: string[] = [];
   let sawKey = false;
   // The first line that is not `key: value`. We keep scanning after it only to
   // word the error: a stray line inside a closed block and a block that was
@@ -135,7 +172,7 @@ export function parseFrontMatter(text: string, options: FrontMatterOptions = {})
         // fromEntries defines own properties, so even a `__proto__` key is kept.
         extra: Object.fromEntries(extra),
       };
-      return { kind: 'ok', meta, body: pos > text.length ? '' : text.slice(pos), closingLine: lineNumber };
+      return { kind: 'ok', meta, body: pos > text.length ? '' : text.slice(pos), closingLine: lineNumber, warnings };
     }
     if (badLine !== undefined) continue;
     const trimmed = line.trim();
@@ -149,8 +186,13 @@ export function parseFrontMatter(text: string, options: FrontMatterOptions = {})
     }
     sawKey = true;
     const key = (match[1] ?? '').toLowerCase();
-    const value = unquote(match[2] ?? '');
     const field = KNOWN_KEYS.get(key);
+    const problem = valueProblem(match[2] ?? '', field !== undefined);
+    if (problem !== undefined) {
+      warnings.push(`front matter line ${lineNumber}: "${key}" dropped: ${problem} (${excerpt((match[2] ?? '').trim())})`);
+      continue;
+    }
+    const value = unquote(match[2] ?? '');
     if (field === undefined) {
       extra.set(key, value);
     } else if (value === '') {

@@ -14,6 +14,7 @@ import type { ArticleMeta, LoadedArticle, SkippedItem } from './types.ts';
 import { describeFsError } from './errors.ts';
 import { hashArticle } from './hash.ts';
 import { fileId } from './paths.ts';
+import { withCheckedUrl } from './url.ts';
 import { decodeUtf8, excerpt, isBlank, normalizeText, sniffNonText, tooLarge } from './text.ts';
 
 /** Read size for JSONL files. Big enough for throughput, small enough to not matter for memory. */
@@ -27,8 +28,12 @@ export interface JsonlOptions {
   maxReportedLineErrors: number;
 }
 
-/** Outcome of parsing one JSONL line: an article, or why the line was skipped. */
-export type JsonlLineResult = { article: LoadedArticle } | { error: string };
+/**
+ * Outcome of parsing one JSONL line: an article (with a `warning` when a value
+ * was dropped from it, e.g. a `url` that is not an http(s) URL), or why the
+ * line was skipped.
+ */
+export type JsonlLineResult = { article: LoadedArticle; warning?: string } | { error: string };
 
 const META_FIELDS = ['title', 'url', 'date', 'source', 'publisher'] as const;
 
@@ -100,14 +105,16 @@ export function parseJsonlLine(line: string, lineNumber: number, file: string): 
     }
   }
 
-  const meta: ArticleMeta = { extra: Object.fromEntries(extra) };
-  if (values.title !== undefined) meta.title = values.title;
-  if (values.url !== undefined) meta.url = values.url;
-  if (values.date !== undefined) meta.date = values.date;
+  const parsed: ArticleMeta = { extra: Object.fromEntries(extra) };
+  if (values.title !== undefined) parsed.title = values.title;
+  if (values.url !== undefined) parsed.url = values.url;
+  if (values.date !== undefined) parsed.date = values.date;
   const source = values.source ?? values.publisher;
-  if (source !== undefined) meta.source = source;
+  if (source !== undefined) parsed.source = source;
+  const { meta, warning } = withCheckedUrl(parsed);
 
-  return { article: { id, file, line: lineNumber, meta, text, hash: hashArticle(id, meta, text) } };
+  const article: LoadedArticle = { id, file, line: lineNumber, meta, text, hash: hashArticle(id, meta, text) };
+  return warning === undefined ? { article } : { article, warning };
 }
 
 /**
@@ -136,6 +143,19 @@ export async function readJsonl(
     skipped.push({ file, line, reason: `line ${line}: ${reason}` });
   };
 
+  // Warnings get a budget of their own, so a feed whose every line has a bad
+  // link cannot crowd real errors out of the report (or flood it).
+  let reportedWarnings = 0;
+  let unreportedWarnings = 0;
+  const lineWarning = (line: number, reason: string): void => {
+    if (reportedWarnings >= options.maxReportedLineErrors) {
+      unreportedWarnings++;
+      return;
+    }
+    reportedWarnings++;
+    skipped.push({ file, line, reason: `line ${line}: ${reason}`, severity: 'warning' });
+  };
+
   const handleLine = (parts: Buffer[], byteLength: number, tooLong: boolean, lineNumber: number): void => {
     if (tooLong) {
       sawContent = true;
@@ -154,8 +174,12 @@ export async function readJsonl(
     if (isBlank(line)) return;
     sawContent = true;
     const result = parseJsonlLine(line, lineNumber, file);
-    if ('article' in result) articles.push(result.article);
-    else lineError(lineNumber, result.error);
+    if ('error' in result) {
+      lineError(lineNumber, result.error);
+      return;
+    }
+    articles.push(result.article);
+    if (result.warning !== undefined) lineWarning(lineNumber, result.warning);
   };
 
   let parts: Buffer[] = [];
@@ -207,6 +231,13 @@ export async function readJsonl(
     skipped.push({
       file,
       reason: `${unreportedErrors} more bad line${unreportedErrors === 1 ? '' : 's'} not listed (only the first ${options.maxReportedLineErrors} are)`,
+    });
+  }
+  if (unreportedWarnings > 0) {
+    skipped.push({
+      file,
+      reason: `${unreportedWarnings} more warning${unreportedWarnings === 1 ? '' : 's'} not listed (only the first ${options.maxReportedLineErrors} are)`,
+      severity: 'warning',
     });
   }
   if (!sawContent) skipped.push({ file, reason: 'empty file' });

@@ -1,8 +1,9 @@
 /** Scanning the corpus directory: `listCorpusFiles`. */
 import type { Dirent, Stats } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { CorpusFile, SkippedItem } from './types.ts';
+import { OUTSIDE_REASON, isInside, resolveRoot } from './confine.ts';
 import { CorpusRootError, describeFsError, errorCode } from './errors.ts';
 import { createLimiter, positiveInt } from './limit.ts';
 import { comparePaths, corpusExtension } from './paths.ts';
@@ -45,6 +46,9 @@ export async function assertCorpusRoot(rootAbs: string): Promise<void> {
   if (!stats.isDirectory()) throw new CorpusRootError(`corpus path is not a directory: ${rootAbs}`);
 }
 
+/** Directory entries visited at a time (see `walk`). */
+const VISIT_CHUNK = 128;
+
 /**
  * Recursively lists the `.txt`, `.md` and `.jsonl` files under `root`
  * (extension case-insensitive), with size and mtime for change detection.
@@ -52,7 +56,11 @@ export async function assertCorpusRoot(rootAbs: string): Promise<void> {
  * - Paths are relative to `root`, with `/` separators on every OS.
  * - Names starting with `.` (files and directories: `.git`, `.DS_Store`,
  *   editor swap files) and other extensions are ignored without a report.
- * - Symbolic links to files are followed (the article id is the link's path).
+ * - Symbolic links to files inside the corpus folder are followed (the
+ *   article id is the link's path). A link whose real path lies outside the
+ *   folder (`passwd.txt -> /etc/passwd`) is skipped with a reason: nothing
+ *   outside the corpus is ever read, listed or quoted. The reader checks
+ *   again on the file it opens (a link swapped in after the scan).
  *   Symbolic links to directories are NOT followed: a link to an ancestor
  *   would make the scan loop forever, and detecting cycles reliably across
  *   bind mounts and network file systems is not worth it for a corpus
@@ -64,12 +72,15 @@ export async function assertCorpusRoot(rootAbs: string): Promise<void> {
  *
  * @throws {CorpusRootError} if `root` is missing, not a directory or unreadable.
  */
-/** Directory entries visited at a time (see `walk`). */
-const VISIT_CHUNK = 128;
-
 export async function listCorpusFiles(root: string, options: ListCorpusFilesOptions = {}): Promise<CorpusListing> {
   const rootAbs = path.resolve(root);
   await assertCorpusRoot(rootAbs);
+  let rootReal: string;
+  try {
+    rootReal = await resolveRoot(rootAbs);
+  } catch (err) {
+    throw new CorpusRootError(`cannot access corpus directory: ${rootAbs} (${describeFsError(err)})`, { cause: err });
+  }
 
   const limit = createLimiter(positiveInt(options.statConcurrency, DEFAULT_STAT_CONCURRENCY));
   const files: CorpusFile[] = [];
@@ -109,7 +120,19 @@ export async function listCorpusFiles(root: string, options: ListCorpusFilesOpti
         skipped.push({ file: rel, reason: 'symbolic link to a directory (not followed, to avoid cycles)' });
         return;
       }
-      if (wanted) addFile(rel, target);
+      if (!wanted) return;
+      let real: string;
+      try {
+        real = await limit(() => realpath(abs));
+      } catch (err) {
+        skipped.push({ file: rel, reason: `cannot follow symbolic link (${describeFsError(err)})` });
+        return;
+      }
+      if (!isInside(rootReal, real)) {
+        skipped.push({ file: rel, reason: OUTSIDE_REASON });
+        return;
+      }
+      addFile(rel, target);
       return;
     }
 

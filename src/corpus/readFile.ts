@@ -4,12 +4,15 @@ import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArticleMeta, CorpusFile, LoadedArticle, SkippedItem } from './types.ts';
+import { OUTSIDE_REASON, isInside, openedFileIsInside, resolveRoot } from './confine.ts';
 import { describeFsError } from './errors.ts';
 import { DEFAULT_MAX_FRONT_MATTER_LINES, parseFrontMatter } from './frontMatter.ts';
 import { hashArticle } from './hash.ts';
 import { readJsonl } from './jsonl.ts';
 import { positiveInt } from './limit.ts';
 import { corpusFileKind, fileId } from './paths.ts';
+import { unwrapText } from './reflow.ts';
+import { withCheckedUrl } from './url.ts';
 import { MiB, decodeUtf8, isBlank, normalizeText, sniffNonText, tooLarge } from './text.ts';
 
 /** Default for {@link ReadCorpusFileOptions.maxFileBytes}: 16 MiB. */
@@ -37,7 +40,8 @@ export interface ReadCorpusFileOptions {
   /**
    * Bad JSONL lines reported individually per file (default 100); further
    * ones are summarized in one skipped item, so a file in the wrong format
-   * does not flood the report.
+   * does not flood the report. Warnings (lines loaded with a value dropped)
+   * have a budget of the same size of their own.
    */
   maxReportedLineErrors?: number;
 }
@@ -62,8 +66,11 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
  *   streamed.
  *
  * Never throws on bad input: an unreadable, binary, non-UTF-8, empty or
- * oversized file, a broken front matter block or a bad JSONL line becomes a
- * {@link SkippedItem} with a reason. Does not check for duplicate ids across
+ * oversized file, a broken front matter block, a bad JSONL line or a file
+ * that resolves outside the corpus root becomes a {@link SkippedItem} with a
+ * reason. A problem that only drops a value (a link that is not an http(s)
+ * URL, a malformed front matter value) is a `SkippedItem` with
+ * `severity: 'warning'`, next to the article, which loads. Does not check for duplicate ids across
  * files or within a JSONL file; {@link loadCorpus} does.
  *
  * @param root corpus root directory
@@ -82,16 +89,20 @@ export async function readCorpusFile(
   if (kind === undefined) return skip('unsupported file type (expected .txt, .md or .jsonl)');
   const rootAbs = path.resolve(root);
   const abs = path.resolve(rootAbs, ...rel.split('/'));
-  const inside = path.relative(rootAbs, abs);
-  if (inside === '' || inside.startsWith('..') || path.isAbsolute(inside)) return skip('path is outside the corpus directory');
+  if (abs === rootAbs || !isInside(rootAbs, abs)) return skip('path is outside the corpus directory');
 
+  let rootReal: string;
   let handle: FileHandle;
   try {
+    rootReal = await resolveRoot(rootAbs);
     handle = await open(abs, OPEN_FLAGS);
   } catch (err) {
     return skip(`cannot read file (${describeFsError(err)})`);
   }
   try {
+    // Checked on the open file, not on the path: the file may have been swapped
+    // for a link since it was listed (see confine.ts).
+    if (!(await openedFileIsInside(handle, abs, rootReal))) return skip(OUTSIDE_REASON);
     const stats = await handle.stat();
     if (stats.isDirectory()) return skip('is a directory');
     if (!stats.isFile()) return skip('not a regular file');
@@ -127,16 +138,25 @@ function textArticle(rel: string, bytes: Uint8Array, options: ReadCorpusFileOpti
 
   let body = text;
   let meta: ArticleMeta = { extra: {} };
+  const warnings: string[] = [];
   const frontMatter = parseFrontMatter(text, {
     maxLines: positiveInt(options.maxFrontMatterLines, DEFAULT_MAX_FRONT_MATTER_LINES),
   });
   if (frontMatter.kind === 'error') return skip(frontMatter.reason);
   if (frontMatter.kind === 'ok') {
     body = frontMatter.body;
-    meta = frontMatter.meta;
     if (isBlank(body)) return skip('no text after the front matter');
+    warnings.push(...frontMatter.warnings);
+    const checked = withCheckedUrl(frontMatter.meta);
+    meta = checked.meta;
+    if (checked.warning !== undefined) warnings.push(checked.warning);
   }
 
+  // Hard-wrapped paragraphs become one line each (see reflow.ts for why here).
+  body = unwrapText(body);
   const id = fileId(rel);
-  return { articles: [{ id, file: rel, meta, text: body, hash: hashArticle(id, meta, body) }], skipped: [] };
+  return {
+    articles: [{ id, file: rel, meta, text: body, hash: hashArticle(id, meta, body) }],
+    skipped: warnings.map((reason) => ({ file: rel, reason, severity: 'warning' })),
+  };
 }

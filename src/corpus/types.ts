@@ -38,7 +38,10 @@ export interface LoadedArticle {
   hash: string;
 }
 
-/** A file or JSONL line the loader could not use, and why. */
+/**
+ * A file or JSONL line the loader could not use, and why; or, with
+ * `severity: 'warning'`, a value it dropped from an article that still loaded.
+ */
 export interface SkippedItem {
   /** Path relative to the corpus root. */
   file: string;
@@ -46,6 +49,13 @@ export interface SkippedItem {
   line?: number;
   /** Human-readable reason, e.g. "not UTF-8 text", "empty file". */
   reason: string;
+  /**
+   * Absent: the file or line was skipped. `'warning'`: it loaded, but part of
+   * it was dropped (the reason says what, e.g. a `url` that is not an http(s)
+   * URL). Kept in the same list so that every report that shows skipped items
+   * shows warnings too.
+   */
+  severity?: 'warning';
 }
 
 /** A corpus file seen by a directory scan, used to detect what changed. */

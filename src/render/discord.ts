@@ -13,7 +13,7 @@ import type { ArticleRef } from '../library/store.ts';
 import type { Answer, Highlight, Quote } from '../search/answer.ts';
 import type { Reply } from '../interaction/types.ts';
 import { paginate, pageOf } from './article.ts';
-import { noAnswerMessage, renderSkipped } from './text.ts';
+import { noAnswerMessage, renderSkipped, splitSkipped } from './text.ts';
 
 export const LIMITS = {
   title: 256,
@@ -278,20 +278,27 @@ export function renderReloadReply(report: ReloadReport): Reply {
   ];
   const changes = listChanges(report);
   if (changes) lines.push(`**Changes:** ${changes}`);
-  if (report.skipped.length) {
-    lines.push('', `**Skipped ${report.skipped.length}:**`);
-    const items = renderSkipped(report.skipped);
+  const { skipped, warnings } = splitSkipped(report.skipped);
+  lines.push('');
+  if (skipped.length === 0) lines.push('Nothing skipped.');
+  for (const [title, items] of [
+    [`Skipped ${skipped.length}`, skipped],
+    [`Loaded with a warning: ${warnings.length}`, warnings],
+  ] as const) {
+    if (items.length === 0) continue;
+    lines.push(`**${title}:**`);
+    const rendered = renderSkipped(items);
     let used = lines.join('\n').length;
-    for (let i = 0; i < items.length; i++) {
-      const line = `• ${escapeMarkdown(truncate(items[i]!, 300))}`;
+    for (let i = 0; i < rendered.length; i++) {
+      const line = `• ${escapeMarkdown(truncate(rendered[i]!, 300))}`;
       if (used + line.length > LIMITS.description - 60) {
-        lines.push(`…and ${items.length - i} more (see \`verbatim index\`).`);
+        lines.push(`…and ${rendered.length - i} more (see \`verbatim index\`).`);
         break;
       }
       lines.push(line);
       used += line.length + 1;
     }
-  } else lines.push('', 'Nothing skipped.');
+  }
   return { embeds: [{ color: COLOR.info, title: 'Corpus reloaded', description: lines.join('\n') }], ephemeral: true };
 }
 

@@ -8,12 +8,13 @@ describe('parseFrontMatter', () => {
   });
 
   it('keys are case-insensitive and trimmed, values trimmed and unquoted, other keys lower-cased into extra', () => {
-    const result = parseFrontMatter('---  \n  TITLE :  "  spaced title  " \nURL:https://e.com/a?b=c:d\nAuthor: \'Jo\'\nMixed_Key-1.x: "unbalanced\n---\t\nBody');
+    const result = parseFrontMatter('---  \n  TITLE :  "  spaced title  " \nURL:https://e.com/a?b=c:d\nAuthor: \'Jo\'\nMixed_Key-1.x: plain\n---\t\nBody');
     expect(result).toEqual({
       kind: 'ok',
-      meta: { title: '  spaced title  ', url: 'https://e.com/a?b=c:d', extra: { author: 'Jo', 'mixed_key-1.x': '"unbalanced' } },
+      meta: { title: '  spaced title  ', url: 'https://e.com/a?b=c:d', extra: { author: 'Jo', 'mixed_key-1.x': 'plain' } },
       body: 'Body',
       closingLine: 6,
+      warnings: [],
     });
   });
 
@@ -49,5 +50,34 @@ describe('parseFrontMatter', () => {
       kind: 'error',
       reason: 'front matter line 4 is not "key: value": "- a list item"',
     });
+  });
+
+  it('a value with an unclosed quote or bracket is dropped with a warning naming its line, and the rest of the block is kept', () => {
+    const result = parseFrontMatter('---\ntitle: "Unclosed\ndate: [2024\nsource: Harbour Times\nnote: \'half\n---\nBody');
+    expect(result).toEqual({
+      kind: 'ok',
+      meta: { source: 'Harbour Times', extra: {} },
+      body: 'Body',
+      closingLine: 6,
+      warnings: [
+        'front matter line 2: "title" dropped: a quote opens but never closes ("Unclosed)',
+        'front matter line 3: "date" dropped: "[" opens a YAML list or map that never closes ([2024)',
+        'front matter line 5: "note" dropped: a quote opens but never closes (\'half)',
+      ],
+    });
+  });
+
+  it('a YAML list or map is refused for a named field but kept as text for other keys', () => {
+    const result = parseFrontMatter('---\ntitle: [One, Two]\nsource: {name: X}\ntags: [news, ukraine]\n---\nBody');
+    expect(result.kind === 'ok' && result.meta).toEqual({ extra: { tags: '[news, ukraine]' } });
+    expect(result.kind === 'ok' && result.warnings).toEqual([
+      'front matter line 2: "title" dropped: a YAML list or map, where one value is expected ([One, Two])',
+      'front matter line 3: "source" dropped: a YAML list or map, where one value is expected ({name: X})',
+    ]);
+  });
+
+  it('quotes that open and close are removed, and quotes inside a value are kept', () => {
+    const result = parseFrontMatter('---\ntitle: \'It\'s here\'\nsource: The "Harbour" Times\n---\nBody');
+    expect(result).toMatchObject({ kind: 'ok', meta: { title: "It's here", source: 'The "Harbour" Times' }, warnings: [] });
   });
 });

@@ -35,6 +35,50 @@ describe('readCorpusFile on .jsonl files', () => {
     expect(skipped[0]?.reason).toMatch(/^line 5: invalid JSON \(.+\)$/);
   });
 
+  it('a line whose url is not an absolute http(s) URL loads without it, with a warning naming the file and line', async () => {
+    const root = await temp({
+      'feed.jsonl': jsonl(
+        { id: 'a', url: 'https://example.com/a', text: 'Kept link.' },
+        { id: 'b', url: 'example.com/b', text: 'Dropped link.' },
+        { id: 'c', url: `https://example.com/${'c'.repeat(2100)}`, text: 'Too long.' },
+      ),
+    });
+    const { articles, skipped } = await readCorpusFile(root, 'feed.jsonl');
+    expect(articles.map((a) => [a.id, a.meta.url])).toEqual([
+      ['a', 'https://example.com/a'],
+      ['b', undefined],
+      ['c', undefined],
+    ]);
+    expect(skipped).toEqual([
+      {
+        file: 'feed.jsonl',
+        line: 2,
+        reason:
+          'line 2: url dropped, the article loads without a link: "example.com/b" is not an absolute URL (expected http:// or https://…)',
+        severity: 'warning',
+      },
+      {
+        file: 'feed.jsonl',
+        line: 3,
+        reason: `line 3: url dropped, the article loads without a link: "https://example.com/${'c'.repeat(59)}…" is longer than 2,048 characters`,
+        severity: 'warning',
+      },
+    ]);
+  });
+
+  it('warnings beyond the reporting budget are counted in one item, apart from errors', async () => {
+    const lines = Array.from({ length: 5 }, (_, i) => ({ id: `x${i}`, url: 'nope', text: 'T.' }));
+    const root = await temp({ 'feed.jsonl': jsonl(...lines, '{bad') });
+    const { articles, skipped } = await readCorpusFile(root, 'feed.jsonl', { maxReportedLineErrors: 2 });
+    expect(articles).toHaveLength(5);
+    expect(skipped.map((s) => [s.line, s.severity, s.reason.slice(0, 30)])).toEqual([
+      [1, 'warning', 'line 1: url dropped, the artic'],
+      [2, 'warning', 'line 2: url dropped, the artic'],
+      [6, undefined, 'line 6: invalid JSON (Expected'],
+      [undefined, 'warning', '3 more warnings not listed (on'],
+    ]);
+  });
+
   it('JSONL metadata fills the article fields, publisher counts as source, and other scalar fields go to extra', async () => {
     const { articles } = await readCorpusFile(fixture('corpus-mixed'), 'feeds/wire.jsonl');
     expect(articles[0]).toMatchObject({

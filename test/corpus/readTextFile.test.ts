@@ -56,6 +56,50 @@ describe('readCorpusFile on .txt and .md files', () => {
     ]);
   });
 
+  it('a malformed front matter value is dropped with a warning naming the file, and the article loads', async () => {
+    const root = await temp({ 'ferry.md': '---\ntitle: "Unclosed\ndate: [2024\nsource: Harbour Times\n---\nThe ferry runs hourly.\n' });
+    const { articles, skipped } = await readCorpusFile(root, 'ferry.md');
+    expect(articles).toHaveLength(1);
+    expect(articles[0]?.meta).toEqual({ source: 'Harbour Times', extra: {} });
+    expect(articles[0]?.text).toBe('The ferry runs hourly.\n');
+    expect(skipped).toEqual([
+      {
+        file: 'ferry.md',
+        reason: 'front matter line 2: "title" dropped: a quote opens but never closes ("Unclosed)',
+        severity: 'warning',
+      },
+      {
+        file: 'ferry.md',
+        reason: 'front matter line 3: "date" dropped: "[" opens a YAML list or map that never closes ([2024)',
+        severity: 'warning',
+      },
+    ]);
+  });
+
+  it('a url or link that is not an absolute http(s) URL is dropped with a warning, and the article loads without it', async () => {
+    const root = await temp({
+      'ferry.md': '---\ntitle: Ferry\nurl: www.harbourtimes.example/ferry timetable\n---\nThe ferry runs hourly.\n',
+      'alias.md': '---\nlink: ftp://harbourtimes.example/ferry\n---\nBody.\n',
+      'good.md': '---\nlink: https://harbourtimes.example/ferry\n---\nBody.\n',
+    });
+    const ferry = await readCorpusFile(root, 'ferry.md');
+    expect(ferry.articles[0]?.meta).toEqual({ title: 'Ferry', extra: {} });
+    expect(ferry.skipped).toEqual([
+      {
+        file: 'ferry.md',
+        reason:
+          'url dropped, the article loads without a link: "www.harbourtimes.example/ferry timetable" is not a URL (it contains spaces or control characters)',
+        severity: 'warning',
+      },
+    ]);
+    const alias = await readCorpusFile(root, 'alias.md');
+    expect(alias.articles[0]?.meta.url).toBeUndefined();
+    expect(alias.skipped).toMatchObject([{ file: 'alias.md', severity: 'warning' }]);
+    expect(alias.skipped[0]?.reason).toMatch(/scheme "ftp"/);
+    const good = await readCorpusFile(root, 'good.md');
+    expect(good).toMatchObject({ articles: [{ meta: { url: 'https://harbourtimes.example/ferry' } }], skipped: [] });
+  });
+
   it('a front matter block without a closing --- skips the file', async () => {
     const { articles, skipped } = await readCorpusFile(FRONT, 'unclosed.md');
     expect(articles).toEqual([]);
