@@ -5,6 +5,7 @@
  * Discord would refuse the bot, the fake refuses it the same way.
  */
 import { once } from 'node:events';
+import { get as httpGet } from 'node:http';
 import zlib from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
@@ -28,7 +29,7 @@ import {
 } from 'discord.js';
 import type { ApplicationCommandDataResolvable, Interaction } from 'discord.js';
 import { FAKE_CHANNEL_ID, FAKE_OWNER_ID, FAKE_USER_ID, guildIdOnShard, pingsNobody, shardOf, startFakeDiscord } from './fakeDiscord.ts';
-import type { CommandGrant, FakeDiscord, FakeDiscordOptions, SlashCommandInit } from './fakeDiscord.ts';
+import type { CommandGrant, FakeDiscord, FakeDiscordOptions, InjectedInteraction, SlashCommandInit } from './fakeDiscord.ts';
 
 type InvokerInitForTest = Omit<SlashCommandInit, 'name'>;
 import { findOperation, responseProblems } from './fakeDiscordSchemas.ts';
@@ -1344,6 +1345,169 @@ describe('command permissions', () => {
     expect(none).toMatchObject({ status: 404, code: 10066 });
   });
 });
+
+describe('attachments', () => {
+  const upload: ApplicationCommandDataResolvable = {
+    name: 'upload',
+    description: 'Add a file',
+    options: [
+      { type: ApplicationCommandOptionType.Attachment, name: 'file', description: 'The file', required: true },
+      { type: ApplicationCommandOptionType.String, name: 'title', description: 'Its title' },
+    ],
+  };
+
+  async function withUpload(options: FakeDiscordOptions = {}): Promise<{ f: FakeDiscord; client: Client<true> }> {
+    const f = await start(options);
+    const client = await loggedIn(f);
+    await client.application.commands.set([upload]);
+    return { f, client };
+  }
+
+  it("delivers an ATTACHMENT option with data.resolved.attachments, whose url the fake's CDN serves with the test's bytes", async () => {
+    const { f, client } = await withUpload();
+    const seen = onNextInteraction(client, (i) => {
+      if (!i.isChatInputCommand()) throw new Error('expected a command');
+      const a = i.options.getAttachment('file', true);
+      return { id: a.id, name: a.name, size: a.size, contentType: a.contentType, url: a.url, proxyURL: a.proxyURL, ephemeral: a.ephemeral };
+    });
+
+    const interaction = f.slashCommand({
+      name: 'upload',
+      options: [
+        { name: 'file', attachment: { filename: 'ferry notes.md', data: '# Ferry\nThe ferry leaves at nine.\n' } },
+        { name: 'title', value: 'Ferry' },
+      ],
+    });
+    const attachment = await seen;
+
+    expect(attachment).toMatchObject({ name: 'ferry notes.md', size: 34, contentType: 'text/markdown; charset=utf-8', ephemeral: true });
+    expect(interaction.payload.data).toMatchObject({ options: [{ name: 'file', type: 11, value: attachment.id }, { name: 'title' }] });
+    expect(attachment.url.startsWith(`${f.cdnBase}/ephemeral-attachments/${f.guild.channelId}/${attachment.id}/ferry%20notes.md?ex=`)).toBe(
+      true,
+    );
+    for (const url of [attachment.url, attachment.proxyURL]) {
+      const res = await fetch(url);
+      expect([res.status, res.headers.get('content-type'), res.headers.get('content-length'), await res.text()]).toEqual([
+        200,
+        'text/markdown; charset=utf-8',
+        '34',
+        '# Ferry\nThe ferry leaves at nine.\n',
+      ]);
+    }
+    expect(f.cdnRequests.map((r) => [r.status, r.bytesSent, r.completed, r.aborted])).toEqual([
+      [200, 34, true, false],
+      [200, 34, true, false],
+    ]);
+  });
+
+  it('answers 404 to an attachment URL whose signature was changed, or that expired', async () => {
+    const { f } = await withUpload({ attachmentUrlLifetimeMs: 1500 });
+    const interaction = f.slashCommand({ name: 'upload', options: [{ name: 'file', attachment: { filename: 'a.txt', data: 'a' } }] });
+    const url = attachmentUrl(interaction);
+
+    expect((await fetch(url)).status).toBe(200);
+    expect((await fetch(url.replace(/hm=[0-9a-f]+/, 'hm=00'))).status).toBe(404);
+    expect((await fetch(url.replace(/a\.txt/, 'b.txt'))).status).toBe(404);
+    await sleep(2100);
+    const expired = await fetch(url);
+    expect([expired.status, await expired.text()]).toEqual([404, 'This content is no longer available.']);
+  });
+
+  it('serves a slow download late and in small chunks, and records a client that hangs up before the end', async () => {
+    const { f } = await withUpload();
+    const slow = f.slashCommand({
+      name: 'upload',
+      options: [
+        {
+          name: 'file',
+          attachment: { filename: 'slow.txt', data: 'x'.repeat(1000), cdn: { delayMs: 150, chunkBytes: 100, chunkDelayMs: 40 } },
+        },
+      ],
+    });
+    const url = attachmentUrl(slow);
+
+    const started = Date.now();
+    const whole = await (await fetch(url)).text();
+    expect(whole).toHaveLength(1000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150 + 9 * 40 - 20);
+
+    const controller = new AbortController();
+    const res = await fetch(url, { signal: controller.signal });
+    const reader = res.body!.getReader();
+    await reader.read();
+    controller.abort();
+    await vi.waitFor(() => expect(f.cdnRequests[1]).toMatchObject({ aborted: true, completed: false }));
+    expect(f.cdnRequests[1]!.bytesSent).toBeLessThan(1000);
+  });
+
+  it('can serve more than the reported size, without or with a false Content-Length, or an error', async () => {
+    const { f } = await withUpload();
+    const big = Buffer.alloc(2 * 1024 * 1024, 'a');
+    const cases = [
+      { cdn: { contentLength: null }, size: 10 },
+      { cdn: { contentLength: 10 }, size: 10 },
+      { cdn: { status: 500 }, size: 10 },
+      { cdn: { contentType: 'application/x-msdownload' }, size: big.length },
+    ];
+    const urls = cases.map((c, n) =>
+      attachmentUrl(
+        f.slashCommand({ name: 'upload', options: [{ name: 'file', attachment: { filename: `big${n}.txt`, data: big, ...c } }] }),
+      ),
+    );
+
+    const unsized = await fetch(urls[0]!);
+    expect(unsized.headers.get('content-length')).toBeNull();
+    expect((await unsized.arrayBuffer()).byteLength).toBe(big.length);
+    const lying = await rawGet(urls[1]!);
+    expect(lying.headers['content-length']).toBe('10');
+    expect((await fetch(urls[2]!)).status).toBe(500);
+    expect((await fetch(urls[3]!)).headers.get('content-type')).toBe('application/x-msdownload');
+  });
+
+  it("refuses a file over the upload limit, as Discord's client does", async () => {
+    const { f } = await withUpload({ attachmentSizeLimit: 1000 });
+
+    const refused = f.slashCommand({
+      name: 'upload',
+      options: [{ name: 'file', attachment: { filename: 'big.pdf', data: Buffer.alloc(1001) } }],
+    });
+
+    expect(refused.refused).toMatchObject({ reason: 'file-too-large' });
+    expect(refused.payload).toMatchObject({ attachment_size_limit: 1000 });
+    expect(() => f.slashCommand({ name: 'upload', options: [{ name: 'file', value: 'x' }] })).toThrow('give it as { attachment');
+  });
+
+  it('serves the files the bot uploads at their attachment URLs', async () => {
+    const { f, client } = await withUpload();
+    onInteraction(client, async (i) => {
+      if (i.isChatInputCommand()) await i.reply({ content: 'here', files: [{ attachment: Buffer.from('quotes\n'), name: 'quotes.txt' }] });
+    });
+
+    const reply = await f.slashCommand({ name: 'export' }).nextResponse();
+    const attachment = reply.message!.attachments[0]!;
+    const res = await fetch(attachment.url);
+
+    expect(attachment.url.startsWith(`${f.cdnBase}/attachments/${f.guild.channelId}/${attachment.id}/quotes.txt?`)).toBe(true);
+    expect([res.status, await res.text()]).toEqual([200, 'quotes\n']);
+  });
+});
+
+/** The URL of an injected interaction's (first) attachment. */
+function attachmentUrl(interaction: InjectedInteraction): string {
+  const data = interaction.payload.data as { resolved?: { attachments?: Record<string, { url: string }> } };
+  return Object.values(data.resolved?.attachments ?? {})[0]!.url;
+}
+
+/** A GET that reads only the headers (fetch refuses a body longer than its Content-Length). */
+function rawGet(url: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((resolve, reject) => {
+    const req = httpGet(url, (res) => {
+      resolve({ status: res.statusCode ?? 0, headers: res.headers });
+      res.destroy();
+    });
+    req.on('error', reject);
+  });
+}
 
 describe('sharding', () => {
   // Two extra guilds on shard 0 and 1 of 2, next to the default guild (whose shard depends on its id).

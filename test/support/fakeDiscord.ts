@@ -89,6 +89,8 @@ import {
 import type { DiscordErrorBody } from './fakeDiscordRules.ts';
 import { checkRequestBody } from './fakeDiscordSchemas.ts';
 import { FakeGateway, shardOf } from './fakeDiscordGateway.ts';
+import { FakeCdn, contentTypeOf } from './fakeDiscordCdn.ts';
+import type { CdnBehavior, CdnRequest } from './fakeDiscordCdn.ts';
 import type { GatewaySession, GatewaySessionInfo } from './fakeDiscordGateway.ts';
 import {
   ALL_PERMISSIONS,
@@ -110,6 +112,7 @@ import type { World } from './fakeDiscordPayloads.ts';
 export type { DiscordErrorBody } from './fakeDiscordRules.ts';
 export type { GatewaySessionInfo } from './fakeDiscordGateway.ts';
 export { shardOf } from './fakeDiscordGateway.ts';
+export type { CdnBehavior, CdnRequest } from './fakeDiscordCdn.ts';
 export { MessageLimits, CommandLimits } from './fakeDiscordRules.ts';
 
 // ---------------------------------------------------------------------------
@@ -186,6 +189,10 @@ export interface FakeDiscordOptions {
   allowedPrivilegedIntents?: number;
   /** Default timeout of the wait helpers. Default 5000 ms. */
   waitTimeoutMs?: number;
+  /** Largest upload a user may attach (`attachment_size_limit`). Default 10 MiB, Discord's for servers without boosts. */
+  attachmentSizeLimit?: number;
+  /** How long the CDN's signed attachment URLs work. Default 24 hours, as Discord's. */
+  attachmentUrlLifetimeMs?: number;
 }
 
 /** A guild of the fake's world. Every field has a default. */
@@ -316,14 +323,34 @@ export interface BotResponse {
 /** An option of an injected command. Type and nesting come from the registered command when there is one. */
 export interface OptionInput {
   name: string;
-  /** The value; for autocomplete's focused option, what the user has typed so far. Omit for subcommands. */
+  /** The value; for autocomplete's focused option, what the user has typed so far. Omit for subcommands and attachments. */
   value?: string | number | boolean;
+  /** The file of an ATTACHMENT option (type 11): the fake's CDN serves its bytes at the URL in `data.resolved.attachments`. */
+  attachment?: AttachmentInput;
   /** Needed only when the command is not registered and the type cannot be inferred from the value (user, channel, role...). */
   type?: ApplicationCommandOptionType;
   /** Options of a subcommand or subcommand group. */
   options?: OptionInput[];
   /** Marks the option being typed, for {@link FakeDiscord.autocomplete}. */
   focused?: boolean;
+}
+
+/** A file a user attaches to an ATTACHMENT option. */
+export interface AttachmentInput {
+  /**
+   * As Discord reports it. Discord cleans names up (spaces become underscores, paths are dropped); the fake
+   * passes this one through unchanged, so tests can check that the bot trusts no name (`../../x.txt`).
+   */
+  filename: string;
+  /** The bytes the CDN serves (a string is UTF-8). */
+  data: Buffer | Uint8Array | string;
+  /** `content_type` and the CDN's Content-Type. Default: from the extension (`text/plain; charset=utf-8`, `application/pdf`…). */
+  contentType?: string;
+  /** The `size` Discord reports. Default: the data's length (a test can make it differ from what the CDN serves). */
+  size?: number;
+  description?: string;
+  /** How the CDN serves it: slow, chunked, a wrong Content-Length, an error… Default: at once. */
+  cdn?: CdnBehavior;
 }
 
 /** Who invokes an interaction, and where. */
@@ -380,9 +407,10 @@ export interface InvocationRefusal {
    * - `missing-permissions`: the member lacks the command's `default_member_permissions`, or a command
    *   permission (overwrite) denies them (user, role or @everyone) and none grants it;
    * - `disabled-in-channel`: a command permission disables the command in this channel (or all channels);
-   * - `unavailable-here`: the command's `contexts` exclude where it was used (e.g. a guild-only command in a DM).
+   * - `unavailable-here`: the command's `contexts` exclude where it was used (e.g. a guild-only command in a DM);
+   * - `file-too-large`: an attachment's size is over the upload limit (`attachment_size_limit`).
    */
-  reason: 'missing-permissions' | 'disabled-in-channel' | 'unavailable-here';
+  reason: 'missing-permissions' | 'disabled-in-channel' | 'unavailable-here' | 'file-too-large';
   /** What the user is told, and why, for test output. */
   message: string;
 }
@@ -451,6 +479,21 @@ interface UploadedFile {
   name: string;
   size: number;
   contentType: string;
+  data: Buffer;
+}
+
+/** What building an interaction's options needs to know. */
+interface OptionContext {
+  command: string;
+  resolved: APIInteractionDataResolved;
+  autocomplete: boolean;
+  dm: boolean;
+  world: World;
+  unchecked: boolean;
+  /** Where the interaction happens (attachments are uploaded there). */
+  channelId: string;
+  /** The attachments of ATTACHMENT options, collected while building. */
+  attachments: APIAttachment[];
 }
 
 interface ParsedRequest {
@@ -573,6 +616,8 @@ export class FakeDiscord {
   readonly restBase: string;
   /** What `GET /gateway/bot` returns, e.g. `ws://127.0.0.1:PORT/gateway`. */
   readonly gatewayUrl: string;
+  /** The fake's CDN, serving attachments: e.g. `http://127.0.0.1:PORT` (URLs under `/attachments/` and `/ephemeral-attachments/`). */
+  readonly cdnBase: string;
   readonly port: number;
   /** The accepted bot token. */
   readonly token: string;
@@ -602,6 +647,8 @@ export class FakeDiscord {
   private readonly ackTimeoutMs: number;
   private readonly tokenLifetimeMs: number;
   private readonly waitTimeoutMs: number;
+  private readonly attachmentSizeLimit: number;
+  private readonly cdn: FakeCdn;
   private readonly interactions = new Map<string, InteractionRecord>();
   private readonly interactionsByToken = new Map<string, InteractionRecord>();
   private readonly messages = new Map<string, APIMessage>();
@@ -659,6 +706,9 @@ export class FakeDiscord {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 3000;
     this.tokenLifetimeMs = options.tokenLifetimeMs ?? 15 * 60_000;
     this.waitTimeoutMs = options.waitTimeoutMs ?? 5000;
+    this.attachmentSizeLimit = options.attachmentSizeLimit ?? 10_485_760;
+    this.cdnBase = `http://127.0.0.1:${port}`;
+    this.cdn = new FakeCdn(this.cdnBase, options.attachmentUrlLifetimeMs ?? 86_400_000);
     this.shardCount = options.shards ?? 1;
     const maxConcurrency = options.maxConcurrency ?? this.shardCount;
     if (!Number.isInteger(this.shardCount) || this.shardCount < 1 || !Number.isInteger(maxConcurrency) || maxConcurrency < 1) {
@@ -764,6 +814,11 @@ export class FakeDiscord {
     return this.gateway.identifies;
   }
 
+  /** Every download from the fake's CDN (attachment URLs), in order: what was sent and whether the client hung up early. */
+  get cdnRequests(): readonly CdnRequest[] {
+    return this.cdn.requests;
+  }
+
   /** Every gateway session (one per shard connection), oldest first, with its shard and whether it is connected. */
   sessions(): GatewaySessionInfo[] {
     return this.gateway.sessions();
@@ -808,19 +863,19 @@ export class FakeDiscord {
    * value outside the choices, DM use of a guild-only command all throw).
    */
   slashCommand(init: SlashCommandInit): InjectedInteraction {
-    const refusal = init.unchecked ? undefined : this.refusalFor(init.name, init);
+    let refusal = init.unchecked ? undefined : this.refusalFor(init.name, init);
     const command = this.findCommand(init.name, { ...init, dm: init.dm === true && !init.unchecked });
     const resolved: APIInteractionDataResolved = {};
-    const options = this.buildOptions(
-      init.name,
-      init.options ?? [],
-      command?.options,
-      resolved,
-      false,
-      init.dm === true,
-      this.worldFor(init),
-      init.unchecked === true,
-    );
+    const context = this.optionContext(init, resolved, false);
+    const options = this.buildOptions(init.options ?? [], command?.options, context);
+    // Discord's client will not upload a file over the limit ("Your files are too powerful").
+    const tooBig = init.unchecked ? undefined : context.attachments.find((a) => a.size > this.attachmentSizeLimit);
+    if (tooBig && !refusal) {
+      refusal = {
+        reason: 'file-too-large',
+        message: `Your files are too powerful: ${tooBig.filename} is ${tooBig.size} bytes, over the ${this.attachmentSizeLimit}-byte upload limit`,
+      };
+    }
     const data = {
       id: command?.id ?? snowflake(),
       name: init.name,
@@ -841,7 +896,7 @@ export class FakeDiscord {
     const refusal = this.refusalFor(init.name, init);
     const command = this.findCommand(init.name, init);
     const resolved: APIInteractionDataResolved = {};
-    const options = this.buildOptions(init.name, init.options, command?.options, resolved, true, init.dm === true, this.worldFor(init));
+    const options = this.buildOptions(init.options, command?.options, this.optionContext(init, resolved, true));
     const focused = findFocused(options);
     if (focused.length !== 1) {
       throw new Error(`autocomplete for /${init.name} needs exactly one option with focused: true (got ${focused.length})`);
@@ -906,6 +961,7 @@ export class FakeDiscord {
     this.closed = true;
     for (const record of this.interactions.values()) clearTimeout(record.ackTimer);
     await this.gateway.close();
+    this.cdn.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve, reject) => this.server.close((err) => (err ? reject(err) : resolve())));
   }
@@ -1124,16 +1180,48 @@ export class FakeDiscord {
     return (bits & PermissionFlagsBits.Administrator) !== 0n ? ALL_PERMISSIONS : bits;
   }
 
+  private optionContext(init: SlashCommandInit, resolved: APIInteractionDataResolved, autocomplete: boolean): OptionContext {
+    const dm = init.dm === true;
+    const world = this.worldFor(init);
+    return {
+      command: init.name,
+      resolved,
+      autocomplete,
+      dm,
+      world,
+      unchecked: init.unchecked === true,
+      channelId: dm ? this.dmChannelId(init.user?.id ?? FAKE_USER_ID) : world.channelId,
+      attachments: [],
+    };
+  }
+
+  /**
+   * The attachment of an ATTACHMENT option, as Discord resolves it: an ephemeral upload whose bytes
+   * the fake's CDN serves at `url` (and `proxy_url`), with the size and type Discord reports.
+   */
+  private optionAttachment(input: AttachmentInput, channelId: string): APIAttachment {
+    const data = typeof input.data === 'string' ? Buffer.from(input.data, 'utf8') : Buffer.from(input.data);
+    const id = snowflake();
+    const contentType = input.contentType ?? contentTypeOf(input.filename);
+    const { url, proxyUrl } = this.cdn.put(channelId, id, input.filename, data, contentType, input.cdn, 'ephemeral-attachments');
+    return {
+      id,
+      filename: input.filename,
+      size: input.size ?? data.length,
+      url,
+      proxy_url: proxyUrl,
+      content_type: contentType,
+      ephemeral: true,
+      ...(input.description === undefined ? {} : { description: input.description }),
+    };
+  }
+
   private buildOptions(
-    command: string,
     inputs: OptionInput[],
     defs: APIApplicationCommandOption[] | undefined,
-    resolved: APIInteractionDataResolved,
-    autocomplete: boolean,
-    dm: boolean,
-    world: World,
-    unchecked = false,
+    context: OptionContext,
   ): APIApplicationCommandInteractionDataOption[] {
+    const { command, resolved, autocomplete, dm, world, unchecked } = context;
     const out: Record<string, unknown>[] = [];
     for (const input of inputs) {
       const def = defs?.find((d) => d.name === input.name);
@@ -1148,8 +1236,20 @@ export class FakeDiscord {
         out.push({
           name: input.name,
           type,
-          options: this.buildOptions(command, input.options ?? [], subDefs, resolved, autocomplete, dm, world),
+          options: this.buildOptions(input.options ?? [], subDefs, context),
         });
+        continue;
+      }
+      if (type === ApplicationCommandOptionType.Attachment && !input.focused) {
+        if (!input.attachment) {
+          throw new Error(
+            `/${command}: option ${JSON.stringify(input.name)} is an attachment: give it as { attachment: { filename, data } }`,
+          );
+        }
+        const attachment = this.optionAttachment(input.attachment, context.channelId);
+        resolved.attachments = { ...resolved.attachments, [attachment.id]: attachment };
+        context.attachments.push(attachment);
+        out.push({ name: input.name, type, value: attachment.id });
         continue;
       }
       if (input.value === undefined) throw new Error(`/${command}: option ${JSON.stringify(input.name)} needs a value`);
@@ -1171,8 +1271,6 @@ export class FakeDiscord {
           permissions: DEFAULT_MEMBER_PERMISSIONS.toString(),
         };
         resolved.channels = { ...resolved.channels, [id]: channel };
-      } else if (type === ApplicationCommandOptionType.Attachment) {
-        throw new Error(`/${command}: attachment options are not supported by the fake Discord`);
       }
       out.push({ name: input.name, type, value: input.value, ...(input.focused ? { focused: true } : {}) });
     }
@@ -1238,7 +1336,7 @@ export class FakeDiscord {
       app_permissions: appPermissions(),
       locale,
       entitlements: [],
-      attachment_size_limit: 10_485_760,
+      attachment_size_limit: this.attachmentSizeLimit,
       // Guild-installed app: the key 0 (GUILD_INSTALL) holds the guild id, or "0" in the bot's DMs.
       authorizing_integration_owners: { 0: dm ? '0' : world.guildId },
       context: dm ? InteractionContextType.BotDM : InteractionContextType.Guild,
@@ -1347,6 +1445,10 @@ export class FakeDiscord {
 
   private async onHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (this.cdn.handles(url.pathname)) {
+      this.cdn.serve(req, res);
+      return;
+    }
     const entry: RequestLogEntry = {
       at: Date.now(),
       method: req.method ?? 'GET',
@@ -1870,7 +1972,12 @@ export class FakeDiscord {
         record.originalMessageId = target.id;
         record.messageIds.add(target.id);
         if (type === InteractionResponseType.UpdateMessage) {
-          const merged = mergeMessage(target, data ?? {}, req.files, Date.now());
+          const merged = mergeMessage(
+            target,
+            data ?? {},
+            this.attachmentsFor(target.channel_id, req.files, data ?? {}, Date.now()),
+            Date.now(),
+          );
           if (isEmptyMessage(merged as unknown as Record<string, unknown>, 0)) {
             return this.finish(
               record,
@@ -1922,6 +2029,27 @@ export class FakeDiscord {
     return this.finish(record, req, response, result);
   }
 
+  /** The attachments of uploaded files, served by the fake's CDN (their `attachments` entries give filename and description). */
+  private attachmentsFor(channelId: string, files: UploadedFile[], data: Record<string, unknown>, now: number): APIAttachment[] {
+    const described = Array.isArray(data['attachments']) ? (data['attachments'] as Record<string, unknown>[]) : [];
+    return files.map((file, i) => {
+      const id = snowflake(now);
+      const meta = described.find((d) => d['id'] === String(i)) ?? described[i] ?? {};
+      const filename = (meta['filename'] as string | undefined) ?? file.name;
+      const contentType = file.contentType || contentTypeOf(filename);
+      const { url, proxyUrl } = this.cdn.put(channelId, id, filename, file.data, contentType);
+      return {
+        id,
+        filename,
+        size: file.size,
+        url,
+        proxy_url: proxyUrl,
+        content_type: contentType,
+        ...(typeof meta['description'] === 'string' ? { description: meta['description'] } : {}),
+      };
+    });
+  }
+
   private createMessage(record: InteractionRecord, data: Record<string, unknown>, flags: number, files: UploadedFile[]): APIMessage {
     const id = snowflake();
     const now = Date.now();
@@ -1936,7 +2064,7 @@ export class FakeDiscord {
       mention_everyone: false,
       mentions: [],
       mention_roles: [],
-      attachments: attachmentsFor(files, data, now),
+      attachments: this.attachmentsFor(record.channelId, files, data, now),
       embeds: normalizeEmbeds(data['embeds']),
       pinned: false,
       type: record.type === InteractionType.ApplicationCommand ? MessageType.ChatInputCommand : MessageType.Reply,
@@ -2032,7 +2160,10 @@ export class FakeDiscord {
       if (loading) {
         // The first follow-up after a deferred reply replaces the "thinking…" message;
         // its ephemerality is the one chosen when deferring.
-        message = { ...mergeMessage(loading, body, req.files, null), flags: (loading.flags ?? 0) & ~MessageFlags.Loading };
+        message = {
+          ...mergeMessage(loading, body, this.attachmentsFor(loading.channel_id, req.files, body, Date.now()), null),
+          flags: (loading.flags ?? 0) & ~MessageFlags.Loading,
+        };
         this.messages.set(message.id, message);
         record.loading = false;
       } else {
@@ -2068,7 +2199,12 @@ export class FakeDiscord {
     validateMessageBody(errors, [], { ...body, flags: body['flags'] ?? current.flags });
     if (!errors.empty) return fail({ status: 400, body: errors.toBody() }, 'invalid-form-body', errors.summary());
     const wasLoading = record.loading && messageId === record.originalMessageId;
-    const merged = mergeMessage(current, body, req.files, wasLoading ? null : Date.now());
+    const merged = mergeMessage(
+      current,
+      body,
+      this.attachmentsFor(current.channel_id, req.files, body, Date.now()),
+      wasLoading ? null : Date.now(),
+    );
     if (wasLoading) merged.flags = (merged.flags ?? 0) & ~MessageFlags.Loading;
     if (isEmptyMessage(merged as unknown as Record<string, unknown>, 0)) {
       return fail(
@@ -2130,6 +2266,7 @@ function limitOfType(type: ApplicationCommandType): number {
 }
 
 function inferOptionType(input: OptionInput): ApplicationCommandOptionType {
+  if (input.attachment !== undefined) return ApplicationCommandOptionType.Attachment;
   if (input.options !== undefined && input.value === undefined) return ApplicationCommandOptionType.Subcommand;
   if (typeof input.value === 'boolean') return ApplicationCommandOptionType.Boolean;
   if (typeof input.value === 'number')
@@ -2249,29 +2386,12 @@ function numberComponents(components: unknown): APIMessage['components'] {
   return copy as APIMessage['components'];
 }
 
-function attachmentsFor(files: UploadedFile[], data: Record<string, unknown>, now: number): APIAttachment[] {
-  const described = Array.isArray(data['attachments']) ? (data['attachments'] as Record<string, unknown>[]) : [];
-  return files.map((file, i) => {
-    const id = snowflake(now);
-    const meta = described[i] ?? {};
-    return {
-      id,
-      filename: (meta['filename'] as string | undefined) ?? file.name,
-      size: file.size,
-      url: `https://cdn.discordapp.com/attachments/fake/${id}/${encodeURIComponent(file.name)}`,
-      proxy_url: `https://media.discordapp.net/attachments/fake/${id}/${encodeURIComponent(file.name)}`,
-      content_type: file.contentType || 'application/octet-stream',
-      ...(typeof meta['description'] === 'string' ? { description: meta['description'] } : {}),
-    };
-  });
-}
-
 /**
  * Applies an edit the way Discord does: fields present in the body replace the
  * message's (null resets them), absent fields are kept.
  * @param editedAt epoch ms for `edited_timestamp`, or null to leave it (the first edit of a deferred reply "sends" it)
  */
-function mergeMessage(message: APIMessage, body: Record<string, unknown>, files: UploadedFile[], editedAt: number | null): APIMessage {
+function mergeMessage(message: APIMessage, body: Record<string, unknown>, uploaded: APIAttachment[], editedAt: number | null): APIMessage {
   const next: APIMessage = structuredClone(message);
   if ('content' in body) next.content = typeof body['content'] === 'string' ? body['content'] : '';
   if ('embeds' in body) next.embeds = normalizeEmbeds(body['embeds']);
@@ -2281,11 +2401,11 @@ function mergeMessage(message: APIMessage, body: Record<string, unknown>, files:
     const mutable = MessageFlags.SuppressEmbeds | MessageFlags.IsComponentsV2;
     next.flags = ((next.flags ?? 0) & ~mutable) | (body['flags'] & mutable);
   }
-  if ('attachments' in body || files.length) {
+  if ('attachments' in body || uploaded.length) {
     const kept = Array.isArray(body['attachments'])
       ? next.attachments.filter((a) => (body['attachments'] as Record<string, unknown>[]).some((b) => b['id'] === a.id))
       : next.attachments;
-    next.attachments = [...kept, ...attachmentsFor(files, body, Date.now())];
+    next.attachments = [...kept, ...uploaded];
   }
   if (editedAt !== null) next.edited_timestamp = discordTimestamp(editedAt);
   return next;
@@ -2318,7 +2438,7 @@ async function parseBody(contentType: string | undefined, raw: Buffer): Promise<
       if (typeof value === 'string') {
         if (key === 'payload_json') json = parseJson(value);
       } else {
-        files.push({ name: value.name, size: value.size, contentType: value.type });
+        files.push({ name: value.name, size: value.size, contentType: value.type, data: Buffer.from(await value.arrayBuffer()) });
       }
     }
     return { json, files };
