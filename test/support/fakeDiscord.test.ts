@@ -12,6 +12,7 @@ import { WebSocket } from 'ws';
 import {
   ActionRowBuilder,
   ApplicationCommandOptionType,
+  ApplicationCommandType,
   ButtonBuilder,
   ButtonStyle,
   ChannelType,
@@ -22,12 +23,13 @@ import {
   GatewayIntentBits,
   InteractionContextType,
   MessageFlags,
+  MessageType,
   ModalBuilder,
   PermissionFlagsBits,
   TextInputBuilder,
   TextInputStyle,
 } from 'discord.js';
-import type { ApplicationCommandDataResolvable, Interaction } from 'discord.js';
+import type { APIMessage, ApplicationCommandDataResolvable, Interaction } from 'discord.js';
 import { FAKE_CHANNEL_ID, FAKE_OWNER_ID, FAKE_USER_ID, guildIdOnShard, pingsNobody, shardOf, startFakeDiscord } from './fakeDiscord.ts';
 import type { CommandGrant, FakeDiscord, FakeDiscordOptions, InjectedInteraction, SlashCommandInit } from './fakeDiscord.ts';
 
@@ -1508,6 +1510,109 @@ function rawGet(url: string): Promise<{ status: number; headers: Record<string, 
     req.on('error', reject);
   });
 }
+
+describe('message context-menu commands', () => {
+  const findSources: ApplicationCommandDataResolvable = { name: 'Find sources', type: ApplicationCommandType.Message };
+
+  it('registers MESSAGE commands, which take no description or options', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+
+    await client.application.commands.set([ask, findSources]);
+    const bad = await client.application.commands
+      .set([
+        {
+          name: 'Find sources',
+          type: ApplicationCommandType.Message,
+          description: 'Quotes',
+          options: [],
+        } as ApplicationCommandDataResolvable,
+      ])
+      .catch((e: unknown) => e);
+
+    expect(f.commands().map((c) => [c.name, c.type])).toEqual([
+      ['ask', ApplicationCommandType.ChatInput],
+      ['Find sources', ApplicationCommandType.Message],
+    ]);
+    expect(f.commands()[1]).toMatchObject({ description: '' });
+    expect((bad as Error).message).toContain('0.description[APPLICATION_COMMAND_CONTEXT_MENU_DESCRIPTION_INVALID]');
+  });
+
+  it('delivers the command with data.target_id and the message in data.resolved.messages, content included without the MessageContent intent', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+    await client.application.commands.set([findSources]);
+    const seen = onNextInteraction(client, async (i) => {
+      if (!i.isMessageContextMenuCommand()) throw new Error(`expected a message command, got ${i.type}`);
+      await i.reply({ content: `sources for ${i.targetId}`, flags: MessageFlags.Ephemeral });
+      return {
+        name: i.commandName,
+        targetId: i.targetId,
+        content: i.targetMessage.content,
+        author: i.targetMessage.author.id,
+        channel: i.channelId,
+      };
+    });
+
+    const interaction = f.messageCommand({
+      name: 'Find sources',
+      message: { content: 'Did Canada send Leopard 2 tanks?', author: { id: '1300000000000000777' } },
+    });
+    const got = await seen;
+    const reply = await interaction.nextResponse();
+
+    const data = interaction.payload.data as { type: number; target_id: string; resolved: { messages: Record<string, APIMessage> } };
+    expect(data.type).toBe(ApplicationCommandType.Message);
+    expect(got).toEqual({
+      name: 'Find sources',
+      targetId: data.target_id,
+      content: 'Did Canada send Leopard 2 tanks?',
+      author: '1300000000000000777',
+      channel: f.guild.channelId,
+    });
+    expect(data.resolved.messages[data.target_id]).toMatchObject({
+      id: data.target_id,
+      content: 'Did Canada send Leopard 2 tanks?',
+      channel_id: f.guild.channelId,
+    });
+    expect(f.identifies[0]?.intents).toBe(GatewayIntentBits.Guilds);
+    expect(reply).toMatchObject({ ok: true, ephemeral: true });
+    expect(reply.message?.type).toBe(MessageType.ContextMenuCommand);
+  });
+
+  it("can be used on a message the bot sent, and in another guild's channel", async () => {
+    const f = await start({ extraGuilds: [{ id: '1300000000000009000', channelId: '1300000000000009001' }] });
+    const client = await loggedIn(f);
+    await client.application.commands.set([findSources]);
+    onInteraction(client, async (i) => {
+      if (i.isChatInputCommand()) await i.reply('the answer is 42');
+      else if (i.isMessageContextMenuCommand()) await i.reply({ content: `on: ${i.targetMessage.content}`, flags: MessageFlags.Ephemeral });
+    });
+
+    const answer = await f.slashCommand({ name: 'ask', guildId: '1300000000000009000' }).nextResponse();
+    const reply = await f.messageCommand({ name: 'Find sources', message: answer.message!, guildId: '1300000000000009000' }).nextResponse();
+
+    expect(reply.data?.content).toBe('on: the answer is 42');
+    expect(() => f.messageCommand({ name: 'Find sources', message: answer.messageId! })).toThrow('not where the command is used');
+    expect(() => f.messageCommand({ name: 'Find sources', message: '1' })).toThrow('holds no message 1');
+  });
+
+  it('refuses what Discord would refuse, and names a command that is not a message command', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+    await client.application.commands.set([
+      ask,
+      { name: 'Mod sources', type: ApplicationCommandType.Message, defaultMemberPermissions: PermissionFlagsBits.ManageGuild },
+      { name: 'Guild sources', type: ApplicationCommandType.Message, contexts: [InteractionContextType.Guild] },
+    ]);
+
+    expect(f.messageCommand({ name: 'Mod sources', message: { content: 'x' } }).refused).toMatchObject({ reason: 'missing-permissions' });
+    expect(f.messageCommand({ name: 'Guild sources', dm: true, message: { content: 'x' } }).refused).toMatchObject({
+      reason: 'unavailable-here',
+    });
+    expect(() => f.messageCommand({ name: 'ask', message: { content: 'x' } })).toThrow('not as a message command');
+  });
+});
 
 describe('sharding', () => {
   // Two extra guilds on shard 0 and 1 of 2, next to the default guild (whose shard depends on its id).

@@ -104,6 +104,7 @@ import {
   interactionToken,
   makeUser,
   restGuild,
+  userMessage,
   snowflake,
   textChannel,
 } from './fakeDiscordPayloads.ts';
@@ -389,6 +390,19 @@ export interface SlashCommandInit extends InvokerInit {
 export interface AutocompleteInit extends InvokerInit {
   name: string;
   options: OptionInput[];
+}
+
+/** A message context-menu command to inject (interaction type 2, command type 3). */
+export interface MessageCommandInit extends InvokerInit {
+  /** The command's name as registered, e.g. `Find sources`. */
+  name: string;
+  /**
+   * The message it is used on: a message the fake holds (as recorded in a {@link BotResponse}, or its id),
+   * or a member's new message, written in the channel first.
+   */
+  message: APIMessage | string | { content: string; author?: Partial<APIUser>; embeds?: APIEmbed[] };
+  /** Deliver even if Discord would refuse it (see {@link SlashCommandInit.unchecked}). */
+  unchecked?: boolean;
 }
 
 /** A button click to inject (interaction type 3). */
@@ -922,6 +936,54 @@ export class FakeDiscord {
   }
 
   /**
+   * Dispatches a message context-menu command (INTERACTION_CREATE type 2, command type 3: Apps → name)
+   * used on a message: `data.target_id` is the message's id and `data.resolved.messages` holds it, with its
+   * content whatever the bot's intents ("Content of the message a message context menu command is used on",
+   * https://discord.com/developers/docs/events/gateway#message-content-intent). The message is one the fake
+   * holds (the bot's, or a member's posted earlier), or a new member's message written in the channel
+   * first (`{ content }`). Checked like slash commands: the command must be a registered MESSAGE command
+   * when any is registered under that name, and members Discord would not let use it get `refused`.
+   */
+  messageCommand(init: MessageCommandInit): InjectedInteraction {
+    const command = this.findCommand(init.name, init, ApplicationCommandType.Message);
+    const refusal = init.unchecked ? undefined : this.refusalFor(init.name, init, ApplicationCommandType.Message);
+    const registered = [...this.globalCommands, ...[...this.guildCommands.values()].flat()].filter((c) => c.name === init.name);
+    if (registered.length && !registered.some((c) => c.type === ApplicationCommandType.Message)) {
+      throw new Error(`"${init.name}" is registered, but not as a message command (type 3), so it is not in the Apps menu of messages`);
+    }
+    const dm = init.dm === true;
+    const world = this.worldFor(init);
+    const channelId = dm ? this.dmChannelId(init.user?.id ?? FAKE_USER_ID) : world.channelId;
+    let target: APIMessage;
+    if (typeof init.message === 'string' || 'id' in init.message) {
+      const id = typeof init.message === 'string' ? init.message : init.message.id;
+      const held = this.messages.get(id) ?? (typeof init.message === 'string' ? undefined : init.message);
+      if (!held) throw new Error(`messageCommand: the fake holds no message ${id}`);
+      target = held;
+    } else {
+      const author = makeUser(init.message.author?.id ?? FAKE_USER_ID, init.message.author?.username ?? 'tester', init.message.author);
+      target = userMessage({ id: snowflake(), channelId, author, content: init.message.content, embeds: init.message.embeds ?? [] });
+      this.messages.set(target.id, target);
+    }
+    const inGuild = dm ? undefined : world;
+    const where = this.worlds.find((w) => w.channelId === target.channel_id);
+    if ((inGuild && where !== inGuild) || (!inGuild && where)) {
+      throw new Error(
+        `messageCommand: message ${target.id} is in channel ${target.channel_id}, not where the command is used (${channelId})`,
+      );
+    }
+    const data = {
+      id: command?.id ?? snowflake(),
+      name: init.name,
+      type: ApplicationCommandType.Message,
+      target_id: target.id,
+      resolved: { messages: { [target.id]: structuredClone(target) } },
+      ...(command?.guild_id ? { guild_id: command.guild_id } : {}),
+    };
+    return this.inject(InteractionType.ApplicationCommand, init, data, `message command "${init.name}"`, undefined, refusal);
+  }
+
+  /**
    * Dispatches a button click (INTERACTION_CREATE type 3, component type 2) on
    * a message the bot sent. Throws if that message has no enabled, non-link
    * button with this custom_id, since no user could click it.
@@ -1068,8 +1130,12 @@ export class FakeDiscord {
     return this.worlds.filter((w) => shardOf(w.guildId, shard[1]) === shard[0]);
   }
 
-  private findCommand(name: string, init: InvokerInit): APIApplicationCommand | undefined {
-    const isChatInput = (c: APIApplicationCommand): boolean => c.name === name && c.type === ApplicationCommandType.ChatInput;
+  private findCommand(
+    name: string,
+    init: InvokerInit,
+    type: ApplicationCommandType = ApplicationCommandType.ChatInput,
+  ): APIApplicationCommand | undefined {
+    const isChatInput = (c: APIApplicationCommand): boolean => c.name === name && c.type === type;
     if (init.dm !== true) {
       const guildCommand = this.guildCommands.get(this.worldFor(init).guildId)?.find(isChatInput);
       if (guildCommand) return guildCommand;
@@ -1078,7 +1144,7 @@ export class FakeDiscord {
   }
 
   /**
-   * Why Discord would not send this invocation of a registered chat-input command, or undefined when it
+   * Why Discord would not send this invocation of a registered command (chat-input unless `type` says), or undefined when it
    * would, following https://discord.com/developers/docs/interactions/application-commands#permissions:
    * - guild commands exist only in their guild; a command's `contexts` (and the older `dm_permission`) say
    *   whether it is offered in guilds and in DMs with the bot;
@@ -1092,8 +1158,12 @@ export class FakeDiscord {
    *   prohibits everyone but admins.
    * Commands the bot never registered are not checked (tests of the fake inject arbitrary names).
    */
-  private refusalFor(name: string, init: InvokerInit): InvocationRefusal | undefined {
-    const isChatInput = (c: APIApplicationCommand): boolean => c.name === name && c.type === ApplicationCommandType.ChatInput;
+  private refusalFor(
+    name: string,
+    init: InvokerInit,
+    type: ApplicationCommandType = ApplicationCommandType.ChatInput,
+  ): InvocationRefusal | undefined {
+    const isChatInput = (c: APIApplicationCommand): boolean => c.name === name && c.type === type;
     const refuse = (reason: InvocationRefusal['reason'], why: string): InvocationRefusal => ({
       reason,
       message:
@@ -2067,7 +2137,12 @@ export class FakeDiscord {
       attachments: this.attachmentsFor(record.channelId, files, data, now),
       embeds: normalizeEmbeds(data['embeds']),
       pinned: false,
-      type: record.type === InteractionType.ApplicationCommand ? MessageType.ChatInputCommand : MessageType.Reply,
+      type:
+        record.type !== InteractionType.ApplicationCommand
+          ? MessageType.Reply
+          : (record.payload.data as { type?: number } | undefined)?.type === ApplicationCommandType.ChatInput
+            ? MessageType.ChatInputCommand
+            : MessageType.ContextMenuCommand,
       flags,
       components: numberComponents(data['components']),
       webhook_id: this.applicationId,

@@ -17,6 +17,7 @@ import {
   GuildSystemChannelFlags,
   GuildVerificationLevel,
   Locale,
+  MessageType,
   PermissionFlagsBits,
 } from 'discord-api-types/v10';
 import type {
@@ -26,6 +27,9 @@ import type {
   RoleFlags,
   UserFlags,
   APIApplication,
+  APIEmbed,
+  APIMessage,
+  MessageFlags,
   APIGuildMember,
   APIInteractionGuildMember,
   APIRole,
@@ -306,6 +310,37 @@ export function application(world: World): APIApplication {
     integration_types_config: {
       [ApplicationIntegrationType.GuildInstall]: {},
     },
+  };
+}
+
+/** A message a member (or another bot, or a webhook) wrote, as Discord stores it (type DEFAULT). */
+export function userMessage(init: {
+  id: string;
+  channelId: string;
+  author: APIUser;
+  content: string;
+  embeds?: APIEmbed[];
+  at?: number;
+  webhookId?: string;
+}): APIMessage {
+  return {
+    id: init.id,
+    channel_id: init.channelId,
+    author: init.author,
+    content: init.content,
+    timestamp: discordTimestamp(init.at ?? Date.now()),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+    attachments: [],
+    embeds: init.embeds ?? [],
+    pinned: false,
+    type: MessageType.Default,
+    flags: 0 as MessageFlags,
+    components: [],
+    ...(init.webhookId ? { webhook_id: init.webhookId } : {}),
   };
 }
 
