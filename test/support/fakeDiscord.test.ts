@@ -25,6 +25,7 @@ import {
   MessageFlags,
   MessageType,
   ModalBuilder,
+  Partials,
   PermissionFlagsBits,
   TextInputBuilder,
   TextInputStyle,
@@ -1786,6 +1787,366 @@ describe('sharding', () => {
     await b.next(0, 'READY');
     a.close();
     b.close();
+  });
+});
+
+describe('channels, messages, threads and forums', () => {
+  const HELP = '1300000000000000110';
+  const FORUM = '1300000000000000111';
+  const MEMBER = '1300000000000000301';
+  const withChannels: FakeDiscordOptions = {
+    guild: {
+      channels: [
+        { id: HELP, name: 'help' },
+        { id: FORUM, name: 'help-forum', type: 'forum', tags: ['question', 'solved'] },
+      ],
+    },
+    allowedPrivilegedIntents: GatewayIntentBits.MessageContent,
+  };
+  const allIntents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent];
+
+  async function clientWith(f: FakeDiscord, intents: GatewayIntentBits[], partials: Partials[] = []): Promise<Client<true>> {
+    const client = new Client({ intents, partials, rest: { api: f.restBase } });
+    clients.push(client);
+    const ready = once(client, Events.ClientReady);
+    await client.login(f.token);
+    await ready;
+    return client as Client<true>;
+  }
+
+  /** The gateway events a client receives, by name. */
+  function rawEvents(client: Client): Array<{ t: string; d: Record<string, unknown> }> {
+    const events: Array<{ t: string; d: Record<string, unknown> }> = [];
+    client.on(Events.Raw, (packet: { t?: string | null; d?: unknown }) => {
+      if (packet.t) events.push({ t: packet.t, d: packet.d as Record<string, unknown> });
+    });
+    return events;
+  }
+
+  it('lists text channels and forums, with their tags, in GUILD_CREATE', async () => {
+    const f = await start(withChannels);
+    const client = await clientWith(f, [GatewayIntentBits.Guilds]);
+
+    const forum = client.channels.cache.get(FORUM);
+    expect(client.channels.cache.get(HELP)?.type).toBe(ChannelType.GuildText);
+    expect(forum?.type).toBe(ChannelType.GuildForum);
+    expect(forum?.type === ChannelType.GuildForum ? forum.availableTags.map((t) => t.name) : []).toEqual(['question', 'solved']);
+    expect(f.channel(FORUM)).toMatchObject({ type: ChannelType.GuildForum, guild_id: f.guild.id });
+  });
+
+  it('sends a member message only to sessions with GUILD_MESSAGES, its content only with MESSAGE_CONTENT or a mention of the bot', async () => {
+    const f = await start(withChannels);
+    const guildsOnly = rawEvents(await clientWith(f, [GatewayIntentBits.Guilds]));
+    const noContent = rawEvents(await clientWith(f, [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages]));
+    const withContent = rawEvents(await clientWith(f, allIntents));
+
+    const plain = f.postMessage({ channelId: HELP, content: 'How do I reset my password?', author: { id: MEMBER } });
+    const mention = f.postMessage({ channelId: HELP, content: `<@${f.botUser.id}> can you help?`, author: { id: MEMBER } });
+    await vi.waitFor(() => expect(withContent.filter((e) => e.t === 'MESSAGE_CREATE')).toHaveLength(2));
+    await vi.waitFor(() => expect(noContent.filter((e) => e.t === 'MESSAGE_CREATE')).toHaveLength(2));
+
+    const created = (events: typeof withContent, id: string) => events.find((e) => e.t === 'MESSAGE_CREATE' && e.d['id'] === id)?.d;
+    expect(guildsOnly.filter((e) => e.t === 'MESSAGE_CREATE')).toEqual([]);
+    expect(created(withContent, plain.id)).toMatchObject({
+      content: 'How do I reset my password?',
+      guild_id: f.guild.id,
+      channel_id: HELP,
+      member: { roles: [] },
+    });
+    expect(created(noContent, plain.id)).toMatchObject({ content: '', embeds: [], attachments: [], components: [] });
+    expect(created(noContent, mention.id)).toMatchObject({ content: `<@${f.botUser.id}> can you help?`, mentions: [{ id: f.botUser.id }] });
+    expect(f.messagesIn(HELP).map((m) => m.id)).toEqual([plain.id, mention.id]);
+  });
+
+  it('reads member messages over REST without their content unless the portal enables MESSAGE_CONTENT', async () => {
+    const f = await start({ ...withChannels, allowedPrivilegedIntents: 0 });
+    const message = f.postMessage({ channelId: HELP, content: 'secret question?' });
+    const get = async (path: string): Promise<unknown> =>
+      (await fetch(`${f.restBase}/v10${path}`, { headers: { Authorization: `Bot ${f.token}` } })).json();
+
+    expect(await get(`/channels/${HELP}/messages/${message.id}`)).toMatchObject({ id: message.id, content: '' });
+    expect(await get(`/channels/${HELP}/messages?limit=5`)).toMatchObject([{ id: message.id, content: '' }]);
+    expect(f.message(message.id)?.content).toBe('secret question?');
+  });
+
+  it("delivers DMs with DIRECT_MESSAGES, content included, and other bots' and webhooks' messages as theirs", async () => {
+    const f = await start(withChannels);
+    const client = await clientWith(
+      f,
+      [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages],
+      [Partials.Channel],
+    );
+    const seen: Array<{ content: string; dm: boolean; bot: boolean; webhook: string | null }> = [];
+    client.on(Events.MessageCreate, (m) => seen.push({ content: m.content, dm: !m.inGuild(), bot: m.author.bot, webhook: m.webhookId }));
+
+    f.postMessage({ dm: true, content: 'hello bot', author: { id: MEMBER } });
+    f.postMessage({ channelId: HELP, content: 'beep', kind: 'bot' });
+    const hook = f.postMessage({ channelId: HELP, content: 'news', kind: 'webhook' });
+
+    await vi.waitFor(() => expect(seen).toHaveLength(3));
+    expect(seen).toEqual([
+      { content: 'hello bot', dm: true, bot: false, webhook: null },
+      // Without MESSAGE_CONTENT, guild messages arrive empty.
+      { content: '', dm: false, bot: true, webhook: null },
+      { content: '', dm: false, bot: true, webhook: hook.author.id },
+    ]);
+  });
+
+  it('opens a forum post with THREAD_CREATE, then the MESSAGE_CREATE of its first message in the thread', async () => {
+    const f = await start(withChannels);
+    const client = await clientWith(f, allIntents);
+    const events = rawEvents(client);
+    const starter = new Promise<{ inThread: boolean; parent: string | null; id: string; content: string; tags: string[] }>((resolve) =>
+      client.on(Events.MessageCreate, (m) => {
+        if (m.channel.isThread())
+          resolve({ inThread: true, parent: m.channel.parentId, id: m.id, content: m.content, tags: m.channel.appliedTags });
+      }),
+    );
+
+    const post = f.createForumPost({
+      channelId: FORUM,
+      title: 'Password reset',
+      content: 'How do I reset my password?',
+      tags: ['question'],
+      author: { id: MEMBER },
+    });
+    const got = await starter;
+
+    expect(events.filter((e) => e.t.startsWith('THREAD_') || e.t === 'MESSAGE_CREATE').map((e) => e.t)).toEqual([
+      'THREAD_CREATE',
+      'MESSAGE_CREATE',
+    ]);
+    expect(events[0]!.d).toMatchObject({
+      id: post.thread.id,
+      type: ChannelType.PublicThread,
+      parent_id: FORUM,
+      name: 'Password reset',
+      newly_created: true,
+    });
+    expect(got).toEqual({
+      inThread: true,
+      parent: FORUM,
+      id: post.thread.id,
+      content: 'How do I reset my password?',
+      tags: [post.thread.applied_tags![0]],
+    });
+    expect(post.message.id).toBe(post.thread.id);
+    expect(f.threads(FORUM).map((t) => t.id)).toEqual([post.thread.id]);
+  });
+
+  it('lets the bot start a thread on a question and answer there; the thread has the message id and opens with a starter message', async () => {
+    const f = await start(withChannels);
+    const client = await clientWith(f, allIntents);
+    client.on(Events.MessageCreate, (m) => {
+      if (m.author.bot || m.channel.isThread() || !m.content.endsWith('?')) return;
+      void (async () => {
+        const thread = await m.startThread({ name: 'Answer' });
+        await thread.send({ content: 'Here is a quote.', allowedMentions: { parse: [] } });
+      })();
+    });
+
+    const question = f.postMessage({ channelId: HELP, content: 'Why is the sky blue?', author: { id: MEMBER } });
+    f.postMessage({ channelId: HELP, content: 'Thanks.', author: { id: MEMBER } });
+    const answer = await f.waitForMessage({ from: 'bot' });
+
+    expect(answer).toMatchObject({ channel_id: question.id, content: 'Here is a quote.', position: 0 });
+    expect(f.threads(HELP)).toMatchObject([{ id: question.id, name: 'Answer', owner_id: f.botUser.id, message_count: 1 }]);
+    expect(f.messagesIn(question.id).map((m) => m.type)).toEqual([MessageType.ThreadStarterMessage, MessageType.Default]);
+    expect(f.message(question.id)!.flags! & MessageFlags.HasThread).toBe(MessageFlags.HasThread);
+    expect(f.botMessages()).toMatchObject([{ via: 'channel', message: { id: answer.id }, allowedMentions: { parse: [] }, deleted: false }]);
+    expect(f.botMessages(HELP)).toEqual([]);
+
+    const again = await fetch(`${f.restBase}/v10/channels/${HELP}/messages/${question.id}/threads`, {
+      method: 'POST',
+      headers: { Authorization: `Bot ${f.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'Again' }),
+    });
+    expect([again.status, await again.json()]).toEqual([
+      400,
+      { message: 'A thread has already been created for this message', code: 160004 },
+    ]);
+  });
+
+  it("lets the bot post in a forum post's thread, edit and delete its message: MESSAGE_UPDATE, MESSAGE_DELETE", async () => {
+    const f = await start(withChannels);
+    const bot = await clientWith(f, allIntents);
+    const watcher = rawEvents(await clientWith(f, allIntents));
+    bot.on(Events.ThreadCreate, (thread) => {
+      void (async () => {
+        const reply = await thread.send('first draft');
+        await reply.edit('final answer');
+        await reply.delete();
+      })();
+    });
+
+    const post = f.createForumPost({ channelId: FORUM, title: 'Help', content: 'Question?' });
+    await vi.waitFor(() => expect(watcher.some((e) => e.t === 'MESSAGE_DELETE')).toBe(true));
+
+    const mine = watcher.filter((e) => e.d['channel_id'] === post.thread.id && e.d['id'] !== post.thread.id);
+    expect(mine.map((e) => [e.t, e.d['content']])).toEqual([
+      ['MESSAGE_CREATE', 'first draft'],
+      ['MESSAGE_UPDATE', 'final answer'],
+      ['MESSAGE_DELETE', undefined],
+    ]);
+    expect(f.botMessages(post.thread.id)).toMatchObject([{ deleted: true, message: { content: 'final answer' } }]);
+    expect(f.messagesIn(post.thread.id).map((m) => m.id)).toEqual([post.thread.id]);
+    expect(f.threads(FORUM)[0]).toMatchObject({ message_count: 0, total_message_sent: 1 });
+  });
+
+  it('lets the bot open a forum post with tags', async () => {
+    const f = await start(withChannels);
+    const client = await clientWith(f, allIntents);
+    const forum = client.channels.cache.get(FORUM);
+    if (forum?.type !== ChannelType.GuildForum) throw new Error('no forum');
+
+    const thread = await forum.threads.create({
+      name: 'FAQ',
+      message: { content: 'Frequently asked', allowedMentions: { parse: [] } },
+      appliedTags: [forum.availableTags.find((t) => t.name === 'solved')!.id],
+    });
+
+    expect(thread.parentId).toBe(FORUM);
+    expect(f.threads(FORUM)).toMatchObject([{ id: thread.id, name: 'FAQ', owner_id: f.botUser.id }]);
+    expect(f.botMessages(thread.id)).toMatchObject([
+      { message: { id: thread.id, content: 'Frequently asked' }, allowedMentions: { parse: [] } },
+    ]);
+  });
+
+  it("sends a member's edits and deletions as MESSAGE_UPDATE and MESSAGE_DELETE", async () => {
+    const f = await start(withChannels);
+    const client = await clientWith(f, allIntents);
+    const updated = once(client, Events.MessageUpdate);
+    const deleted = once(client, Events.MessageDelete);
+
+    const message = f.postMessage({ channelId: HELP, content: 'typo?' });
+    await vi.waitFor(() => {
+      const help = client.channels.cache.get(HELP);
+      expect(help?.isTextBased() ? help.messages.cache.size : 0).toBe(1);
+    });
+    f.editMessage(message.id, { content: 'fixed?' });
+    const [, after] = (await updated) as [unknown, { content: string; editedTimestamp: number | null }];
+    f.deleteMessage(message.id);
+    const [gone] = (await deleted) as [{ id: string }];
+
+    expect(after.content).toBe('fixed?');
+    expect(after.editedTimestamp).not.toBeNull();
+    expect(gone.id).toBe(message.id);
+    expect(f.messagesIn(HELP)).toEqual([]);
+  });
+
+  it('makes interaction replies that others can see messages of their channel, and takes commands in threads', async () => {
+    const f = await start(withChannels);
+    const client = await clientWith(f, allIntents);
+    const fromBot: string[] = [];
+    client.on(Events.MessageCreate, (m) => {
+      if (m.author.id === f.botUser.id) fromBot.push(m.content);
+    });
+    onInteraction(client, async (i) => {
+      if (!i.isChatInputCommand()) return;
+      const where = i.channel?.isThread() ? `thread ${i.channelId}` : `channel ${i.channelId}`;
+      await i.reply({ content: `public in ${where}`, allowedMentions: { parse: [] } });
+      await i.followUp({ content: 'private', flags: MessageFlags.Ephemeral });
+    });
+    const post = f.createForumPost({ channelId: FORUM, title: 'Q', content: 'Q?' });
+
+    await f.slashCommand({ name: 'ask' }).waitFor((r) => r.kind === 'followup');
+    const inThread = await f.slashCommand({ name: 'ask', channelId: post.thread.id }).waitFor((r) => r.kind === 'followup');
+
+    await vi.waitFor(() => expect(fromBot).toEqual([`public in channel ${f.guild.channelId}`, `public in thread ${post.thread.id}`]));
+    expect(inThread.message?.channel_id).toBe(post.thread.id);
+    expect(f.messagesIn(post.thread.id).map((m) => m.content)).toEqual(['Q?', `public in thread ${post.thread.id}`]);
+    expect(f.botMessages().map((p) => [p.via, p.message.content])).toEqual([
+      ['interaction', `public in channel ${f.guild.channelId}`],
+      ['interaction', `public in thread ${post.thread.id}`],
+    ]);
+  });
+
+  it('answers a button on a message the bot posted in a thread', async () => {
+    const f = await start(withChannels);
+    const client = await clientWith(f, allIntents);
+    client.on(Events.ThreadCreate, (thread) => {
+      const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+        new ButtonBuilder().setCustomId('not-helpful').setLabel('Not helpful').setStyle(ButtonStyle.Secondary),
+      );
+      void thread.send({ content: 'An answer', components: [row] });
+    });
+    onInteraction(client, async (i) => {
+      if (i.isButton()) await i.message.delete().then(() => i.reply({ content: 'Removed.', flags: MessageFlags.Ephemeral }));
+    });
+    const post = f.createForumPost({ channelId: FORUM, title: 'Q', content: 'Q?' });
+    const answer = await f.waitForMessage({ channelId: post.thread.id, from: 'bot' });
+
+    const click = f.button({ customId: 'not-helpful', message: answer, user: { id: MEMBER } });
+    const reply = await click.nextResponse();
+
+    expect(click.payload).toMatchObject({ channel_id: post.thread.id, channel: { type: ChannelType.PublicThread } });
+    expect(reply).toMatchObject({ ok: true, ephemeral: true });
+    expect(f.botMessages(post.thread.id)).toMatchObject([{ deleted: true }]);
+  });
+
+  it.each<[string, string, string, unknown, number, number]>([
+    ['a message in a forum', 'POST', `/channels/${FORUM}/messages`, { content: 'x' }, 400, 50008],
+    ['a message with an invalid embed url', 'POST', `/channels/${HELP}/messages`, { embeds: [{ url: 'not a url' }] }, 400, 50035],
+    ['an empty message', 'POST', `/channels/${HELP}/messages`, { content: '' }, 400, 50006],
+    ['a message in a channel that does not exist', 'POST', '/channels/1/messages', { content: 'x' }, 404, 10003],
+    ['a thread without a name', 'POST', `/channels/${HELP}/threads`, { type: 11 }, 400, 50035],
+    ['a forum post without a message', 'POST', `/channels/${FORUM}/threads`, { name: 'x' }, 400, 50035],
+    [
+      'a forum post with an unknown tag',
+      'POST',
+      `/channels/${FORUM}/threads`,
+      { name: 'x', message: { content: 'y' }, applied_tags: ['1'] },
+      400,
+      50035,
+    ],
+    ['deleting a message that does not exist', 'DELETE', `/channels/${HELP}/messages/1`, undefined, 404, 10008],
+  ])('refuses %s as Discord does', async (_what, method, path, body, status, code) => {
+    const f = await start(withChannels);
+
+    const res = await fetch(`${f.restBase}/v10${path}`, {
+      method,
+      headers: { Authorization: `Bot ${f.token}`, 'Content-Type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+
+    expect([res.status, ((await res.json()) as { code: number }).code]).toEqual([status, code]);
+    expect(f.violations).toHaveLength(1);
+  });
+
+  it("refuses an edit of someone else's message with 50005", async () => {
+    const f = await start(withChannels);
+    const message = f.postMessage({ channelId: HELP, content: 'mine' });
+
+    const res = await fetch(`${f.restBase}/v10/channels/${HELP}/messages/${message.id}`, {
+      method: 'PATCH',
+      headers: { Authorization: `Bot ${f.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ content: 'yours' }),
+    });
+
+    expect([res.status, await res.json()]).toEqual([403, { message: 'Cannot edit a message authored by another user', code: 50005 }]);
+  });
+
+  it.each([
+    ['GuildMembers', GatewayIntentBits.GuildMembers, 0, 4014],
+    ['GuildPresences', GatewayIntentBits.GuildPresences, 0, 4014],
+    ['MessageContent', GatewayIntentBits.MessageContent, 0, 4014],
+    ['MessageContent, enabled in the portal', GatewayIntentBits.MessageContent, GatewayIntentBits.MessageContent, 0],
+    ['GuildMembers, when only MessageContent is enabled', GatewayIntentBits.GuildMembers, GatewayIntentBits.MessageContent, 4014],
+    ['GuildMessages (not privileged)', GatewayIntentBits.GuildMessages, 0, 0],
+    ['DirectMessages (not privileged)', GatewayIntentBits.DirectMessages, 0, 0],
+  ])('answers an IDENTIFY asking for %s as Discord does (4014 Disallowed intents, or READY)', async (_what, intent, allowed, code) => {
+    const f = await start({ allowedPrivilegedIntents: allowed });
+    const gateway = await rawGateway(f);
+
+    gateway.identify({ intents: GatewayIntentBits.Guilds | intent });
+
+    if (code === 0) {
+      await gateway.next(0, 'READY');
+      gateway.close();
+    } else {
+      expect(await gateway.closed).toBe(code);
+      expect(f.sessions()).toEqual([]);
+    }
   });
 });
 

@@ -31,6 +31,11 @@
  * The bot can be in several guilds (`extraGuilds`) and run several shards
  * (`shards`, see fakeDiscordGateway.ts): each guild's events, and the
  * interactions injected in it (`guildId`), go to the session of its shard.
+ * Guilds have text channels and forums (`channels`); members post messages,
+ * forum posts and threads (`postMessage`, `createForumPost`, `startThread`),
+ * and the bot posts, edits and deletes through REST (fakeDiscordChannels.ts),
+ * with MESSAGE_* and THREAD_CREATE events gated by intents as on Discord.
+ * Attachments are served by the fake's own CDN (fakeDiscordCdn.ts).
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -64,6 +69,7 @@ import type {
   APIAttachment,
   APIChannel,
   APIEmbed,
+  APIThreadChannel,
   APIInteraction,
   APIInteractionDataResolved,
   APIInteractionDataResolvedChannel,
@@ -88,8 +94,12 @@ import {
 } from './fakeDiscordRules.ts';
 import type { DiscordErrorBody } from './fakeDiscordRules.ts';
 import { checkRequestBody } from './fakeDiscordSchemas.ts';
+import { error, isRecord, mergeMessage, methodNotAllowed, normalizeEmbeds, numberComponents } from './fakeDiscordMessages.ts';
+import type { HttpResult, ParsedRequest, UploadedFile } from './fakeDiscordMessages.ts';
 import { FakeGateway, shardOf } from './fakeDiscordGateway.ts';
 import { FakeCdn, contentTypeOf } from './fakeDiscordCdn.ts';
+import { FakeChannels } from './fakeDiscordChannels.ts';
+import type { BotPost, ForumPostInit, MessageFilter, PostMessageInit } from './fakeDiscordChannels.ts';
 import type { CdnBehavior, CdnRequest } from './fakeDiscordCdn.ts';
 import type { GatewaySession, GatewaySessionInfo } from './fakeDiscordGateway.ts';
 import {
@@ -104,7 +114,6 @@ import {
   interactionToken,
   makeUser,
   restGuild,
-  userMessage,
   snowflake,
   textChannel,
 } from './fakeDiscordPayloads.ts';
@@ -114,6 +123,7 @@ export type { DiscordErrorBody } from './fakeDiscordRules.ts';
 export type { GatewaySessionInfo } from './fakeDiscordGateway.ts';
 export { shardOf } from './fakeDiscordGateway.ts';
 export type { CdnBehavior, CdnRequest } from './fakeDiscordCdn.ts';
+export type { BotPost, ForumPostInit, MessageFilter, PostMessageInit } from './fakeDiscordChannels.ts';
 export { MessageLimits, CommandLimits } from './fakeDiscordRules.ts';
 
 // ---------------------------------------------------------------------------
@@ -208,6 +218,8 @@ export interface GuildInit {
   roles?: Array<{ id: string; name: string; permissions?: bigint | string }>;
   /** What @everyone may do. Default: roughly Discord's default for a new guild (no Manage Server). */
   everyonePermissions?: bigint | string;
+  /** Channels besides the first text channel: more text channels, and forums (type 15) with their tags. */
+  channels?: Array<{ id?: string; name: string; type?: 'text' | 'forum'; topic?: string; tags?: string[] }>;
 }
 
 /** A guild the bot is in, as tests see it. */
@@ -263,7 +275,15 @@ export type ViolationRule =
   /** A REST call with a missing or wrong bot token: 401 `0`. */
   | 'unauthorized'
   /** A bot token on an endpoint Discord keeps for users (editing command permissions): 403 `20001 Bots cannot use this endpoint`. */
-  | 'bots-cannot-use-endpoint';
+  | 'bots-cannot-use-endpoint'
+  /** A channel route for a channel that does not exist: 404 `10003 Unknown Channel`. */
+  | 'unknown-channel'
+  /** A message where messages cannot go (a forum takes posts), or a thread where none can start: 400 `50008` / `50024`. */
+  | 'cannot-send-here'
+  /** Editing someone else's message: 403 `50005 Cannot edit a message authored by another user`. */
+  | 'not-author'
+  /** Starting a second thread on a message: 400 `160004 A thread has already been created for this message`. */
+  | 'thread-exists';
 
 /** A refused request (see {@link ViolationRule}). */
 export interface Violation {
@@ -369,6 +389,8 @@ export interface InvokerInit {
   dm?: boolean;
   /** The guild to invoke in (one of {@link FakeDiscord.guilds}). Default: the first, {@link FakeDiscord.guild}. */
   guildId?: string;
+  /** The channel or thread to invoke in (its guild is then the guild). Default: the guild's first text channel. */
+  channelId?: string;
   /** The user's client locale. Default `en-US`. */
   locale?: Locale;
 }
@@ -489,13 +511,6 @@ export interface InjectedInteraction {
 // ---------------------------------------------------------------------------
 // Internal state
 
-interface UploadedFile {
-  name: string;
-  size: number;
-  contentType: string;
-  data: Buffer;
-}
-
 /** What building an interaction's options needs to know. */
 interface OptionContext {
   command: string;
@@ -508,29 +523,6 @@ interface OptionContext {
   channelId: string;
   /** The attachments of ATTACHMENT options, collected while building. */
   attachments: APIAttachment[];
-}
-
-interface ParsedRequest {
-  method: string;
-  /** As received, e.g. `/api/v10/interactions/123/tok/callback`. */
-  path: string;
-  query: URLSearchParams;
-  json: unknown;
-  files: UploadedFile[];
-  /** Whether the body came as multipart/form-data (its JSON in `payload_json`). */
-  multipart: boolean;
-  authorization: string | undefined;
-  /**
-   * A fresh {@link FormErrors} holding what in the body does not conform to the
-   * request schema of Discord's API description, for the handler to add its
-   * documented rules to. Every route with a body calls it (see {@link FakeDiscord.route}).
-   */
-  bodyErrors(): FormErrors;
-}
-
-interface HttpResult {
-  status: number;
-  body?: unknown;
 }
 
 interface InteractionRecord {
@@ -562,12 +554,6 @@ interface InteractionRecord {
 }
 
 class BadJsonError extends Error {}
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function error(status: number, code: number, message: string): HttpResult {
-  return { status, body: { message, code } satisfies DiscordErrorBody };
-}
 
 /** Whether these allowed_mentions make a message ping nobody (no parse types, no user or role ids, no replied user). */
 export function pingsNobody(allowedMentions: APIAllowedMentions | undefined): boolean {
@@ -663,6 +649,10 @@ export class FakeDiscord {
   private readonly waitTimeoutMs: number;
   private readonly attachmentSizeLimit: number;
   private readonly cdn: FakeCdn;
+  private readonly channels: FakeChannels;
+  private readonly allowedPrivilegedIntents: number;
+  /** DM channels by id, with their recipient. */
+  private readonly dmUsers = new Map<string, APIUser>();
   private readonly interactions = new Map<string, InteractionRecord>();
   private readonly interactionsByToken = new Map<string, InteractionRecord>();
   private readonly messages = new Map<string, APIMessage>();
@@ -686,7 +676,7 @@ export class FakeDiscord {
     this.token = options.token ?? FAKE_BOT_TOKEN;
     this.applicationId = options.applicationId ?? FAKE_APPLICATION_ID;
     this.botUser = makeUser(options.botUserId ?? this.applicationId, options.botUsername ?? 'verbatim', { bot: true });
-    const worldOf = (g: GuildInit, defaults: Required<Omit<GuildInit, 'roles' | 'everyonePermissions'>>): World => ({
+    const worldOf = (g: GuildInit, defaults: Required<Omit<GuildInit, 'roles' | 'everyonePermissions' | 'channels'>>): World => ({
       applicationId: this.applicationId,
       botUser: this.botUser,
       guildId: g.id ?? defaults.id,
@@ -697,6 +687,14 @@ export class FakeDiscord {
       botRoleId: snowflake(),
       extraRoles: (g.roles ?? []).map((r) => ({ id: r.id, name: r.name, permissions: BigInt(r.permissions ?? 0).toString() })),
       everyonePermissions: BigInt(g.everyonePermissions ?? DEFAULT_MEMBER_PERMISSIONS).toString(),
+      extraChannels: (g.channels ?? []).map((c, i) => ({
+        id: c.id ?? snowflake(),
+        name: c.name,
+        type: c.type === 'forum' ? ChannelType.GuildForum : ChannelType.GuildText,
+        topic: c.topic ?? null,
+        tags: (c.tags ?? []).map((name) => ({ id: snowflake(), name })),
+        position: i + 1,
+      })),
       guildCreatedAt: Date.now() - 86_400_000,
     });
     this.world = worldOf(options.guild ?? {}, {
@@ -735,12 +733,13 @@ export class FakeDiscord {
       resetAfterMs: limit.resetAfterMs ?? 86_400_000,
       maxConcurrency,
     };
+    this.allowedPrivilegedIntents = options.allowedPrivilegedIntents ?? 0;
     this.gateway = new FakeGateway(
       {
         token: this.token,
         url: this.gatewayUrl,
         heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
-        allowedPrivilegedIntents: options.allowedPrivilegedIntents ?? 0,
+        allowedPrivilegedIntents: this.allowedPrivilegedIntents,
         maxGuildsPerShard: options.maxGuildsPerShard ?? 2500,
         maxConcurrency,
         identifyWindowMs: options.identifyWindowMs ?? 0,
@@ -753,6 +752,18 @@ export class FakeDiscord {
         },
       },
     );
+
+    this.channels = new FakeChannels({
+      worlds: this.worlds,
+      botUser: this.botUser,
+      messages: this.messages,
+      gateway: this.gateway,
+      allowedPrivilegedIntents: this.allowedPrivilegedIntents,
+      dmChannelId: (userId) => this.dmChannelId(userId),
+      dmRecipient: (channelId) => this.dmUsers.get(channelId),
+      attachmentsFor: (channelId, files, body, now) => this.attachmentsFor(channelId, files, body, now),
+      violate: (rule, message, req, result) => this.violate(rule, message, req, result),
+    });
 
     server.on('request', (req: IncomingMessage, res: ServerResponse) => void this.onHttp(req, res));
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
@@ -812,10 +823,68 @@ export class FakeDiscord {
     return [...this.interactions.values()].flatMap((r) => r.responses).sort((a, b) => a.at - b.at);
   }
 
-  /** The current state of a message the bot sent (through an interaction). */
+  /** The current state of a message: the bot's (sent through an interaction or a channel) or anyone's. */
   message(id: string): APIMessage | undefined {
     const m = this.messages.get(id);
     return m && structuredClone(m);
+  }
+
+  /**
+   * A member writes a message in a channel or thread (or, with `kind`, another bot or a webhook does; with
+   * `dm`, in their DM with the bot). The bot gets MESSAGE_CREATE only with the GUILD_MESSAGES intent
+   * (DIRECT_MESSAGES for DMs), and its `content` only with MESSAGE_CONTENT, unless the message mentions it.
+   */
+  postMessage(init: PostMessageInit = {}): APIMessage {
+    return this.channels.post(init);
+  }
+
+  /** The author edits their message: MESSAGE_UPDATE. */
+  editMessage(id: string, changes: { content?: string; embeds?: APIEmbed[] }): APIMessage {
+    return this.channels.edit(id, changes);
+  }
+
+  /** The message is deleted (by its author or a moderator): MESSAGE_DELETE. */
+  deleteMessage(id: string): void {
+    this.channels.remove(id);
+  }
+
+  /** A member opens a post in a forum: THREAD_CREATE, then MESSAGE_CREATE of its first message (which has the thread's id). */
+  createForumPost(init: ForumPostInit): { thread: APIThreadChannel; message: APIMessage } {
+    return this.channels.createForumPost(init);
+  }
+
+  /** A member starts a thread on a message: THREAD_CREATE; the thread has the message's id. */
+  startThread(init: { messageId: string; name: string; author?: Partial<APIUser> }): APIThreadChannel {
+    return this.channels.startThread(init);
+  }
+
+  /** A channel or thread as Discord would send it now (text channels, forums, threads, DMs). */
+  channel(id: string): APIChannel | undefined {
+    return this.channels.channel(id)?.json;
+  }
+
+  /** The threads (forum posts included) of a channel, or of every channel. */
+  threads(parentId?: string): APIThreadChannel[] {
+    return this.channels.threadList(parentId);
+  }
+
+  /** A channel's or thread's messages now, oldest first (deleted ones gone; ephemeral replies are not in channels). */
+  messagesIn(channelId: string): APIMessage[] {
+    return this.channels.messagesIn(channelId);
+  }
+
+  /**
+   * Every message the bot posted, oldest first, in one channel or thread or everywhere: through
+   * `POST /channels/{id}/messages` (and forum posts) and as interaction replies others can see, each
+   * with its current state, the body and allowed mentions sent, and whether it was deleted.
+   */
+  botMessages(channelId?: string): BotPost[] {
+    return this.channels.botPosts(channelId);
+  }
+
+  /** The first message (already there or to come) that matches, e.g. `waitForMessage({ channelId: thread.id, from: 'bot' })`. */
+  waitForMessage(filter: MessageFilter = {}, options: WaitOptions = {}): Promise<APIMessage> {
+    return this.channels.waitForMessage(filter, options.timeoutMs ?? this.waitTimeoutMs);
   }
 
   /** Whether a bot is connected to the gateway with a READY session. */
@@ -952,8 +1021,7 @@ export class FakeDiscord {
       throw new Error(`"${init.name}" is registered, but not as a message command (type 3), so it is not in the Apps menu of messages`);
     }
     const dm = init.dm === true;
-    const world = this.worldFor(init);
-    const channelId = dm ? this.dmChannelId(init.user?.id ?? FAKE_USER_ID) : world.channelId;
+    const channelId = dm ? this.dmChannelId(init.user?.id ?? FAKE_USER_ID) : this.placeOf(init).channelId;
     let target: APIMessage;
     if (typeof init.message === 'string' || 'id' in init.message) {
       const id = typeof init.message === 'string' ? init.message : init.message.id;
@@ -962,12 +1030,15 @@ export class FakeDiscord {
       target = held;
     } else {
       const author = makeUser(init.message.author?.id ?? FAKE_USER_ID, init.message.author?.username ?? 'tester', init.message.author);
-      target = userMessage({ id: snowflake(), channelId, author, content: init.message.content, embeds: init.message.embeds ?? [] });
-      this.messages.set(target.id, target);
+      target = this.channels.post({
+        channelId,
+        content: init.message.content,
+        ...(init.message.embeds ? { embeds: init.message.embeds } : {}),
+        author,
+        ...(dm ? { dm: true } : {}),
+      });
     }
-    const inGuild = dm ? undefined : world;
-    const where = this.worlds.find((w) => w.channelId === target.channel_id);
-    if ((inGuild && where !== inGuild) || (!inGuild && where)) {
+    if (target.channel_id !== channelId) {
       throw new Error(
         `messageCommand: message ${target.id} is in channel ${target.channel_id}, not where the command is used (${channelId})`,
       );
@@ -1002,9 +1073,9 @@ export class FakeDiscord {
       );
     }
     if (button['disabled'] === true) throw new Error(`button: ${JSON.stringify(init.customId)} is disabled, so it cannot be clicked`);
-    const world = this.worlds.find((w) => w.channelId === message.channel_id);
+    const world = this.channels.channel(message.channel_id)?.world;
     const data = { custom_id: init.customId, component_type: ComponentType.Button };
-    const where = world ? { dm: false, guildId: world.guildId } : { dm: true };
+    const where = world ? { dm: false, guildId: world.guildId, channelId: message.channel_id } : { dm: true };
     return this.inject(InteractionType.MessageComponent, { ...init, ...where }, data, `button ${JSON.stringify(init.customId)}`, message);
   }
 
@@ -1119,6 +1190,11 @@ export class FakeDiscord {
 
   /** The guild an interaction happens in: the one it names, else the first. */
   private worldFor(init: InvokerInit): World {
+    if (init.channelId !== undefined && init.dm !== true) {
+      const world = this.channels.channel(init.channelId)?.world;
+      if (!world) throw new Error(`channel ${init.channelId} is not in a guild the bot is in`);
+      return world;
+    }
     if (init.guildId === undefined) return this.world;
     const world = this.worlds.find((w) => w.guildId === init.guildId);
     if (!world) throw new Error(`the bot is not in guild ${init.guildId} (its guilds: ${this.worlds.map((w) => w.guildId).join(', ')})`);
@@ -1203,7 +1279,7 @@ export class FakeDiscord {
     const allChannels = (BigInt(world.guildId) - 1n).toString();
     for (const { where, list } of levels) {
       const channel =
-        list.find((p) => p.type === ApplicationCommandPermissionType.Channel && p.id === world.channelId) ??
+        list.find((p) => p.type === ApplicationCommandPermissionType.Channel && p.id === this.placeOf(init).permissionChannelId) ??
         list.find((p) => p.type === ApplicationCommandPermissionType.Channel && p.id === allChannels);
       if (!channel) continue;
       if (!channel.permission)
@@ -1260,7 +1336,7 @@ export class FakeDiscord {
       dm,
       world,
       unchecked: init.unchecked === true,
-      channelId: dm ? this.dmChannelId(init.user?.id ?? FAKE_USER_ID) : world.channelId,
+      channelId: dm ? this.dmChannelId(init.user?.id ?? FAKE_USER_ID) : this.placeOf(init).channelId,
       attachments: [],
     };
   }
@@ -1354,13 +1430,34 @@ export class FakeDiscord {
     return out as unknown as APIApplicationCommandInteractionDataOption[];
   }
 
-  private dmChannelId(userId: string): string {
+  private dmChannelId(userId: string, user?: APIUser): string {
     let id = this.dmChannels.get(userId);
     if (!id) {
       id = snowflake();
       this.dmChannels.set(userId, id);
     }
+    if (user || !this.dmUsers.has(id))
+      this.dmUsers.set(id, user ?? makeUser(userId, userId === FAKE_USER_ID ? 'tester' : `user${userId.slice(-4)}`));
     return id;
+  }
+
+  /**
+   * Where a guild invocation happens: the channel it names (a text channel or a thread), else the
+   * guild's first text channel; command permissions for a thread's channel are its parent's.
+   */
+  private placeOf(init: InvokerInit): { world: World; channelId: string; permissionChannelId: string; channel: APIChannel } {
+    if (init.channelId === undefined) {
+      const world = this.worldFor(init);
+      return { world, channelId: world.channelId, permissionChannelId: world.channelId, channel: textChannel(world) };
+    }
+    const info = this.channels.channel(init.channelId);
+    if (!info?.world || (info.kind !== 'text' && info.kind !== 'thread')) {
+      throw new Error(`channel ${init.channelId} is not a text channel or thread of a guild the bot is in`);
+    }
+    if (init.guildId !== undefined && init.guildId !== info.world.guildId) {
+      throw new Error(`channel ${init.channelId} is in guild ${info.world.guildId}, not ${init.guildId}`);
+    }
+    return { world: info.world, channelId: init.channelId, permissionChannelId: info.parentId ?? init.channelId, channel: info.json };
   }
 
   /** Builds the INTERACTION_CREATE payload common to every interaction type, dispatches it and starts the acknowledgement clock. */
@@ -1388,11 +1485,12 @@ export class FakeDiscord {
     const id = snowflake();
     const token = interactionToken(id);
     const user = makeUser(init.user?.id ?? FAKE_USER_ID, init.user?.username ?? 'tester', init.user);
-    const channelId = message?.channel_id ?? (dm ? this.dmChannelId(user.id) : world.channelId);
+    const place = dm ? undefined : this.placeOf(message ? { ...init, channelId: message.channel_id } : init);
+    const channelId = dm ? (message?.channel_id ?? this.dmChannelId(user.id, user)) : place!.channelId;
     const permissions = this.memberPermissions(init, world);
     const channel = dm
       ? { id: channelId, type: ChannelType.DM, last_message_id: null, flags: 0, recipients: [user] }
-      : { ...textChannel(world), id: channelId, permissions: permissions.toString() };
+      : { ...place!.channel, permissions: permissions.toString() };
     const locale = init.locale ?? Locale.EnglishUS;
     const payload = {
       id,
@@ -1506,7 +1604,9 @@ export class FakeDiscord {
     });
     // Discord sends GUILD_CREATE for each guild of READY, lazily, to bots with the GUILDS intent.
     if (session.intents & GatewayIntentBits.Guilds) {
-      for (const world of worlds) this.gateway.dispatch(session, GatewayDispatchEvents.GuildCreate, guildCreate(world));
+      for (const world of worlds) {
+        this.gateway.dispatch(session, GatewayDispatchEvents.GuildCreate, guildCreate(world, this.channels.threadsOf(world)));
+      }
     }
   }
 
@@ -1601,9 +1701,13 @@ export class FakeDiscord {
       this.violate('unauthorized', `${req.method} ${req.path} without a valid "Authorization: Bot <token>" header`, req, result);
       return result;
     }
-    // Routes tied to an interaction (above) and command registration (which adds Discord's documented
-    // rules to the same error tree) check their bodies themselves; every other body is checked here.
-    if (req.json !== undefined && !/^\/applications\/\d+(?:\/guilds\/\d+)?\/commands(?:\/\d+)?$/.test(path)) {
+    // Routes tied to an interaction (above), command registration and channel messages and threads (which
+    // add Discord's documented rules to the same error tree) check their bodies themselves; every other body is checked here.
+    if (
+      req.json !== undefined &&
+      !/^\/applications\/\d+(?:\/guilds\/\d+)?\/commands(?:\/\d+)?$/.test(path) &&
+      !/^\/channels\/\d+\/(?:messages|threads)(?:\/|$)/.test(path)
+    ) {
       const errors = req.bodyErrors();
       if (!errors.empty) {
         const result: HttpResult = { status: 400, body: errors.toBody() };
@@ -1637,12 +1741,9 @@ export class FakeDiscord {
       if (!world) return error(403, RESTJSONErrorCodes.MissingAccess, 'Missing Access');
       return { status: 200, body: restGuild(world) };
     }
-    if ((match = m(/^\/channels\/(\d+)$/))) {
-      if (req.method !== 'GET') return methodNotAllowed();
-      const channelId = match[1];
-      const world = this.worlds.find((w) => w.channelId === channelId);
-      if (!world) return error(404, RESTJSONErrorCodes.UnknownChannel, 'Unknown Channel');
-      return { status: 200, body: textChannel(world) };
+    if (path.startsWith('/channels/')) {
+      const result = this.channels.route(req, path);
+      if (result) return result;
     }
     if ((match = m(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands(?:\/(\d+))?$/))) {
       return this.commandsRoute(req, match[1]!, match[2], match[3]);
@@ -2058,7 +2159,7 @@ export class FakeDiscord {
               'update leaves the message empty',
             );
           }
-          this.messages.set(target.id, merged);
+          this.storeInteractionMessage(merged, 'update');
           message = merged;
         } else {
           message = target;
@@ -2157,9 +2258,22 @@ export class FakeDiscord {
       } as APIMessage['interaction_metadata'],
       ...(data['poll'] !== undefined ? { poll: data['poll'] as APIMessage['poll'] } : {}),
     };
-    this.messages.set(id, message);
+    this.storeInteractionMessage(message, 'create', isRecord(data['allowed_mentions']) ? data['allowed_mentions'] : undefined);
     record.messageIds.add(id);
     return message;
+  }
+
+  /**
+   * Stores a message of an interaction. One that others can see (not ephemeral) is also a message of
+   * its channel, with MESSAGE_CREATE / UPDATE / DELETE to the sessions that get them, as on Discord.
+   */
+  private storeInteractionMessage(message: APIMessage, event: 'create' | 'update' | 'delete', allowedMentions?: APIAllowedMentions): void {
+    if (((message.flags ?? 0) & MessageFlags.Ephemeral) !== 0) {
+      if (event === 'delete') this.messages.delete(message.id);
+      else this.messages.set(message.id, message);
+      return;
+    }
+    this.channels.record(message, event, { via: 'interaction', ...(allowedMentions ? { allowedMentions } : {}) });
   }
 
   // -------------------------------------------------------------------------
@@ -2239,7 +2353,7 @@ export class FakeDiscord {
           ...mergeMessage(loading, body, this.attachmentsFor(loading.channel_id, req.files, body, Date.now()), null),
           flags: (loading.flags ?? 0) & ~MessageFlags.Loading,
         };
-        this.messages.set(message.id, message);
+        this.storeInteractionMessage(message, 'update');
         record.loading = false;
       } else {
         message = this.createMessage(
@@ -2263,7 +2377,7 @@ export class FakeDiscord {
     }
     if (isFetch) return { status: 200, body: current };
     if (kind === 'delete') {
-      this.messages.delete(messageId);
+      this.storeInteractionMessage(current, 'delete');
       record.messageIds.delete(messageId);
       response.message = current;
       response.messageId = messageId;
@@ -2288,7 +2402,7 @@ export class FakeDiscord {
         'edit leaves the message empty',
       );
     }
-    this.messages.set(messageId, merged);
+    this.storeInteractionMessage(merged, 'update');
     if (wasLoading) record.loading = false;
     return this.acceptMessage(record, req, response, merged, 200);
   }
@@ -2324,10 +2438,6 @@ function apiPath(requestPath: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function methodNotAllowed(): HttpResult {
-  return error(405, 0, '405: Method Not Allowed');
 }
 
 function countOfType(list: APIApplicationCommand[], type: ApplicationCommandType): number {
@@ -2413,77 +2523,6 @@ function collectButtons(components: unknown[]): Record<string, unknown>[] {
   };
   components.forEach(walk);
   return out;
-}
-
-/** A copy without the fields set to null: Discord stores an absent field, and its replies leave it out. */
-function withoutNulls<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(withoutNulls) as T;
-  if (!isRecord(value)) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, v]) => v !== null)
-      .map(([k, v]) => [k, withoutNulls(v)]),
-  ) as T;
-}
-
-/** Discord fills in `type: 'rich'` on embeds it stores. */
-function normalizeEmbeds(embeds: unknown): APIEmbed[] {
-  if (!Array.isArray(embeds)) return [];
-  return embeds.map((e) => ({ type: 'rich', ...withoutNulls(e as APIEmbed) }) as APIEmbed);
-}
-
-/**
- * The components as Discord stores them: every component has a numeric `id`,
- * unique in the message; those the bot left out (or set to 0) are numbered in
- * order, skipping ids already taken
- * (https://discord.com/developers/docs/components/reference#anatomy-of-a-component).
- */
-function numberComponents(components: unknown): APIMessage['components'] {
-  if (!Array.isArray(components)) return [];
-  const copy = withoutNulls(components) as unknown[];
-  const nodes: Record<string, unknown>[] = [];
-  const walk = (node: unknown): void => {
-    if (!isRecord(node)) return;
-    nodes.push(node);
-    if (Array.isArray(node['components'])) node['components'].forEach(walk);
-    if (node['accessory'] !== undefined) walk(node['accessory']);
-    if (node['component'] !== undefined) walk(node['component']);
-  };
-  copy.forEach(walk);
-  const taken = new Set(nodes.map((n) => n['id']).filter((id) => typeof id === 'number' && id > 0));
-  let next = 1;
-  for (const node of nodes) {
-    if (typeof node['id'] === 'number' && node['id'] > 0) continue;
-    while (taken.has(next)) next++;
-    node['id'] = next;
-    taken.add(next);
-  }
-  return copy as APIMessage['components'];
-}
-
-/**
- * Applies an edit the way Discord does: fields present in the body replace the
- * message's (null resets them), absent fields are kept.
- * @param editedAt epoch ms for `edited_timestamp`, or null to leave it (the first edit of a deferred reply "sends" it)
- */
-function mergeMessage(message: APIMessage, body: Record<string, unknown>, uploaded: APIAttachment[], editedAt: number | null): APIMessage {
-  const next: APIMessage = structuredClone(message);
-  if ('content' in body) next.content = typeof body['content'] === 'string' ? body['content'] : '';
-  if ('embeds' in body) next.embeds = normalizeEmbeds(body['embeds']);
-  if ('components' in body) next.components = numberComponents(body['components']);
-  if ('flags' in body && typeof body['flags'] === 'number') {
-    // Only SUPPRESS_EMBEDS and IS_COMPONENTS_V2 can change after sending.
-    const mutable = MessageFlags.SuppressEmbeds | MessageFlags.IsComponentsV2;
-    next.flags = ((next.flags ?? 0) & ~mutable) | (body['flags'] & mutable);
-  }
-  if ('attachments' in body || uploaded.length) {
-    const kept = Array.isArray(body['attachments'])
-      ? next.attachments.filter((a) => (body['attachments'] as Record<string, unknown>[]).some((b) => b['id'] === a.id))
-      : next.attachments;
-    next.attachments = [...kept, ...uploaded];
-  }
-  if (editedAt !== null) next.edited_timestamp = discordTimestamp(editedAt);
-  return next;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
