@@ -13,6 +13,9 @@ export { listCorpusFiles, DEFAULT_STAT_CONCURRENCY } from './listFiles.ts';
 export type { CorpusListing, ListCorpusFilesOptions } from './listFiles.ts';
 export {
   readCorpusFile,
+  parseDocument,
+  DEFAULT_MAX_HTML_BYTES,
+  DEFAULT_MAX_PDF_BYTES,
   DEFAULT_MAX_FILE_BYTES,
   DEFAULT_MAX_ARTICLE_BYTES,
   DEFAULT_MAX_REPORTED_LINE_ERRORS,
@@ -24,4 +27,5 @@ export { parseJsonlLine } from './jsonl.ts';
 export type { JsonlLineResult } from './jsonl.ts';
 export { CORPUS_EXTENSIONS, fileId } from './paths.ts';
 export { hashArticle } from './hash.ts';
+export { pageAt } from './pages.ts';
 export { CorpusRootError } from './errors.ts';

@@ -237,7 +237,7 @@ describe('readCorpusFile on .txt and .md files', () => {
 
   it('paths outside the corpus and unsupported extensions are refused', async () => {
     expect((await readCorpusFile(MIXED, '../corpus-duplicates/a.txt')).skipped[0]?.reason).toBe('path is outside the corpus directory');
-    expect((await readCorpusFile(MIXED, 'notes.csv')).skipped[0]?.reason).toBe('unsupported file type (expected .txt, .md or .jsonl)');
+    expect((await readCorpusFile(MIXED, 'notes.csv')).skipped[0]?.reason).toBe('unsupported file type (expected .txt, .md, .jsonl, .html, .htm, .pdf)');
   });
 
   it('the hash changes when the text or metadata changes and not otherwise', async () => {
