@@ -38,7 +38,8 @@ export const SNAPSHOT_FORMAT = 2;
  * whenever a change would make an old snapshot's postings differ from a fresh
  * build: old snapshots are then rebuilt instead of trusted.
  */
-export const INDEX_VERSION = 'verbatim-index-2';
+// 3: the loader checks links, re-flows hard-wrapped text and keeps PDF page starts.
+export const INDEX_VERSION = 'verbatim-index-3';
 
 /** What the snapshot knows of the corpus it was built from, to tell what changed since. */
 export interface CorpusManifest {
