@@ -43,7 +43,7 @@ export async function execute(ctx: CommandContext): Promise<void> {
   await editing;
   ctx.log(
     report.ok
-      ? `reload done: ${report.after.articles} articles, ${report.after.sentences} sentences, ${report.skipped.length} skipped`
+      ? `reload done: ${report.after.articles} articles, ${report.after.sentences} sentences, ${report.skipped.filter((s) => s.severity !== 'warning').length} skipped`
       : `reload failed: ${report.error}`,
   );
   await ctx.reply(renderReloadReply(report));

@@ -12,20 +12,27 @@ import { LIMITS, escapeMarkdown, renderArticleReply, renderError, truncate } fro
 const MAX_CHOICES = 25;
 /** Prefix of a choice value that carries an article key (for ids longer than Discord's 100-character values). */
 const KEY_PREFIX = 'key:';
+/** Longest article id or title typed, in characters (longer input is refused; Discord enforces it while typing). */
+export const MAX_ARTICLE_INPUT = 200;
 
 export const data = new SlashCommandBuilder()
   .setName('source')
   .setDescription('Read an article of the corpus')
-  .addStringOption((o) => o.setName('article').setDescription('Start typing a title').setRequired(true).setAutocomplete(true));
+  .addStringOption((o) =>
+    o.setName('article').setDescription('Start typing a title').setRequired(true).setAutocomplete(true).setMaxLength(MAX_ARTICLE_INPUT),
+  );
 
 export async function execute(ctx: CommandContext): Promise<void> {
   const input = (ctx.options.getString('article') ?? '').trim();
+  if (input.length > MAX_ARTICLE_INPUT) {
+    return ctx.reply(renderError(`That is ${input.length} characters long; an article id or title is at most ${MAX_ARTICLE_INPUT}.`));
+  }
   const view = input.startsWith(KEY_PREFIX)
     ? await ctx.engine.articleByKey(input.slice(KEY_PREFIX.length))
     : await ctx.engine.article(input);
   if (view) return ctx.reply(renderArticleReply(view, { ephemeral: true }));
   const near = await ctx.engine.suggestArticles(input, 5);
-  const list = near.map((a) => `• ${escapeMarkdown(truncate(a.title, 90))} (\`${escapeMarkdown(a.id)}\`)`).join('\n');
+  const list = near.map((a) => `• ${escapeMarkdown(truncate(a.title, 90))} (\`${escapeMarkdown(truncate(a.id, 100))}\`)`).join('\n');
   await ctx.reply(
     renderError(
       `There is no article "${escapeMarkdown(truncate(input, 100))}".${near.length ? `\nDid you mean:\n${list}` : ''}\nPick one from the list as you type.`,

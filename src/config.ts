@@ -5,12 +5,15 @@
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
+import { containsToken, redactSecret, TOKEN_SHAPE } from './log.ts';
 
 /** Validated settings. */
 export interface Settings {
   /** Absolute path of the corpus folder. */
   corpusDir: string;
-  /** Folder for the index snapshot (default: `.verbatim/` inside the corpus's parent folder). */
+  /** Folder for what Verbatim keeps (`DATA_DIR`; default `.verbatim/` in the working directory). */
+  dataDir: string;
+  /** Folder for the index snapshot (`SNAPSHOT_DIR`; default: the data folder). */
   snapshotDir: string;
   discord?: DiscordSettings;
 }
@@ -32,11 +35,31 @@ export interface DiscordSettings {
 export class ConfigError extends Error {}
 
 const SNOWFLAKE = /^\d{15,22}$/;
-// Bot tokens are three base64url parts: user id, timestamp, HMAC (https://discord.com/developers/docs/reference#authentication).
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{18,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$/;
 
-/** Reads and validates settings. `overrides` win over the environment. */
+/** The default data folder, relative to the working directory. */
+export const DEFAULT_DATA_DIR = '.verbatim';
+
+/**
+ * Reads and validates settings. `overrides` win over the environment.
+ * Messages about a bad value describe it rather than repeat it: a value in the
+ * wrong variable may be the token itself.
+ */
 export function loadSettings(env: NodeJS.ProcessEnv, overrides: { corpusDir?: string } = {}): Settings {
+  const token = env.DISCORD_TOKEN?.trim();
+  // Masked in all output from now on, even if it turns out malformed.
+  redactSecret(token);
+  for (const name of [
+    'DISCORD_CLIENT_ID',
+    'DISCORD_GUILD_ID',
+    'DISCORD_API_BASE',
+    'MODERATOR_ROLE_IDS',
+    'CORPUS_DIR',
+    'DATA_DIR',
+    'SNAPSHOT_DIR',
+  ]) {
+    if (containsToken(env[name] ?? ''))
+      throw new ConfigError(`${name} holds what looks like a bot token; the token belongs in DISCORD_TOKEN only`);
+  }
   const corpusDir = path.resolve(overrides.corpusDir ?? (env.CORPUS_DIR?.trim() || 'corpus'));
   let stat;
   try {
@@ -45,10 +68,10 @@ export function loadSettings(env: NodeJS.ProcessEnv, overrides: { corpusDir?: st
     throw new ConfigError(`corpus directory not found: ${corpusDir} (set CORPUS_DIR or pass --corpus DIR)`);
   }
   if (!stat.isDirectory()) throw new ConfigError(`corpus path is not a directory: ${corpusDir}`);
-  const snapshotDir = path.resolve(env.SNAPSHOT_DIR?.trim() || path.join(path.dirname(corpusDir), '.verbatim'));
+  const dataDir = path.resolve(env.DATA_DIR?.trim() || DEFAULT_DATA_DIR);
+  const snapshotDir = path.resolve(env.SNAPSHOT_DIR?.trim() || dataDir);
 
-  const token = env.DISCORD_TOKEN?.trim();
-  if (!token) return { corpusDir, snapshotDir };
+  if (!token) return { corpusDir, dataDir, snapshotDir };
   if (!TOKEN_SHAPE.test(token))
     throw new ConfigError(
       'DISCORD_TOKEN does not look like a bot token (three dot-separated parts; copy it from the Developer Portal, Bot page)',
@@ -56,23 +79,40 @@ export function loadSettings(env: NodeJS.ProcessEnv, overrides: { corpusDir?: st
   const id = (name: string): string | undefined => {
     const v = env[name]?.trim();
     if (!v) return undefined;
-    if (!SNOWFLAKE.test(v)) throw new ConfigError(`${name} must be a numeric Discord id (got "${v.slice(0, 40)}")`);
+    if (!SNOWFLAKE.test(v)) throw new ConfigError(`${name} must be a numeric Discord id of 15 to 22 digits (got ${describeValue(v)})`);
     return v;
   };
   const apiBase = env.DISCORD_API_BASE?.trim() || undefined;
-  if (apiBase && !/^https?:\/\/[^\s]+$/.test(apiBase))
-    throw new ConfigError(`DISCORD_API_BASE must be an http(s) URL (got "${apiBase.slice(0, 80)}")`);
+  if (apiBase && !isHttpUrl(apiBase))
+    throw new ConfigError(`DISCORD_API_BASE must be an http(s) URL such as https://discord.com/api (got ${describeValue(apiBase)})`);
   const roles = (env.MODERATOR_ROLE_IDS ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
   for (const r of roles)
-    if (!SNOWFLAKE.test(r)) throw new ConfigError(`MODERATOR_ROLE_IDS must be comma-separated numeric role ids (got "${r.slice(0, 40)}")`);
+    if (!SNOWFLAKE.test(r)) throw new ConfigError(`MODERATOR_ROLE_IDS must be comma-separated numeric role ids (got ${describeValue(r)})`);
   const discord: DiscordSettings = { token, moderatorRoleIds: roles };
   const clientId = id('DISCORD_CLIENT_ID');
   const guildId = id('DISCORD_GUILD_ID');
   if (clientId) discord.clientId = clientId;
   if (guildId) discord.guildId = guildId;
   if (apiBase) discord.apiBase = apiBase;
-  return { corpusDir, snapshotDir, discord };
+  return { corpusDir, dataDir, snapshotDir, discord };
+}
+
+/** A bad value described without repeating it: its length and what kind of characters it has. */
+function describeValue(value: string): string {
+  const kinds = [/[a-z]/i.test(value) && 'letters', /\d/.test(value) && 'digits', /[^a-z\d]/i.test(value) && 'other characters'].filter(
+    Boolean,
+  );
+  return `${value.length} characters: ${kinds.join(', ')}`;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && !/\s/.test(value);
+  } catch {
+    return false;
+  }
 }

@@ -1,10 +1,17 @@
 /**
  * `npm start`: the Discord bot when DISCORD_TOKEN is set, else the local
  * console on the corpus. Settings come from the environment and `.env`.
+ *
+ * A fatal error (bad settings, a refused login, a crash) prints one line,
+ * secrets masked, and ends the process with exit code 1 once the bot has
+ * closed what it opened (`startBot` does that itself, with a time limit),
+ * whatever is still open: a supervisor (systemd, Docker, pm2) then restarts
+ * it, instead of watching a process that is up but dead.
  */
 import { config } from 'dotenv';
-import { ConfigError, loadSettings } from './config.ts';
 import { runConsole } from './cli/console.ts';
+import { loadSettings } from './config.ts';
+import { errorMessage, writeStderr } from './log.ts';
 
 config({ quiet: true });
 
@@ -15,13 +22,15 @@ async function start(): Promise<number> {
   return runBot(settings, settings.discord);
 }
 
-start().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    // One clear line; settings errors never contain the token.
-    process.stderr.write(`verbatim: ${err instanceof ConfigError ? err.message : err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+/** Ends the process: whatever still holds the event loop (a worker, a socket) must not keep a failed process alive. */
+function fatal(err: unknown): void {
+  writeStderr(`verbatim: ${errorMessage(err)}\n`);
+  process.exit(1);
+}
+
+process.on('uncaughtException', fatal);
+process.on('unhandledRejection', fatal);
+
+start().then((code) => {
+  process.exitCode = code;
+}, fatal);

@@ -76,7 +76,9 @@ export function commandContext(
     options: {
       getString: (n) => interaction.options.getString(n),
       getInteger: (n) => interaction.options.getInteger(n),
+      getNumber: (n) => interaction.options.getNumber(n),
       getBoolean: (n) => interaction.options.getBoolean(n),
+      getSubcommand: () => interaction.options.getSubcommand(false),
     },
     defer: async (opts = {}) => {
       if (state !== 'none') return;

@@ -11,8 +11,8 @@ import { openEngine } from '../engine/open.ts';
 import type { AnswerEngine } from '../engine/types.ts';
 import { loadCommands } from '../interaction/registry.ts';
 import { CommandRouter } from '../interaction/router.ts';
-import { log, redactSecret } from '../log.ts';
-import { renderSkipped } from '../render/text.ts';
+import { errorMessage, log, redactSecret } from '../log.ts';
+import { renderSkipped, splitSkipped } from '../render/text.ts';
 import { autocompleteContext, buttonContext, commandContext, NO_MENTIONS } from './adapter.ts';
 
 /** A running bot. */
@@ -32,7 +32,14 @@ export interface StartOptions {
   engine?: AnswerEngine;
 }
 
-/** Starts the bot and resolves once it has logged in. */
+/** Longest wait for the engine to close after a failed start. */
+const CLOSE_TIMEOUT_MS = 2000;
+
+function withTimeout(work: Promise<unknown>, ms: number): Promise<unknown> {
+  return Promise.race([work.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, ms).unref())]);
+}
+
+/** Starts the bot and resolves once it has logged in; if the login fails, closes what it opened and throws. */
 export async function startBot(settings: Settings, discord: DiscordSettings, options: StartOptions = {}): Promise<Bot> {
   redactSecret(discord.token);
   let engine = options.engine;
@@ -43,7 +50,9 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
       'info',
       `loaded ${opened.report.after.articles} articles, ${opened.report.after.sentences} sentences from ${settings.corpusDir} in ${Math.round(opened.report.tookMs)} ms`,
     );
-    for (const line of renderSkipped(opened.report.skipped)) log('warn', `skipped ${line}`);
+    const { skipped, warnings } = splitSkipped(opened.report.skipped);
+    for (const line of renderSkipped(skipped)) log('warn', `skipped ${line}`);
+    for (const line of renderSkipped(warnings)) log('warn', line);
   }
   const router = new CommandRouter(await loadCommands());
   const client = new Client({
@@ -89,7 +98,14 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
   });
   ready.catch(() => undefined); // reported above; the bot keeps serving interactions
 
-  await client.login(discord.token);
+  try {
+    await client.login(discord.token);
+  } catch (err) {
+    // A refused login is fatal: close what was opened, so the caller can exit and a supervisor restart it.
+    await client.destroy().catch(() => undefined);
+    if (!options.engine) await withTimeout(activeEngine.close(), CLOSE_TIMEOUT_MS);
+    throw new Error(`could not log in to Discord: ${errorMessage(err)}`, { cause: err });
+  }
   return {
     client,
     engine: activeEngine,

@@ -5,7 +5,7 @@
  *
  *   /ask <question> [results:N] [private:true]   (a bare line is an /ask)
  *   /source <article id or title>
- *   /reload, /help
+ *   /<any command> [subcommand] [text] [name:value …]   (see consoleCommand.ts)
  *   /more, /open N, /next, /prev                 press the last reply's buttons
  *   /quit                                        (or end of input)
  */
@@ -16,8 +16,9 @@ import type { AnswerEngine } from '../engine/types.ts';
 import { loadCommands } from '../interaction/registry.ts';
 import { CommandRouter } from '../interaction/router.ts';
 import type { BaseContext, Choice, CommandOptions, Reply } from '../interaction/types.ts';
+import { parseConsoleCommand, type ConsoleValues } from './consoleCommand.ts';
 import { renderReplyText } from '../render/replyText.ts';
-import { renderSkipped } from '../render/text.ts';
+import { renderSkipped, splitSkipped } from '../render/text.ts';
 
 /** Options of {@link runConsole}. */
 export interface ConsoleOptions {
@@ -30,9 +31,9 @@ export interface ConsoleOptions {
   log?: (line: string) => void;
   /** Use an already open engine instead of opening one. */
   engine?: AnswerEngine;
+  /** Where the command files are (default: the project's `commands/`). */
+  commandsDir?: string;
 }
-
-const OPTION = /\s+(results|private):(\S+)$/i;
 
 /** Runs the console until end of input or /quit. Returns the exit code. */
 export async function runConsole(options: ConsoleOptions): Promise<number> {
@@ -47,9 +48,11 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
   if (!engine) {
     const opened = await openEngine({ corpusDir: options.corpusDir, ...(options.snapshotDir && { snapshotDir: options.snapshotDir }) });
     engine = opened.engine;
-    for (const line of renderSkipped(opened.report.skipped)) log(`warning: skipped ${line}`);
+    const { skipped, warnings } = splitSkipped(opened.report.skipped);
+    for (const line of renderSkipped(skipped)) log(`warning: skipped ${line}`);
+    for (const line of renderSkipped(warnings)) log(`warning: ${line}`);
   }
-  const router = new CommandRouter(await loadCommands());
+  const router = new CommandRouter(await loadCommands(options.commandsDir));
   const status = await engine.status();
   print(
     `Verbatim console — ${status.articles.toLocaleString('en')} articles, ${status.sentences.toLocaleString('en')} sentences from ${status.corpusDir}.\nType a question, or /help. /quit to leave.`,
@@ -67,11 +70,13 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
     print(renderReplyText(reply, { color }));
   };
 
-  const runCommand = async (name: string, values: Record<string, string | number | boolean>) => {
+  const runCommand = async (name: string, values: ConsoleValues, subcommand?: string) => {
     const opts: CommandOptions = {
-      getString: (n) => (typeof values[n] === 'string' ? (values[n] as string) : null),
-      getInteger: (n) => (typeof values[n] === 'number' ? (values[n] as number) : null),
-      getBoolean: (n) => (typeof values[n] === 'boolean' ? (values[n] as boolean) : null),
+      getString: (n) => (typeof values[n] === 'string' ? values[n] : null),
+      getInteger: (n) => (typeof values[n] === 'number' ? values[n] : null),
+      getNumber: (n) => (typeof values[n] === 'number' ? values[n] : null),
+      getBoolean: (n) => (typeof values[n] === 'boolean' ? values[n] : null),
+      getSubcommand: () => subcommand ?? null,
     };
     await router.command(name, {
       ...base,
@@ -80,6 +85,13 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
       reply: async (r) => show(r),
       edit: async (r) => show(r),
     });
+  };
+
+  /** Like picking from Discord's autocomplete: a value that is one of the choices stays, else the first choice is taken. */
+  const complete = async (command: string, option: string, value: string): Promise<string> => {
+    let choices: Choice[] = [];
+    await router.autocomplete(command, { ...base, focused: { name: option, value }, respond: async (c) => void (choices = c) });
+    return choices.some((c) => c.value === value) ? value : (choices[0]?.value ?? value);
   };
 
   const press = async (label: (l: string) => boolean) => {
@@ -103,23 +115,11 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
       return true;
     }
     const [, command = '', argText = ''] = /^\/(\S+)\s*(.*)$/s.exec(line) ?? [];
-    switch (command.toLowerCase()) {
+    const name = command.toLowerCase();
+    switch (name) {
       case 'quit':
       case 'exit':
         return false;
-      case 'ask': {
-        const values: Record<string, string | number | boolean> = {};
-        let question = argText;
-        for (let m = OPTION.exec(question); m; m = OPTION.exec(question)) {
-          values[m[1]!.toLowerCase()] = m[1]!.toLowerCase() === 'results' ? Number(m[2]) : /^(?:true|yes|1)$/i.test(m[2]!);
-          question = question.slice(0, m.index);
-        }
-        await runCommand('ask', { ...values, question });
-        return true;
-      }
-      case 'source':
-        await runCommand('source', { article: await resolveArticle(argText) });
-        return true;
       case 'more':
         await press((l) => l === 'More');
         return true;
@@ -132,19 +132,20 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
       case 'prev':
         await press((l) => l === '◀');
         return true;
-      default:
-        await runCommand(command.toLowerCase(), {});
-        return true;
     }
-  };
-
-  /** Like picking the first autocomplete choice in Discord when the input is not an id already. */
-  const resolveArticle = async (text: string): Promise<string> => {
-    const input = text.trim();
-    if (!input || (await engine!.article(input))) return input;
-    let choices: Choice[] = [];
-    await router.autocomplete('source', { ...base, focused: { name: 'article', value: input }, respond: async (c) => void (choices = c) });
-    return choices[0]?.value ?? input;
+    const definition = router.commands.get(name)?.data.toJSON();
+    if (!definition) {
+      await runCommand(name, {}); // the router answers "unknown command"
+      return true;
+    }
+    const parsed = parseConsoleCommand(definition, argText);
+    if (!parsed.ok) {
+      print(parsed.error);
+      return true;
+    }
+    for (const option of parsed.autocomplete) parsed.values[option] = await complete(name, option, String(parsed.values[option]));
+    await runCommand(name, parsed.values, parsed.subcommand);
+    return true;
   };
 
   const rl = createInterface({ input, terminal: interactive, ...(interactive && { output: output as NodeJS.WritableStream }) });

@@ -2,94 +2,227 @@
  * The `verbatim` command line: ask questions, show articles, inspect the
  * index, or open the local console. Answers and articles go to stdout; every
  * log, progress line and warning goes to stderr, so `--json` output is JSON
- * only.
+ * only. Each command is an entry of {@link COMMANDS}: its usage, its options
+ * and what it does; `verbatim <command> --help` prints the first two.
  */
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import v8 from 'node:v8';
 import { loadSettings, type Settings } from '../config.ts';
+import type { SkippedItem } from '../corpus/types.ts';
 import { LocalEngine } from '../engine/localEngine.ts';
 import { openEngine } from '../engine/open.ts';
 import type { AnswerEngine, Progress } from '../engine/types.ts';
+import { errorMessage, writeStderr, writeStdout } from '../log.ts';
 import { readableParagraphs } from '../render/article.ts';
 import { answerToJson } from '../render/json.ts';
-import { citation, renderAnswerText, renderSkipped } from '../render/text.ts';
+import { citation, renderAnswerText, renderSkipped, splitSkipped } from '../render/text.ts';
 import { runConsole } from './console.ts';
 
-const USAGE = `verbatim — answers questions by quoting a corpus, each quote with its source
+type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
+type Values = Record<string, string | boolean | undefined>;
 
-Usage:
-  verbatim ask "question" [--top K] [--json]   answer one question
-  verbatim ask [--json] < questions.txt         answer one question per line of stdin
-  verbatim source <article-id> [--json]         show an article
-  verbatim index [--json]                       build the index and report what was loaded
-  verbatim console                              the interactive console (/ask, /source, /reload, /help)
+/** One command of the command line. */
+interface CliCommand {
+  /** One line, for the overview. */
+  summary: string;
+  /** Usage lines, without the program name. */
+  usage: string[];
+  /** Its own options (besides {@link GLOBAL_OPTIONS}), with one line of help each. */
+  options: OptionSpecs;
+  help: Record<string, string>;
+  /** Most positional arguments accepted (default: any number). */
+  maxArgs?: number;
+  run(args: string[], values: Values, settings: () => Settings): Promise<number>;
+}
 
-Options:
-  --corpus DIR   corpus folder (default: $CORPUS_DIR, else ./corpus)
-  --top K        quotes per question, 1–25 (default 3)
-  --json         machine-readable output on stdout (logs stay on stderr)
-  -h, --help     this help
-`;
+/** Longest question accepted on the command line or on a line of stdin, in characters. */
+export const MAX_QUESTION_CHARS = 1000;
+/** Longest article id, prefix or title accepted by `source`, in characters. */
+export const MAX_ARTICLE_ARG_CHARS = 1000;
 
-/** A wrong invocation: print the message and the usage, exit 2. */
-class UsageError extends Error {}
+const GLOBAL_OPTIONS: OptionSpecs = {
+  corpus: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+const GLOBAL_HELP: Record<string, string> = {
+  corpus: '--corpus DIR   corpus folder (default: $CORPUS_DIR, else ./corpus)',
+  help: '-h, --help     this help',
+};
+const JSON_HELP = '--json         machine-readable output on stdout, one JSON object per line (logs stay on stderr)';
+
+const COMMANDS: Record<string, CliCommand> = {
+  ask: {
+    summary: 'answer a question (or one per line of stdin) with quotes from the corpus',
+    usage: ['ask "question" [--top K] [--json]', 'ask [--top K] [--json] < questions.txt'],
+    options: { top: { type: 'string' }, json: { type: 'boolean' } },
+    help: { top: '--top K        quotes per question, 1–25 (default 3)', json: JSON_HELP },
+    run: async (args, values, settings) => {
+      const top = parseTop(values.top as string | undefined);
+      return withEngine(settings(), (engine) => ask(engine, args.join(' '), top, values.json === true));
+    },
+  },
+  source: {
+    summary: 'show an article, by id, id prefix or title',
+    usage: ['source <article id, id prefix or title> [--json]'],
+    options: { json: { type: 'boolean' } },
+    help: { json: JSON_HELP },
+    run: async (args, values, settings) => {
+      const wanted = args.join(' ').trim();
+      if (!wanted) throw new UsageError('source needs an article id, id prefix or title');
+      if (wanted.length > MAX_ARTICLE_ARG_CHARS)
+        throw new UsageError(`an article id or title is at most ${MAX_ARTICLE_ARG_CHARS} characters (got ${wanted.length})`);
+      return withEngine(settings(), (engine) => source(engine, wanted, values.json === true));
+    },
+  },
+  index: {
+    summary: 'build the index (or load its snapshot), save the snapshot, and report what was loaded',
+    usage: ['index [--json]'],
+    options: { json: { type: 'boolean' } },
+    help: { json: JSON_HELP },
+    maxArgs: 0,
+    run: async (_args, values, settings) => index(settings(), values.json === true),
+  },
+  console: {
+    summary: 'the interactive console: the bot’s commands without Discord',
+    usage: ['console'],
+    options: {},
+    help: {},
+    maxArgs: 0,
+    run: async (_args, _values, settings) => {
+      const { corpusDir, snapshotDir } = settings();
+      return runConsole({ corpusDir, snapshotDir });
+    },
+  },
+};
+
+/** A wrong invocation: one line naming what is wrong and where help is, exit code 2. */
+class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly command?: string,
+  ) {
+    super(message);
+  }
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function overview(): string {
+  const width = Math.max(...Object.values(COMMANDS).flatMap((c) => c.usage.map((u) => u.length)));
+  const lines = Object.values(COMMANDS).flatMap((c) =>
+    c.usage.map((u, i) => `  verbatim ${u.padEnd(width)}   ${i === 0 ? c.summary : ''}`.trimEnd()),
+  );
+  return [
+    'verbatim — answers questions by quoting a corpus, each quote with its source',
+    '',
+    'Usage:',
+    ...lines,
+    '',
+    'Options:',
+    `  ${GLOBAL_HELP.corpus}`,
+    `  ${GLOBAL_HELP.help}`,
+    '  --version      print the version',
+    '  --             end of options: what follows is arguments (a question may start with "-")',
+    '',
+    'Run "verbatim <command> --help" for a command’s options.',
+    '',
+  ].join('\n');
+}
+
+function commandHelp(name: string, command: CliCommand): string {
+  return [
+    `verbatim ${name} — ${command.summary}`,
+    '',
+    'Usage:',
+    ...command.usage.map((u) => `  verbatim ${u}`),
+    '',
+    'Options:',
+    ...Object.values(command.help).map((h) => `  ${h}`),
+    ...Object.values(GLOBAL_HELP).map((h) => `  ${h}`),
+    '',
+  ].join('\n');
+}
 
 export async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        corpus: { type: 'string' },
-        top: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    return usage((err as Error).message);
+  if (argv.length === 0) {
+    writeStderr(overview());
+    return 2;
   }
-  const { values, positionals } = parsed;
-  const [command, ...rest] = positionals;
-  if (values.help || !command || command === 'help') {
-    process.stdout.write(USAGE);
-    return command || values.help ? 0 : 2;
+  if (argv[0] === '--version' || argv[0] === '-v') {
+    writeStdout(`${version()}\n`);
+    return 0;
   }
-
-  try {
-    const settings = loadSettings(process.env, { corpusDir: values.corpus });
-    const top = parseTop(values.top);
-    switch (command) {
-      case 'ask':
-        return await withEngine(settings, (engine) => ask(engine, rest.join(' '), top, values.json));
-      case 'source':
-        if (rest.length !== 1) throw new UsageError('source takes one article id');
-        return await withEngine(settings, (engine) => source(engine, rest[0]!, values.json));
-      case 'index':
-        return await index(settings, values.json);
-      case 'console':
-        return await runConsole({ corpusDir: settings.corpusDir, snapshotDir: settings.snapshotDir });
-      default:
-        throw new UsageError(`unknown command "${command}"`);
+  const name = commandName(argv);
+  if (name === undefined || name === 'help') {
+    if (argv.includes('--help') || argv.includes('-h') || name === 'help') {
+      writeStdout(overview());
+      return 0;
     }
+    return usage(new UsageError(argv[0]!.startsWith('-') ? `unknown option ${argv[0]}` : 'no command given'));
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) return usage(new UsageError(`unknown command "${name}"`));
+  try {
+    const { values, positionals } = parseCommandLine(name, command, argv);
+    if (values.help) {
+      writeStdout(commandHelp(name, command));
+      return 0;
+    }
+    const args = positionals.slice(1);
+    if (command.maxArgs !== undefined && args.length > command.maxArgs)
+      throw new UsageError(`${name} takes no arguments (got "${args[0]}")`, name);
+    return await command.run(args, values, () => loadSettings(process.env, { corpusDir: values.corpus as string | undefined }));
   } catch (err) {
-    if (err instanceof UsageError) return usage(err.message);
-    process.stderr.write(`verbatim: ${(err as Error).message}\n`);
+    if (err instanceof UsageError) return usage(err.command ? err : new UsageError(err.message, name));
+    writeStderr(`verbatim: ${errorMessage(err)}\n`);
     return 1;
   }
 }
 
-function usage(message: string): number {
-  process.stderr.write(`verbatim: ${message}\n\n${USAGE}`);
+/** The command: the first argument that is neither an option nor the value of `--corpus`. */
+function commandName(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') return argv[i + 1];
+    if (a === '--corpus') i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
+
+/** Parses a command's arguments strictly; a bad option becomes one line naming it. */
+function parseCommandLine(name: string, command: CliCommand, argv: string[]): { values: Values; positionals: string[] } {
+  try {
+    const parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { ...GLOBAL_OPTIONS, ...command.options } });
+    return { values: parsed.values as Values, positionals: parsed.positionals };
+  } catch (err) {
+    const message = errorMessage(err);
+    const unknown = /Unknown option '([^']+)'/.exec(message);
+    if (unknown) throw new UsageError(`unknown option ${unknown[1]}`, name);
+    const missing = /Option '(-\S+?)(?:, -\S+)?(?: <value>)?' argument missing/.exec(message);
+    if (missing) throw new UsageError(`option ${missing[1]} needs a value`, name);
+    const unexpected = /Option '(-\S+?)(?:, -\S+)?' does not take an argument/.exec(message);
+    if (unexpected) throw new UsageError(`option ${unexpected[1]} takes no value`, name);
+    throw new UsageError(message.split('\n')[0]!, name);
+  }
+}
+
+function usage(err: UsageError): number {
+  const help = err.command ? `verbatim ${err.command} --help` : 'verbatim --help';
+  writeStderr(`verbatim: ${err.message} (see ${help})\n`);
   return 2;
 }
 
 function parseTop(value: string | undefined): number {
   if (value === undefined) return 3;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 25) throw new UsageError(`--top must be a whole number from 1 to 25 (got "${value}")`);
+  if (!Number.isInteger(n) || n < 1 || n > 25)
+    throw new UsageError(`--top must be a whole number from 1 to 25 (got "${value.slice(0, 20)}")`);
   return n;
 }
 
@@ -103,7 +236,9 @@ async function withEngine(settings: Settings, body: (engine: AnswerEngine) => Pr
     { corpusDir: settings.corpusDir, snapshotDir: settings.snapshotDir, saveSnapshots: false, inProcess: true },
     progressPrinter(),
   );
-  for (const line of renderSkipped(report.skipped)) process.stderr.write(`warning: skipped ${line}\n`);
+  const { skipped, warnings } = splitSkipped(report.skipped);
+  for (const line of renderSkipped(skipped)) writeStderr(`warning: skipped ${line}\n`);
+  for (const line of renderSkipped(warnings)) writeStderr(`warning: ${line}\n`);
   try {
     return await body(engine);
   } finally {
@@ -113,44 +248,86 @@ async function withEngine(settings: Settings, body: (engine: AnswerEngine) => Pr
 
 async function ask(engine: AnswerEngine, question: string, top: number, json: boolean): Promise<number> {
   const answerOne = async (q: string): Promise<void> => {
-    const answer = await engine.ask(q, { top });
-    if (json) process.stdout.write(JSON.stringify(answerToJson(answer)) + '\n');
-    else process.stdout.write(`${renderAnswerText(answer, { color: process.stdout.isTTY })}\n`);
+    const text = q.trim();
+    if (json && !text) {
+      // Every input line gets its output line, so that a script can pair them.
+      writeStdout(`${JSON.stringify({ question: '', answers: [], reason: 'empty-question' })}\n`);
+      return;
+    }
+    const answer = await engine.ask(text, { top, maxQuestionLength: MAX_QUESTION_CHARS });
+    if (json) writeStdout(JSON.stringify(answerToJson(answer)) + '\n');
+    else writeStdout(`${renderAnswerText(answer, { color: process.stdout.isTTY })}\n`);
   };
   if (question.trim()) {
     await answerOne(question);
     return 0;
   }
-  // Batch mode: one question per line of stdin, answered in order from one index.
-  if (process.stdin.isTTY) process.stderr.write('Type one question per line; Ctrl-D to finish.\n');
+  // Batch mode: one question per line of stdin, answered in order from one index, one answer per line.
+  if (process.stdin.isTTY) writeStderr('Type one question per line; Ctrl-D to finish.\n');
   let first = true;
   for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
-    if (!line.trim()) continue;
-    if (!json && !first) process.stdout.write('\n');
-    if (!json) process.stdout.write(`Q: ${line.trim()}\n`);
+    if (!json) writeStdout(`${first ? '' : '\n'}Q: ${line.trim()}\n`);
     await answerOne(line);
     first = false;
   }
   return 0;
 }
 
-async function source(engine: AnswerEngine, id: string, json: boolean): Promise<number> {
-  const view = await engine.article(id);
+async function source(engine: AnswerEngine, wanted: string, json: boolean): Promise<number> {
+  let view = await engine.article(wanted);
   if (!view) {
-    const near = await engine.suggestArticles(id, 5);
-    process.stderr.write(`verbatim: no article "${id}".${near.length ? ` Did you mean: ${near.map((a) => a.id).join(', ')}?` : ''}\n`);
-    return 1;
+    // As /source's autocomplete does: an id prefix or words of a title; one clear best match is taken.
+    const near = await engine.suggestArticles(wanted, 6);
+    const byPrefix = near.filter((a) => a.id.startsWith(wanted));
+    const pick =
+      byPrefix.length === 1
+        ? byPrefix[0]
+        : near.length === 1 || (near.length > 1 && isTitleMatch(near[0]!.title, wanted))
+          ? near[0]
+          : undefined;
+    if (pick) view = await engine.article(pick.id);
+    if (!view) {
+      const list = near.map((a) => `\n  ${a.id}  ${a.title}`).join('');
+      writeStderr(
+        near.length
+          ? `verbatim: "${shorten(wanted)}" matches more than one article; name one by its id:${list}\n`
+          : `verbatim: no article "${shorten(wanted)}"\n`,
+      );
+      return 1;
+    }
+    if (near.length > 1)
+      writeStderr(
+        `(showing ${view.article.id}; also matching: ${near
+          .filter((a) => a.id !== view!.article.id)
+          .map((a) => a.id)
+          .join(', ')})\n`,
+      );
   }
   if (json) {
     const sentences = view.sentences.map((s, i) => ({ index: i, ...s, text: view.text.slice(s.start, s.end) }));
-    process.stdout.write(JSON.stringify({ article: view.article, text: view.text, sentences }) + '\n');
+    writeStdout(JSON.stringify({ article: view.article, text: view.text, sentences }) + '\n');
     return 0;
   }
   const paragraphs = readableParagraphs(view).map((p) => view.text.slice(p.start, p.end));
-  process.stdout.write(
-    `${citation(view.article)}\n[${view.article.id}, ${view.sentences.length} sentences]\n\n${paragraphs.join('\n\n')}\n`,
-  );
+  writeStdout(`${citation(view.article)}\n[${view.article.id}, ${view.sentences.length} sentences]\n\n${paragraphs.join('\n\n')}\n`);
   return 0;
+}
+
+/** Whether every word typed is a word (or the start of one, for the last) of the title. */
+function isTitleMatch(title: string, typed: string): boolean {
+  const words = title
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+  const wanted = typed
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+  return wanted.length > 0 && wanted.every((w, i) => (i === wanted.length - 1 ? words.some((t) => t.startsWith(w)) : words.includes(w)));
+}
+
+function shorten(text: string, max = 100): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 async function index(settings: Settings, json: boolean): Promise<number> {
@@ -173,28 +350,40 @@ async function index(settings: Settings, json: boolean): Promise<number> {
         words: status.words,
         tookMs: Math.round(report.tookMs),
       };
-      process.stdout.write(
-        JSON.stringify({ ...summary, heapUsedBytes: memory.heapUsed, skipped: report.skipped, articles: articles }) + '\n',
-      );
+      const snapshot = status.snapshot ?? (status.snapshotError && { path: status.snapshotError.path, error: status.snapshotError.error });
+      writeStdout(JSON.stringify({ ...summary, heapUsedBytes: memory.heapUsed, snapshot, skipped: report.skipped, articles }) + '\n');
       return 0;
     }
-    process.stdout.write(
+    const n = (x: number) => x.toLocaleString('en');
+    const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+    const perSentence = status.sentences
+      ? ` (${n(Math.round(memory.heapUsed / status.sentences))} + ${n(Math.round(memory.external / status.sentences))} bytes per sentence, including the process's fixed ~20 MiB)`
+      : '';
+    const snapshotLine = status.snapshot
+      ? `Snapshot: ${status.snapshot.path} (${(status.snapshot.bytes / 2 ** 20).toFixed(1)} MiB).`
+      : status.snapshotError
+        ? `Snapshot: could not write ${status.snapshotError.path}: ${status.snapshotError.error}. The index works without it; a restart rebuilds it from the text.`
+        : `Snapshot: none written to ${snapshotDir}.`;
+    writeStdout(
       [
         `Corpus: ${corpusDir}`,
-        `${report.mode === 'snapshot' ? 'Loaded from the snapshot' : 'Indexed'} ${status.articles.toLocaleString('en')} articles, ${status.sentences.toLocaleString('en')} sentences, ${status.terms.toLocaleString('en')} terms in ${(report.tookMs / 1000).toFixed(2)} s${report.note ? ` (${report.note})` : ''}.`,
-        status.snapshot
-          ? `Snapshot: ${status.snapshot.path} (${(status.snapshot.bytes / 2 ** 20).toFixed(1)} MiB).`
-          : 'No snapshot folder: set SNAPSHOT_DIR to keep one.',
-        `Memory: ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB of heap + ${(memory.external / 2 ** 20).toFixed(0)} MiB of buffers${status.sentences ? ` (${Math.round(memory.heapUsed / status.sentences).toLocaleString('en')} + ${Math.round(memory.external / status.sentences).toLocaleString('en')} bytes per sentence, including the process's fixed ~20 MiB)` : ''}; heap limit ${(v8.getHeapStatistics().heap_size_limit / 2 ** 20).toFixed(0)} MiB (raise with NODE_OPTIONS=--max-old-space-size=MiB).`,
-        ...(report.skipped.length
-          ? [`Skipped ${report.skipped.length}:`, ...renderSkipped(report.skipped).map((s) => `  - ${s}`)]
-          : ['Nothing skipped.']),
+        `${report.mode === 'snapshot' ? 'Loaded from the snapshot' : 'Indexed'} ${n(status.articles)} articles, ${n(status.sentences)} sentences, ${n(status.terms)} terms in ${(report.tookMs / 1000).toFixed(2)} s${report.note ? ` (${report.note})` : ''}.`,
+        snapshotLine,
+        `Memory: ${mib(memory.heapUsed)} MiB of heap + ${mib(memory.external)} MiB of buffers${perSentence}; heap limit ${mib(v8.getHeapStatistics().heap_size_limit)} MiB (raise with NODE_OPTIONS=--max-old-space-size=MiB).`,
+        ...listing('Skipped', splitSkipped(report.skipped).skipped, 'Nothing skipped.'),
+        ...listing('Loaded with a warning', splitSkipped(report.skipped).warnings),
       ].join('\n') + '\n',
     );
     return 0;
   } finally {
     await engine.close();
   }
+}
+
+/** "Title N:" and one indented line per item, or `none` (nothing when absent) when there are none. */
+function listing(title: string, items: readonly SkippedItem[], none?: string): string[] {
+  if (items.length === 0) return none ? [none] : [];
+  return [`${title} ${items.length}:`, ...renderSkipped(items).map((s) => `  - ${s}`)];
 }
 
 /** Prints load progress on stderr when it is a terminal (and only then). */
@@ -206,7 +395,7 @@ function progressPrinter(): ((p: Progress) => void) | undefined {
     if (now - last < 200 && p.done !== p.total) return;
     last = now;
     const pct = p.total ? ` ${Math.floor((100 * p.done) / p.total)}%` : '';
-    process.stderr.write(`\r\x1b[K${p.phase} ${p.done.toLocaleString('en')}/${p.total.toLocaleString('en')}${pct}`);
-    if (p.phase === 'indexing' && p.done === p.total) process.stderr.write('\r\x1b[K');
+    writeStderr(`\r\x1b[K${p.phase} ${p.done.toLocaleString('en')}/${p.total.toLocaleString('en')}${pct}`);
+    if (p.phase === 'indexing' && p.done === p.total) writeStderr('\r\x1b[K');
   };
 }

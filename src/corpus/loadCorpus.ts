@@ -4,7 +4,7 @@ import type { CorpusLoad, LoadedArticle, SkippedItem } from './types.ts';
 import { mapLimit, positiveInt } from './limit.ts';
 import { listCorpusFiles } from './listFiles.ts';
 import type { ListCorpusFilesOptions } from './listFiles.ts';
-import { comparePaths } from './paths.ts';
+import { ArticleIdClaims, compareSkipped } from './duplicates.ts';
 import { readCorpusFile } from './readFile.ts';
 import type { ReadCorpusFileOptions } from './readFile.ts';
 
@@ -24,10 +24,6 @@ export interface LoadCorpusOptions extends ListCorpusFilesOptions, ReadCorpusFil
    * Calls happen in completion order, so `done` is a count, not a file index.
    */
   onProgress?: (done: number, total: number) => void;
-}
-
-function where(article: LoadedArticle): string {
-  return article.line === undefined ? article.file : `${article.file} line ${article.line}`;
 }
 
 /**
@@ -66,22 +62,16 @@ export async function loadCorpus(root: string, options: LoadCorpusOptions = {}):
 
   const articles: LoadedArticle[] = [];
   const skipped: SkippedItem[] = [...listing.skipped];
-  const firstSeen = new Map<string, LoadedArticle>();
+  const ids = new ArticleIdClaims();
   for (const result of results) {
     skipped.push(...result.skipped);
     for (const article of result.articles) {
-      const first = firstSeen.get(article.id);
-      if (first !== undefined) {
-        const item: SkippedItem = { file: article.file, reason: `duplicate article id "${article.id}" (first seen in ${where(first)})` };
-        if (article.line !== undefined) item.line = article.line;
-        skipped.push(item);
-        continue;
-      }
-      firstSeen.set(article.id, article);
-      articles.push(article);
+      const duplicate = ids.claim(article);
+      if (duplicate) skipped.push(duplicate);
+      else articles.push(article);
     }
   }
   // Stable sort: items without a line (whole-file problems) come first for a file.
-  skipped.sort((a, b) => comparePaths(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0));
+  skipped.sort(compareSkipped);
   return { articles, skipped, files: listing.files };
 }

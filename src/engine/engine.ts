@@ -1,8 +1,9 @@
 /**
  * The answer engine over an index host, wherever the host lives: in this
  * thread (`LocalEngine`) or in a worker thread (`WorkerEngine`). The two
- * differ only in how a call reaches the host; everything else is here: the
- * reload policy, the swap, the shared reload run, status and closing.
+ * differ only in how a call reaches the host (see `protocol.ts`); everything
+ * else is here: the reload policy, the swap, the shared reload run, status
+ * and closing.
  *
  * Reloads: the host compares the corpus folder with its manifest. A small
  * change (up to `maxInPlaceBytes` of files) is applied by the host in use in
@@ -11,33 +12,13 @@
  * answering, then swaps it in with a single assignment; the old host finishes
  * the calls it has and retires. Both indexes exist for that while.
  */
-import type { ArticleRef } from '../library/store.ts';
 import type { Answer, AnswerOptions } from '../search/answer.ts';
-import type { ReloadPlan } from './host.ts';
-import type { AnswerEngine, ArticleView, Counts, EngineStatus, MemoryUse, Progress, ReloadReport } from './types.ts';
-
-/** The index host's operations, asynchronous so that the host may live in another thread. */
-export interface HostHandle {
-  ask(question: string, options?: AnswerOptions): Promise<Answer>;
-  article(id: string): Promise<ArticleView | undefined>;
-  articleByKey(key: string): Promise<ArticleView | undefined>;
-  suggestArticles(input: string, limit: number): Promise<ArticleRef[]>;
-  status(): Promise<Omit<EngineStatus, 'reloading'>>;
-  memory(): Promise<MemoryUse>;
-  counts(): Promise<Counts>;
-  /** Every article id with its content hash, to report what a swap changed. */
-  hashes(): Promise<Array<[string, string]>>;
-  planReload(): Promise<ReloadPlan>;
-  applyReload(plan: ReloadPlan, onProgress?: (p: Progress) => void): Promise<ReloadReport>;
-  /** The reload is over and this host stays in service. */
-  endReload(): Promise<void>;
-  flushSnapshot(): Promise<void>;
-  /** Stops the host once the calls it has are answered. */
-  retire(): Promise<void>;
-}
+import type { ArticleRef } from '../library/store.ts';
+import type { HostHandle, ProgressListener } from './protocol.ts';
+import type { AnswerEngine, ArticleView, EngineStatus, MemoryUse, ReloadReport } from './types.ts';
 
 /** Opens a fresh host on the corpus (from the snapshot when valid). */
-export type OpenHost<H extends HostHandle> = (onProgress?: (p: Progress) => void) => Promise<{ host: H; report: ReloadReport }>;
+export type OpenHost<H extends HostHandle> = (onProgress?: ProgressListener) => Promise<{ host: H; report: ReloadReport }>;
 
 /** Default of `maxInPlaceBytes`: ~1,700 sentences, applied in well under 100 ms. */
 export const MAX_IN_PLACE_BYTES = 256 * 1024;
@@ -53,7 +34,8 @@ export class Engine<H extends HostHandle> implements AnswerEngine {
     private readonly maxInPlaceBytes = MAX_IN_PLACE_BYTES,
   ) {}
 
-  ask(question: string, options: AnswerOptions = {}): Promise<Answer> {
+  // The query operations, forwarded to the host in use.
+  ask(question: string, options?: AnswerOptions): Promise<Answer> {
     return this.current.ask(question, options);
   }
 
@@ -69,7 +51,11 @@ export class Engine<H extends HostHandle> implements AnswerEngine {
     return this.current.suggestArticles(input, limit);
   }
 
-  reload(onProgress?: (p: Progress) => void): Promise<ReloadReport> {
+  memory(): Promise<MemoryUse> {
+    return this.current.memory();
+  }
+
+  reload(onProgress?: ProgressListener): Promise<ReloadReport> {
     // Concurrent callers share one run.
     this.running ??= this.runReload(onProgress).finally(() => {
       this.running = undefined;
@@ -80,10 +66,6 @@ export class Engine<H extends HostHandle> implements AnswerEngine {
   async status(): Promise<EngineStatus> {
     const status = await this.current.status();
     return { ...status, generation: status.generation + this.swaps, reloading: this.running !== undefined };
-  }
-
-  memory(): Promise<MemoryUse> {
-    return this.current.memory();
   }
 
   /** Resolves once the snapshot of the index in use is written (when snapshots are on). */
@@ -99,42 +81,12 @@ export class Engine<H extends HostHandle> implements AnswerEngine {
     await this.current.retire();
   }
 
-  private async runReload(onProgress?: (p: Progress) => void): Promise<ReloadReport> {
+  private async runReload(onProgress?: ProgressListener): Promise<ReloadReport> {
     const started = performance.now();
     const current = this.current;
     const before = await current.counts();
     const took = () => performance.now() - started;
-    try {
-      onProgress?.({ phase: 'scanning', done: 0, total: 0 });
-      const plan = await current.planReload();
-      if (plan.read.length === 0 && plan.removed.length === 0) {
-        const { skipped } = await current.status();
-        await current.endReload();
-        return { ok: true, before, after: before, added: [], changed: [], removed: [], skipped, tookMs: took(), mode: 'incremental' };
-      }
-      if (plan.bytes <= this.maxInPlaceBytes) {
-        const report = await current.applyReload(plan, onProgress);
-        await current.endReload();
-        return { ...report, tookMs: took() };
-      }
-      const oldHashes = new Map(await current.hashes());
-      const next = await this.openHost(onProgress);
-      const newHashes = new Map(await next.host.hashes());
-      // The swap: one assignment, between two questions.
-      this.current = next.host;
-      this.swaps++;
-      void current.retire();
-      const added: string[] = [];
-      const changed: string[] = [];
-      for (const [id, hash] of newHashes) {
-        const old = oldHashes.get(id);
-        if (old === undefined) added.push(id);
-        else if (old !== hash) changed.push(id);
-      }
-      const removed = [...oldHashes.keys()].filter((id) => !newHashes.has(id));
-      return { ...next.report, before, added, changed, removed, tookMs: took() };
-    } catch (err) {
-      await current.endReload().catch(() => undefined); // the host in use stays in service
+    const failed = async (err: unknown): Promise<ReloadReport> => {
       const { skipped } = await current.status().catch(() => ({ skipped: [] }));
       return {
         ok: false,
@@ -147,6 +99,52 @@ export class Engine<H extends HostHandle> implements AnswerEngine {
         skipped,
         tookMs: took(),
       };
+    };
+    let step;
+    try {
+      onProgress?.({ phase: 'scanning', done: 0, total: 0 });
+      step = await current.update({ maxInPlaceBytes: this.maxInPlaceBytes }, onProgress);
+    } catch (err) {
+      return failed(err); // the host in use stays in service, saves resumed
     }
+    if (step.kind === 'unchanged') {
+      return {
+        ok: true,
+        before,
+        after: before,
+        added: [],
+        changed: [],
+        removed: [],
+        skipped: step.skipped,
+        tookMs: took(),
+        mode: 'incremental',
+      };
+    }
+    if (step.kind === 'applied') return { ...step.report, tookMs: took() };
+
+    // Too large to apply in place: a fresh host beside the one in use.
+    let next;
+    let oldHashes;
+    try {
+      oldHashes = new Map(await current.hashes());
+      next = await this.openHost(onProgress);
+    } catch (err) {
+      await current.resumeSaves().catch(() => undefined);
+      return failed(err);
+    }
+    const newHashes = new Map(await next.host.hashes());
+    // The swap: one assignment, between two questions.
+    this.current = next.host;
+    this.swaps++;
+    void current.retire();
+    const added: string[] = [];
+    const changed: string[] = [];
+    for (const [id, hash] of newHashes) {
+      const old = oldHashes.get(id);
+      if (old === undefined) added.push(id);
+      else if (old !== hash) changed.push(id);
+    }
+    const removed = [...oldHashes.keys()].filter((id) => !newHashes.has(id));
+    return { ...next.report, before, added, changed, removed, tookMs: took() };
   }
 }

@@ -7,7 +7,7 @@
 import type { SkippedItem } from '../corpus/types.ts';
 import type { ArticleRef } from '../library/store.ts';
 import type { Block } from '../text/clean.ts';
-import type { Answer, AnswerOptions } from '../search/answer.ts';
+import type { HostApi, QueryOperation, Remote } from './protocol.ts';
 
 /** Sizes of what is loaded. */
 export interface Counts {
@@ -62,6 +62,8 @@ export interface EngineStatus extends Counts {
   memory?: MemoryUse;
   /** The snapshot on disk, when there is one. */
   snapshot?: { path: string; bytes: number };
+  /** Why the last snapshot could not be written, and where it was to go. */
+  snapshotError?: { path: string; error: string };
 }
 
 /** An article as `/source` shows it. */
@@ -82,18 +84,12 @@ export interface Progress {
   total: number;
 }
 
-/** The engine. */
-export interface AnswerEngine {
-  ask(question: string, options?: AnswerOptions): Promise<Answer>;
-  /** The article with this id, or `undefined`. */
-  article(id: string): Promise<ArticleView | undefined>;
-  /** The article with this short key (see `articleKey`), or `undefined`. */
-  articleByKey(key: string): Promise<ArticleView | undefined>;
-  /**
-   * Articles matching typed input, best first: by title, then by text. Empty
-   * input lists the first titles in order.
-   */
-  suggestArticles(input: string, limit: number): Promise<ArticleRef[]>;
+/**
+ * The engine: the host's query operations (see `protocol.ts`), made
+ * asynchronous so the index may live in another thread, plus reloads and
+ * status.
+ */
+export interface AnswerEngine extends Remote<Pick<HostApi, QueryOperation>> {
   /**
    * Re-reads the corpus and swaps the new index in atomically. Calls made
    * while a reload runs share it; questions keep being answered from the old
@@ -101,7 +97,5 @@ export interface AnswerEngine {
    */
   reload(onProgress?: (p: Progress) => void): Promise<ReloadReport>;
   status(): Promise<EngineStatus>;
-  /** Memory of the thread holding the index, measured after a full garbage collection (slow: for reports, not for every call). */
-  memory(): Promise<MemoryUse>;
   close(): Promise<void>;
 }

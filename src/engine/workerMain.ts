@@ -1,38 +1,27 @@
 /**
- * The worker side of {@link WorkerEngine}: opens an index host with the
- * options it was given, reports progress and readiness, then answers calls.
- * Calls are handled one at a time in arrival order; each is synchronous
- * apart from file reading, so an incremental reload is applied between two
- * questions, never during one.
+ * The worker side of `WorkerEngine`: opens an index host with the options
+ * it was given, reports progress and readiness, then answers the protocol's
+ * calls (see `protocol.ts`). Calls are handled one at a time in arrival
+ * order; each is synchronous apart from file reading, so an incremental
+ * reload is applied between two questions, never during one.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { IndexHost, type HostOptions, type ReloadPlan } from './host.ts';
-import type { Progress } from './types.ts';
 import { collectGarbage } from '../util/memory.ts';
+import { IndexHost, type HostOptions } from './host.ts';
+import { decodeArguments, dispatch, type HostOperation } from './protocol.ts';
+import type { Progress, ReloadReport } from './types.ts';
 
 /** A call from the main thread. */
 export interface Call {
   id: number;
-  op:
-    | 'ask'
-    | 'article'
-    | 'articleByKey'
-    | 'suggestArticles'
-    | 'status'
-    | 'memory'
-    | 'counts'
-    | 'hashes'
-    | 'planReload'
-    | 'applyReload'
-    | 'endReload'
-    | 'flushSnapshot';
+  op: HostOperation | string;
   args: unknown[];
 }
 
 /** What the worker posts back. */
 export type WorkerMessage =
   | { type: 'progress'; progress: Progress; id?: number }
-  | { type: 'ready'; report: Awaited<ReturnType<typeof IndexHost.open>>['report'] }
+  | { type: 'ready'; report: ReloadReport }
   | { type: 'failed'; error: string }
   | { type: 'result'; id: number; ok: true; value: unknown }
   | { type: 'result'; id: number; ok: false; error: string };
@@ -54,43 +43,17 @@ async function main(): Promise<void> {
     post({ type: 'failed', error: (err as Error).message });
     return;
   }
-  port.on('message', async (call: Call) => {
-    try {
-      const value = await run(host, call);
-      post({ type: 'result', id: call.id, ok: true, value });
-    } catch (err) {
-      post({ type: 'result', id: call.id, ok: false, error: (err as Error).message });
-    }
+  port.on('message', (call: Call) => {
+    void (async () => {
+      try {
+        const args = decodeArguments(call.args, (progress) => post({ type: 'progress', progress, id: call.id }));
+        const value: unknown = await dispatch(host, call.op, args);
+        post({ type: 'result', id: call.id, ok: true, value });
+      } catch (err) {
+        post({ type: 'result', id: call.id, ok: false, error: (err as Error).message });
+      }
+    })();
   });
-}
-
-function run(host: IndexHost, { id, op, args }: Call): unknown {
-  switch (op) {
-    case 'ask':
-      return host.ask(args[0] as string, args[1] as object);
-    case 'article':
-      return host.article(args[0] as string);
-    case 'articleByKey':
-      return host.articleByKey(args[0] as string);
-    case 'suggestArticles':
-      return host.suggestArticles(args[0] as string, args[1] as number);
-    case 'status':
-      return host.status();
-    case 'memory':
-      return host.memory();
-    case 'counts':
-      return host.counts();
-    case 'hashes':
-      return host.hashes();
-    case 'planReload':
-      return host.planReload();
-    case 'applyReload':
-      return host.applyReload(args[0] as ReloadPlan, (progress) => post({ type: 'progress', progress, id }));
-    case 'endReload':
-      return host.endReload();
-    case 'flushSnapshot':
-      return host.flushSnapshot();
-  }
 }
 
 void main();

@@ -42,7 +42,10 @@ export interface BaseContext {
 export interface CommandOptions {
   getString(name: string): string | null;
   getInteger(name: string): number | null;
+  getNumber(name: string): number | null;
   getBoolean(name: string): boolean | null;
+  /** The subcommand chosen (`/corpus add` → "add"), or `null` for a command without subcommands. */
+  getSubcommand(): string | null;
 }
 
 /** A slash command being run. */

@@ -7,6 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { CorpusFile, LoadedArticle, SkippedItem } from '../corpus/types.ts';
+import { ArticleIdClaims } from '../corpus/duplicates.ts';
 import { spawnModule } from '../util/spawn.ts';
 import type { AnalyzedFile, AnalysisBatch, AnalysisJob } from './analysisWorker.ts';
 import { Library, type LibraryOptions, type PendingSentence } from './library.ts';
@@ -47,7 +48,7 @@ export async function buildInParallel(corpusDir: string, files: CorpusFile[], op
 
   const articles: ParallelBuild['articles'] = [];
   const skipped: SkippedItem[] = [];
-  const firstSeen = new Map<string, string>();
+  const ids = new ArticleIdClaims();
   const pending: PendingSentence[] = [];
   const waiting = new Map<number, { helper: number; result: AnalyzedFile }>();
   const tables: string[][] = [];
@@ -123,16 +124,11 @@ export async function buildInParallel(corpusDir: string, files: CorpusFile[], op
       skipped.push(...result.skipped);
       const table = tables[helper]!;
       for (const a of result.articles) {
-        const first = firstSeen.get(a.id);
-        if (first !== undefined) {
-          skipped.push({
-            file: a.file,
-            ...(a.line !== undefined && { line: a.line }),
-            reason: `duplicate article id "${a.id}" (first seen in ${first})`,
-          });
+        const duplicate = ids.claim(a);
+        if (duplicate) {
+          skipped.push(duplicate);
           continue;
         }
-        firstSeen.set(a.id, a.line === undefined ? a.file : `${a.file} line ${a.line}`);
         const sentences = [];
         const terms: string[][] = [];
         let at = 0;

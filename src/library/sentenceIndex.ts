@@ -4,19 +4,20 @@
  * tolerance searches.
  *
  * MiniSearch builds and stores the inverted index (its radix tree of terms
- * and per-term postings), vacuums discarded documents and serializes it. The
- * search side reads those postings directly instead of calling
- * `MiniSearch.search`, which collects every candidate into a result object
- * and sorts them all: the query planner in `search/` needs per-term document
- * frequencies to lead with rare terms, and a typed-array accumulator instead
- * of a Map per candidate. The fields read are listed in
- * {@link MiniSearchInternals}; `test/library/sentenceIndex.test.ts` pins them
- * against MiniSearch's own BM25+ scores, so an upgrade that changes them fails
- * a test instead of answering wrongly.
+ * and per-term postings) and vacuums discarded documents. The search side
+ * reads those postings directly instead of calling `MiniSearch.search`, which
+ * collects every candidate into a result object and sorts them all: the query
+ * planner in `search/` needs per-term document frequencies to lead with rare
+ * terms, and a typed-array accumulator instead of a Map per candidate. The
+ * reads and writes go through {@link PostingsMiniSearch};
+ * `test/library/sentenceIndex.test.ts` pins them against MiniSearch's own
+ * BM25+ scores, so an upgrade that changes them fails a test instead of
+ * answering wrongly. MiniSearch's own `search` is never called on this index
+ * (the field lengths it needs are kept here, in a typed array), so the
+ * instance stays private.
  */
-import MiniSearch from 'minisearch';
 import { Analyzer } from '../text/analyze.ts';
-import { internalsOf, type MiniSearchInternals } from './minisearchInternals.ts';
+import { PostingsMiniSearch } from './postingsMiniSearch.ts';
 import { Vocabulary, type SimilarWord } from './vocabulary.ts';
 
 export type { SimilarWord };
@@ -58,9 +59,8 @@ type SentenceDocument = { id: number; text: string };
 export class SentenceIndex {
   readonly analyzer: Analyzer;
   readonly bm25Params: Readonly<BM25Params>;
-  /** The underlying MiniSearch. The search side reads its postings; its `search` is used only by tests. */
-  readonly miniSearch: MiniSearch<SentenceDocument>;
-  private readonly internals: MiniSearchInternals<number>;
+  /** The underlying MiniSearch: postings and document bookkeeping (never searched: see the module comment). */
+  private readonly miniSearch: PostingsMiniSearch<SentenceDocument>;
   /** Every normalized word seen in an indexed sentence, with its term. */
   private readonly words = new Vocabulary();
   /** Sentence lengths in distinct terms, by id: a typed array read in the hot loop instead of MiniSearch's Map of arrays. */
@@ -69,24 +69,23 @@ export class SentenceIndex {
   constructor(options: SentenceIndexOptions = {}) {
     this.analyzer = options.analyzer ?? new Analyzer();
     this.bm25Params = { ...DEFAULT_BM25, ...options.bm25 };
-    this.miniSearch = new MiniSearch<SentenceDocument>({
+    this.miniSearch = new PostingsMiniSearch<SentenceDocument>({
       fields: ['text'],
       storeFields: [],
       // Analysis happens in `analyze`, which also records the vocabulary.
       tokenize: (text) => this.analyze(text),
       processTerm: (term) => term,
     });
-    this.internals = internalsOf<number>(this.miniSearch);
   }
 
   /** Number of live sentences. */
   get documentCount(): number {
-    return this.internals._documentCount;
+    return this.miniSearch.liveCount;
   }
 
   /** Average sentence length in distinct terms. */
   get averageLength(): number {
-    return this.internals._avgFieldLength[TEXT_FIELD] ?? 0;
+    return this.miniSearch.averageFieldLength(TEXT_FIELD);
   }
 
   /** Number of distinct terms in the index. */
@@ -107,16 +106,16 @@ export class SentenceIndex {
    * equal to the sentence id. Postings are grouped by term first, so MiniSearch's
    * radix tree is walked once per distinct term of the batch rather than once
    * per token — the bulk of the time of `add` on a large corpus. `terms`, when
-   * given, are the sentences' already analyzed terms (from {@link analyzeText}
-   * in another thread); else `text` is analyzed here.
+   * given, are the sentences' already analyzed terms (from an analysis helper
+   * thread: see parallelBuild.ts); else `text` is analyzed here.
    */
   addBatch(sentences: ReadonlyArray<{ id: number; text?: string; terms?: readonly string[] }>): void {
-    const m = this.internals;
+    const m = this.miniSearch;
     const byTerm = new Map<string, number[]>();
     const counts = new Map<string, number>();
-    let avg = m._avgFieldLength[TEXT_FIELD] ?? 0;
+    let avg = m.averageFieldLength(TEXT_FIELD);
     for (const s of sentences) {
-      if (m._nextId !== s.id) throw new Error(`sentence ids must be added in order: expected ${m._nextId}, got ${s.id}`);
+      if (m.nextShortId !== s.id) throw new Error(`sentence ids must be added in order: expected ${m.nextShortId}, got ${s.id}`);
       const terms = s.terms ?? this.analyze(s.text ?? '');
       counts.clear();
       for (const t of terms) counts.set(t, (counts.get(t) ?? 0) + 1);
@@ -126,20 +125,12 @@ export class SentenceIndex {
         else byTerm.set(t, [s.id, tf]);
       }
       // What MiniSearch.add records for a document (its length: distinct tokens).
-      m._documentIds.set(s.id, s.id);
-      m._idToShortId.set(s.id, s.id);
-      m._nextId++;
-      m._documentCount++;
-      avg += (counts.size - avg) / m._documentCount;
+      m.registerNext(s.id);
+      avg += (counts.size - avg) / m.liveCount;
       this.setLength(s.id, counts.size);
     }
-    m._avgFieldLength[TEXT_FIELD] = avg;
-    for (const [term, list] of byTerm) {
-      const fields = m._index.fetch(term, () => new Map());
-      let postings = fields.get(TEXT_FIELD);
-      if (!postings) fields.set(TEXT_FIELD, (postings = new Map()));
-      for (let i = 0; i < list.length; i += 2) postings.set(list[i]!, list[i + 1]!);
-    }
+    m.setAverageFieldLength(TEXT_FIELD, avg);
+    for (const [term, list] of byTerm) m.appendPostings(term, TEXT_FIELD, list);
   }
 
   /** Records the words of pre-analyzed text in the vocabulary (see {@link addBatch}). */
@@ -158,15 +149,15 @@ export class SentenceIndex {
 
   /** Removes a sentence; MiniSearch cleans its postings up in a later vacuum. */
   discard(id: number): void {
-    const count = this.internals._documentCount;
-    const avg = this.internals._avgFieldLength[TEXT_FIELD] ?? 0;
+    const count = this.miniSearch.liveCount;
+    const avg = this.averageLength;
     this.miniSearch.discard(id);
-    this.internals._avgFieldLength[TEXT_FIELD] = count > 1 ? (avg * count - (this.lengths[id] ?? 0)) / (count - 1) : 0;
+    this.miniSearch.setAverageFieldLength(TEXT_FIELD, count > 1 ? (avg * count - (this.lengths[id] ?? 0)) / (count - 1) : 0);
   }
 
   /** Postings of a term: sentence id → term frequency. May include discarded sentences until the next vacuum. */
   postings(term: string): ReadonlyMap<number, number> | undefined {
-    return this.internals._index.get(term)?.get(TEXT_FIELD);
+    return this.miniSearch.postings(term, TEXT_FIELD);
   }
 
   /** Number of sentences containing the term (approximate while discarded sentences await a vacuum). */
@@ -208,21 +199,18 @@ export class SentenceIndex {
   }
 
   /** Every term with its postings, for snapshots (postings may include discarded sentences). */
-  *termPostings(): IterableIterator<[string, ReadonlyMap<number, number>]> {
-    for (const [term, fields] of this.internals._index) {
-      const postings = fields.get(TEXT_FIELD);
-      if (postings && postings.size > 0) yield [term, postings];
-    }
+  termPostings(): IterableIterator<[string, ReadonlyMap<number, number>]> {
+    return this.miniSearch.fieldPostings(TEXT_FIELD);
   }
 
   /** The index's state besides postings, for snapshots (the vocabulary only when asked: see {@link vocabulary}). */
   exportState(options: { words?: boolean } = {}): SentenceIndexState {
-    const m = this.internals;
+    const m = this.miniSearch;
     return {
-      documentCount: m._documentCount,
-      nextId: m._nextId,
+      documentCount: m.liveCount,
+      nextId: m.nextShortId,
       averageLength: this.averageLength,
-      lengths: this.lengths.subarray(0, m._nextId), // a view: see ArticleStore.exportState
+      lengths: this.lengths.subarray(0, m.nextShortId), // a view: see ArticleStore.exportState
       words: options.words === false ? [] : [...this.words.entries()],
     };
   }
@@ -243,16 +231,14 @@ export class SentenceIndex {
     options: SentenceIndexOptions = {},
   ): SentenceIndex {
     const index = new SentenceIndex(options);
-    const m = index.internals;
-    for (const [term, p] of postings) m._index.set(term, new Map([[TEXT_FIELD, p]]));
-    for (const id of liveIds) {
-      m._documentIds.set(id, id);
-      m._idToShortId.set(id, id);
-    }
-    m._documentCount = state.documentCount;
-    m._nextId = state.nextId;
-    m._avgFieldLength = [state.averageLength];
-    m._dirtCount = 0;
+    index.miniSearch.restoreState({
+      fieldId: TEXT_FIELD,
+      postings,
+      liveIds,
+      documentCount: state.documentCount,
+      nextId: state.nextId,
+      averageLength: state.averageLength,
+    });
     index.lengths = new Uint16Array(Math.max(1024, state.nextId));
     index.lengths.set(state.lengths);
     for (const [word, term] of state.words) index.words.add(word, term);

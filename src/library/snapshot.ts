@@ -4,8 +4,8 @@
  *
  * The format is our own binary layout rather than MiniSearch's JSON
  * (`toJSON`/`loadJSON`): at a million sentences that JSON is ~200 MB, takes
- * ~11 s to write and ~9 s to load, blocking whichever thread does it (see
- * ../shared/bench/scale-findings.md). Here postings are delta-encoded varints
+ * ~11 s to write and ~9 s to load, blocking whichever thread does it (as
+ * measured for this project: docs/scaling.md, "Measurements"). Here postings are delta-encoded varints
  * (a few bytes each), text is raw UTF-8 and typed arrays are copied as bytes;
  * loading decodes straight into MiniSearch's own structures.
  *
@@ -22,7 +22,8 @@
  * a crash never leaves a half-written snapshot behind.
  */
 import { createHash } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { SkippedItem } from '../corpus/types.ts';
 import { ByteReader, ByteWriter } from '../util/binary.ts';
@@ -38,7 +39,6 @@ export const SNAPSHOT_FORMAT = 2;
  * whenever a change would make an old snapshot's postings differ from a fresh
  * build: old snapshots are then rebuilt instead of trusted.
  */
-// 3: the loader checks links, re-flows hard-wrapped text and keeps PDF page starts.
 export const INDEX_VERSION = 'verbatim-index-3';
 
 /** What the snapshot knows of the corpus it was built from, to tell what changed since. */
@@ -92,7 +92,7 @@ export async function writeSnapshot(
 ): Promise<number | undefined> {
   const sliceMs = options.sliceMs ?? 8;
   const isStale = options.isStale ?? (() => false);
-  const temporary = `${path}.tmp-${process.pid}-${Date.now()}`;
+  const temporary = temporaryName(path);
   const file = await open(temporary, 'w');
   const hash = createHash('sha256');
   const w = new ByteWriter(1 << 20);
@@ -195,6 +195,56 @@ export async function writeSnapshot(
     await file.close();
     await rm(temporary, { force: true });
     return undefined;
+  }
+}
+
+/** Where a snapshot is written before it is renamed into place: `<file>.tmp-<pid>-<ms>`. */
+function temporaryName(file: string): string {
+  return `${file}.tmp-${process.pid}-${Date.now()}`;
+}
+
+const TEMPORARY = /^index-[0-9a-f]+\.bin\.tmp-(\d+)-(\d+)$/;
+/** A temporary file older than this is left over whatever its process (a write takes seconds). */
+const STALE_TEMPORARY_MS = 10 * 60_000;
+
+/**
+ * Removes the temporary files that writes interrupted by a crash or a
+ * kill -9 left in `dir`, so that repeated crashes do not fill the disk. A
+ * temporary file is stale when the process that was writing it is gone, or
+ * when it is older than any write takes; another live process's write in
+ * progress (a shard sharing the folder) is left alone. Returns the names
+ * removed.
+ */
+export async function removeStaleTemporaries(dir: string, now = Date.now()): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return []; // no folder yet: nothing left over
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = TEMPORARY.exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    const startedAt = Number(m[2]);
+    if (processIsAlive(pid) && now - startedAt < STALE_TEMPORARY_MS) continue;
+    await rm(join(dir, name), { force: true }).then(
+      () => removed.push(name),
+      () => undefined,
+    );
+  }
+  return removed;
+}
+
+function processIsAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -12,10 +12,12 @@
  * same analysis as sentences, for ranking); `words` holds unstemmed words, so a
  * half-typed word is a prefix of what is indexed ("operat" → "operation").
  */
-import MiniSearch from 'minisearch';
 import { Analyzer, surfaceTokens } from '../text/analyze.ts';
-import { internalsOf, type MiniSearchInternals } from './minisearchInternals.ts';
+import { PostingsMiniSearch } from './postingsMiniSearch.ts';
 import { DEFAULT_BM25 } from './sentenceIndex.ts';
+
+/** Longest typed word matched with typo tolerance, in characters (longer ones are matched as typed). */
+const MAX_FUZZY_TERM = 30;
 
 /** The stemmed title field's id in MiniSearch (the first field). */
 const TITLE_FIELD = 0;
@@ -30,19 +32,17 @@ export interface TitleMatch {
 
 export class TitleIndex {
   private readonly analyzer: Analyzer;
-  readonly miniSearch: MiniSearch<TitleDocument>;
-  private readonly internals: MiniSearchInternals<string>;
+  private readonly miniSearch: PostingsMiniSearch<TitleDocument>;
 
   constructor(analyzer: Analyzer = new Analyzer()) {
     this.analyzer = analyzer;
-    this.miniSearch = new MiniSearch<TitleDocument>({
+    this.miniSearch = new PostingsMiniSearch<TitleDocument>({
       fields: ['title', 'words'],
       storeFields: [],
       extractField: (doc, field) => (field === 'words' ? doc.title : doc[field as keyof TitleDocument]),
       tokenize: (text) => [...surfaceTokens(text)].map((t) => t.surface),
       processTerm: (surface, field) => this.termsFor(surface, field),
     });
-    this.internals = internalsOf<string>(this.miniSearch);
   }
 
   get size(): number {
@@ -64,25 +64,26 @@ export class TitleIndex {
    * title: too slow when a common word is in thousands of titles.
    */
   postings(term: string): ReadonlyMap<number, number> | undefined {
-    return this.internals._index.get(term)?.get(TITLE_FIELD);
+    return this.miniSearch.postings(term, TITLE_FIELD);
   }
 
   /** The short id of an article's title document, or `undefined`. */
   shortIdOf(articleId: string): number | undefined {
-    return this.internals._idToShortId.get(articleId);
+    return this.miniSearch.shortIdOf(articleId);
   }
 
   /** The article id of a title document, or `undefined` once it is discarded. */
   articleIdOf(shortId: number): string | undefined {
-    return this.internals._documentIds.get(shortId);
+    const id = this.miniSearch.documentIdOf(shortId);
+    return typeof id === 'string' ? id : undefined;
   }
 
   /** BM25+ of a term with frequency `tf` in title `shortId`, whose postings hold `df` titles (MiniSearch's formula and defaults). */
   bm25(tf: number, df: number, shortId: number): number {
-    const n = this.internals._documentCount;
+    const n = this.miniSearch.liveCount;
     const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-    const length = this.internals._fieldLength.get(shortId)?.[TITLE_FIELD] ?? 1;
-    const avg = this.internals._avgFieldLength[TITLE_FIELD] || 1;
+    const length = this.miniSearch.fieldLength(shortId, TITLE_FIELD) ?? 1;
+    const avg = this.miniSearch.averageFieldLength(TITLE_FIELD) || 1;
     const { k, b, d } = DEFAULT_BM25;
     return idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / avg)));
   }
@@ -108,7 +109,8 @@ export class TitleIndex {
     const hits = this.miniSearch.search(input, {
       fields: ['words'],
       prefix: (_term, i, terms) => i === terms.length - 1,
-      fuzzy: (term) => (term.length > 4 ? 0.2 : false),
+      // Fuzzy only for word-sized terms: the edit budget grows with the term, and so does the cost of the search.
+      fuzzy: (term) => (term.length > 4 && term.length <= MAX_FUZZY_TERM ? 0.2 : false),
       // Typed words are matched unstemmed: Porter would turn "military" into "militari", which prefixes nothing.
       processTerm: (surface) => this.termsFor(surface, 'words'),
     });

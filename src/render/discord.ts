@@ -13,7 +13,7 @@ import type { ArticleRef } from '../library/store.ts';
 import type { Answer, Highlight, Quote } from '../search/answer.ts';
 import type { Reply } from '../interaction/types.ts';
 import { paginate, pageOf } from './article.ts';
-import { noAnswerMessage, renderSkipped } from './text.ts';
+import { noAnswerMessage, renderSkipped, splitSkipped } from './text.ts';
 
 export const LIMITS = {
   title: 256,
@@ -24,6 +24,34 @@ export const LIMITS = {
   buttonLabel: 80,
   choiceName: 100,
 } as const;
+
+/**
+ * The longest URL Discord takes in an embed: its API description types embed
+ * URLs as URIs (RFC 3986) of at most 2,048 characters, and answers 400 to others.
+ */
+const MAX_EMBED_URL = 2048;
+
+/**
+ * A link as Discord accepts it in an embed, or undefined: only an absolute
+ * http(s) URL that `new URL` parses, in its normalized form (spaces and
+ * non-ASCII characters percent-encoded, as are the few characters RFC 3986 does
+ * not allow and `new URL` leaves as they are), of at most 2,048 characters.
+ * Front matter is not checked by anyone else before it gets here.
+ */
+export function embedUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if ((parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.hostname === '') return undefined;
+  const href = parsed.href
+    .replace(/%(?![0-9A-Fa-f]{2})/g, '%25')
+    .replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/?#[\]%]/g, (c) => encodeURIComponent(c));
+  return href.length <= MAX_EMBED_URL ? href : undefined;
+}
 
 /** Embed color: a calm blue for answers, grey for everything else. */
 const COLOR = { answer: 0x3b82f6, info: 0x6b7280, error: 0xdc2626 } as const;
@@ -76,7 +104,8 @@ export function citationMarkdown(article: ArticleRef, maxTitle = 120, page?: num
   if (article.date) parts.push(escapeMarkdown(article.date));
   if (page !== undefined) parts.push(`p. ${page}`);
   // Angle brackets keep Discord from unfurling a preview of the link.
-  if (article.url) parts.push(`<${article.url}>`);
+  const url = embedUrl(article.url);
+  if (url) parts.push(`<${url}>`);
   return parts.join(' · ');
 }
 
@@ -192,11 +221,12 @@ export function renderArticleReply(view: ArticleView, options: ArticleReplyOptio
     return inner(p.start, p.end);
   });
   const a = view.article;
+  const url = embedUrl(a.url);
   const meta = [a.source, a.date].filter(Boolean).join(' · ');
   const embed: APIEmbed = {
     color: COLOR.info,
     title: truncate(a.title, LIMITS.title),
-    ...(a.url && { url: a.url }),
+    ...(url && { url }),
     description: (paragraphs.join('\n\n') || '*This article has no readable text.*').slice(0, LIMITS.description),
     footer: { text: truncate(`page ${page + 1}/${pages.length}${meta ? ` · ${meta}` : ''} · ${a.id}`, LIMITS.footer) },
   };
@@ -249,20 +279,27 @@ export function renderReloadReply(report: ReloadReport): Reply {
   ];
   const changes = listChanges(report);
   if (changes) lines.push(`**Changes:** ${changes}`);
-  if (report.skipped.length) {
-    lines.push('', `**Skipped ${report.skipped.length}:**`);
-    const items = renderSkipped(report.skipped);
+  const { skipped, warnings } = splitSkipped(report.skipped);
+  lines.push('');
+  if (skipped.length === 0) lines.push('Nothing skipped.');
+  for (const [title, items] of [
+    [`Skipped ${skipped.length}`, skipped],
+    [`Loaded with a warning: ${warnings.length}`, warnings],
+  ] as const) {
+    if (items.length === 0) continue;
+    lines.push(`**${title}:**`);
+    const rendered = renderSkipped(items);
     let used = lines.join('\n').length;
-    for (let i = 0; i < items.length; i++) {
-      const line = `• ${escapeMarkdown(truncate(items[i]!, 300))}`;
+    for (let i = 0; i < rendered.length; i++) {
+      const line = `• ${escapeMarkdown(truncate(rendered[i]!, 300))}`;
       if (used + line.length > LIMITS.description - 60) {
-        lines.push(`…and ${items.length - i} more (see \`verbatim index\`).`);
+        lines.push(`…and ${rendered.length - i} more (see \`verbatim index\`).`);
         break;
       }
       lines.push(line);
       used += line.length + 1;
     }
-  } else lines.push('', 'Nothing skipped.');
+  }
   return { embeds: [{ color: COLOR.info, title: 'Corpus reloaded', description: lines.join('\n') }], ephemeral: true };
 }
 

@@ -3,7 +3,6 @@
  * Matched words are bold only when the output is a terminal (`color`).
  */
 import type { SkippedItem } from '../corpus/types.ts';
-import type { ReloadReport } from '../engine/types.ts';
 import type { ArticleRef } from '../library/store.ts';
 import type { Answer, Highlight, NoAnswerReason } from '../search/answer.ts';
 
@@ -74,27 +73,12 @@ export function renderAnswerText(answer: Answer, options: TextOptions = {}): str
   return lines.join('\n');
 }
 
-/** One line per skipped item: "file (line N): reason". */
-export function renderSkipped(skipped: readonly SkippedItem[]): string[] {
-  return skipped.map((s) => `${s.file}${s.line !== undefined ? ` line ${s.line}` : ''}: ${s.reason}`);
+/** Splits a report's items into what was skipped and what loaded with a warning (a value dropped). */
+export function splitSkipped(items: readonly SkippedItem[]): { skipped: SkippedItem[]; warnings: SkippedItem[] } {
+  return { skipped: items.filter((s) => s.severity !== 'warning'), warnings: items.filter((s) => s.severity === 'warning') };
 }
 
-/** A load or reload report, for terminals and the console's /reload. */
-export function renderReloadText(report: ReloadReport): string {
-  if (!report.ok) return `Reload failed: ${report.error}. The previous index is still in use.`;
-  const n = (x: number) => x.toLocaleString('en');
-  const lines = [
-    `Articles: ${n(report.before.articles)} → ${n(report.after.articles)}; sentences: ${n(report.before.sentences)} → ${n(report.after.sentences)} (${(report.tookMs / 1000).toFixed(2)} s).`,
-  ];
-  const changes = [
-    report.added.length && `${report.added.length} added`,
-    report.changed.length && `${report.changed.length} changed`,
-    report.removed.length && `${report.removed.length} removed`,
-  ].filter(Boolean);
-  if (changes.length) lines.push(`Changes: ${changes.join(', ')}.`);
-  if (report.skipped.length) {
-    lines.push(`Skipped ${report.skipped.length}:`);
-    for (const s of renderSkipped(report.skipped)) lines.push(`  - ${s}`);
-  }
-  return lines.join('\n');
+/** One line per item: "file line N: reason". */
+export function renderSkipped(skipped: readonly SkippedItem[]): string[] {
+  return skipped.map((s) => `${s.file}${s.line !== undefined ? ` line ${s.line}` : ''}: ${s.reason}`);
 }

@@ -10,7 +10,8 @@
  */
 import type { SentenceIndex, SimilarWord } from '../library/sentenceIndex.ts';
 
-export { editDistance } from '../library/vocabulary.ts';
+/** Longest word that may be corrected, in characters. */
+const MAX_CORRECTED_LENGTH = 40;
 
 /** Options of {@link corrections}. */
 export interface TypoOptions {
@@ -24,7 +25,8 @@ export interface TypoOptions {
 export function corrections(word: string, index: SentenceIndex, options: TypoOptions = {}): SimilarWord[] {
   const minLength = options.minLength ?? 5;
   const twoEditLength = options.twoEditLength ?? 9;
-  if (word.length < minLength || /[\d-]/.test(word)) return [];
+  // No English word is this long; the cost of the search grows with the word.
+  if (word.length < minLength || word.length > MAX_CORRECTED_LENGTH || /[\d-]/.test(word)) return [];
   const maxEdits = word.length >= twoEditLength ? 2 : 1;
   return index.similarWords(word, maxEdits).filter((c) => c.word[0] === word[0]);
 }

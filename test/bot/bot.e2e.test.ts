@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { cp, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PermissionFlagsBits, type APIEmbed, type APIMessage } from 'discord.js';
+import { InteractionResponseType, PermissionFlagsBits, type APIEmbed, type APIMessage } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type Bot } from '../../src/bot/run.ts';
 import { loadSettings } from '../../src/config.ts';
@@ -43,14 +43,18 @@ afterAll(async () => {
 /** The bot's final message for an interaction: its reply, or the edit that fills a deferred reply. */
 async function final(interaction: InjectedInteraction): Promise<BotResponse> {
   const r = await interaction.waitFor(
-    (r) => r.ok && (r.kind === 'edit' || r.kind === 'followup' || (r.kind === 'callback' && r.callbackType !== 5)),
+    (r) =>
+      r.ok &&
+      (r.kind === 'edit' ||
+        r.kind === 'followup' ||
+        (r.kind === 'callback' && r.callbackType !== InteractionResponseType.DeferredChannelMessageWithSource)),
     { description: 'a final reply' },
   );
   expect(interaction.violations).toEqual([]);
   return r;
 }
 
-const embed = (r: BotResponse): APIEmbed => (r.data?.embeds as APIEmbed[] | undefined)?.[0] ?? {};
+const embed = (r: BotResponse): APIEmbed => r.data?.embeds?.[0] ?? {};
 const buttons = (r: BotResponse) =>
   ((r.data?.components ?? []) as Array<{ components: Array<{ label?: string; custom_id?: string; disabled?: boolean }> }>).flatMap(
     (row) => row.components,

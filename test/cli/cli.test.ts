@@ -40,8 +40,8 @@ describe('verbatim ask', () => {
     expect(answer.answers[0].highlights.length).toBeGreaterThan(0);
   });
 
-  it('answers every line of stdin in order, one JSON line each, with an empty list for no answer', async () => {
-    const questions = ['what is Operation Unifier', 'What is the capital of Australia?', '', 'how many soliders were trained'];
+  it('answers every line of stdin in order, one JSON line per input line, blank lines included, with an empty list for no answer', async () => {
+    const questions = ['what is Operation Unifier', 'What is the capital of Australia?', '', '   ', 'how many soliders were trained'];
     const { stdout, code } = await verbatim(['ask', '--json'], questions.join('\n') + '\n');
     expect(code).toBe(0);
     const answers = stdout
@@ -51,11 +51,21 @@ describe('verbatim ask', () => {
     expect(answers.map((a) => a.question)).toEqual([
       'what is Operation Unifier',
       'What is the capital of Australia?',
+      '',
+      '',
       'how many soliders were trained',
     ]);
     expect(answers[1].answers).toEqual([]);
     expect(answers[1].reason).toBe('no-match');
-    expect(answers[2].answers.length).toBeGreaterThan(0);
+    expect(answers[2]).toEqual({ question: '', answers: [], reason: 'empty-question' });
+    expect(answers[3]).toEqual({ question: '', answers: [], reason: 'empty-question' });
+    expect(answers[4].answers.length).toBeGreaterThan(0);
+  });
+
+  it('takes a question that starts with "-" after --', async () => {
+    const { stdout, code } = await verbatim(['ask', '--json', '--', '-what is Operation Unifier']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).question).toBe('-what is Operation Unifier');
   });
 
   it('prints readable quotes with citations without --json', async () => {
@@ -96,10 +106,30 @@ describe('verbatim source and index', () => {
     expect(view.sentences[0].text).toMatch(/^Mark Carney/);
   });
 
-  it('suggests ids for an unknown article', async () => {
-    const { code, stderr } = await verbatim(['source', '004']);
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/no article "004"/);
+  it('takes an id prefix or words of a title, as /source does', async () => {
+    const byPrefix = await verbatim(['source', '004', '--json']);
+    expect(byPrefix.code).toBe(0);
+    expect(JSON.parse(byPrefix.stdout).article.id).toBe('004_443b68cf12906582');
+    const byTitle = await verbatim(['source', 'carney visits', '--json']);
+    expect(byTitle.code).toBe(0);
+    expect(JSON.parse(byTitle.stdout).article.id).toBe('004_443b68cf12906582');
+  });
+
+  it('lists the alternatives when the name is ambiguous, and says when nothing matches', async () => {
+    const ambiguous = await verbatim(['source', '00']);
+    expect(ambiguous.code).toBe(1);
+    expect(ambiguous.stderr).toMatch(/"00" matches more than one article; name one by its id:\n  000_98328be762e8b179/);
+    const none = await verbatim(['source', 'zzqx']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/no article "zzqx"/);
+  });
+
+  it('refuses an article name longer than 1,000 characters at once, without echoing it', async () => {
+    const started = Date.now();
+    const { code, stderr } = await verbatim(['source', 'x'.repeat(50_000), '--json']);
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe('verbatim: an article id or title is at most 1000 characters (got 50000) (see verbatim source --help)');
+    expect(Date.now() - started).toBeLessThan(20_000);
   });
 
   it('reports counts and skipped files, and lists every article with --json', async () => {
@@ -111,6 +141,33 @@ describe('verbatim source and index', () => {
     expect(index.articles).toHaveLength(5);
     expect(index.skipped).toEqual([]);
     expect(index.articles.every((a: { sentences: string[] }) => a.sentences.length > 10)).toBe(true);
+  });
+});
+
+describe('verbatim usage', () => {
+  it('prints the version', async () => {
+    const { stdout, code } = await verbatim(['--version']);
+    expect(code).toBe(0);
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it("shows a command's usage and options with --help", async () => {
+    const { stdout, code } = await verbatim(['ask', '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^verbatim ask — /);
+    expect(stdout).toMatch(/--top K/);
+    expect(stdout).toMatch(/--json/);
+  });
+
+  it('names an unknown or malformed option in one line with a pointer to --help (exit 2)', async () => {
+    const unknown = await verbatim(['ask', 'x', '--topp', '3']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('verbatim: unknown option --topp (see verbatim ask --help)\n');
+    const missing = await verbatim(['ask', 'x', '--top']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('verbatim: option --top needs a value (see verbatim ask --help)\n');
+    const command = await verbatim(['asks', 'x']);
+    expect(command.stderr).toBe('verbatim: unknown command "asks" (see verbatim --help)\n');
   });
 });
 

@@ -2,28 +2,19 @@
  * Snapshots: a restart answers from the snapshot; a stale one is brought up
  * to date; a corrupt, foreign or outdated one is rebuilt, never trusted.
  */
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LocalEngine } from '../../src/engine/localEngine.ts';
-import { snapshotPath } from '../../src/engine/host.ts';
+import { snapshotPath } from '../../src/engine/snapshotSaver.ts';
+import { useSeedCorpusCopy } from './helpers.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-let dir: string;
-let corpusDir: string;
-let snapshotDir: string;
-
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'verbatim-snapshot-'));
-  corpusDir = path.join(dir, 'corpus');
-  snapshotDir = path.join(dir, 'snapshots');
-  await cp(path.join(ROOT, 'corpus'), corpusDir, { recursive: true });
-});
-afterEach(async () => rm(dir, { recursive: true, force: true }));
+const seed = useSeedCorpusCopy('snapshot');
+const corpus = () => ({ corpusDir: seed.corpusDir, snapshotDir: seed.snapshotDir });
 
 async function openAndSave() {
-  const opened = await LocalEngine.open({ corpusDir, snapshotDir });
+  const opened = await LocalEngine.open(corpus());
   await opened.engine.flushSnapshot();
   return opened;
 }
@@ -32,8 +23,8 @@ describe('index snapshots', () => {
   it('are written after a build and used by the next start, with the same answers', async () => {
     const first = await openAndSave();
     expect(first.report.mode).toBe('built');
-    expect(await readdir(snapshotDir)).toHaveLength(1);
-    const second = await LocalEngine.open({ corpusDir, snapshotDir });
+    expect(await readdir(seed.snapshotDir)).toHaveLength(1);
+    const second = await LocalEngine.open(corpus());
     expect(second.report.mode).toBe('snapshot');
     expect(second.report.after).toEqual(first.report.after);
     for (const q of [
@@ -46,15 +37,18 @@ describe('index snapshots', () => {
     }
     const view = await second.engine.article('004_443b68cf12906582');
     expect(view?.article.title).toBe('Carney Visits Ukraine as Canada Considers Troop Deployment for Peacekeeping');
-    expect(view?.text).toBe(await readFile(path.join(corpusDir, '004_443b68cf12906582.txt'), 'utf8'));
+    expect(view?.text).toBe(await readFile(path.join(seed.corpusDir, '004_443b68cf12906582.txt'), 'utf8'));
     expect((await second.engine.suggestArticles('carney', 5))[0]?.id).toBe('004_443b68cf12906582');
   });
 
-  it('are brought up to date when files changed since: only the changes are read', async () => {
+  it('are brought up to date with files changed since, and only changed articles are re-indexed', async () => {
     await openAndSave();
-    await writeFile(path.join(corpusDir, 'new.md'), '---\ntitle: Lighthouse\n---\nThe committee restored the old lighthouse by spring.\n');
-    await rm(path.join(corpusDir, '000_98328be762e8b179.txt'));
-    const { engine, report } = await LocalEngine.open({ corpusDir, snapshotDir });
+    await writeFile(
+      path.join(seed.corpusDir, 'new.md'),
+      '---\ntitle: Lighthouse\n---\nThe committee restored the old lighthouse by spring.\n',
+    );
+    await rm(path.join(seed.corpusDir, '000_98328be762e8b179.txt'));
+    const { engine, report } = await LocalEngine.open(corpus());
     expect(report.mode).toBe('snapshot');
     expect(report.note).toMatch(/2 articles changed since the snapshot/);
     expect(engine.askSync('lighthouse committee').quotes[0]?.article.id).toBe('new');
@@ -65,11 +59,11 @@ describe('index snapshots', () => {
 
   it('are rebuilt, not trusted, when corrupt', async () => {
     await openAndSave();
-    const file = snapshotPath(snapshotDir, corpusDir);
+    const file = snapshotPath(seed.snapshotDir, seed.corpusDir);
     const bytes = await readFile(file);
     bytes[Math.floor(bytes.length / 2)]! ^= 0xff;
     await writeFile(file, bytes);
-    const { engine, report } = await LocalEngine.open({ corpusDir, snapshotDir });
+    const { engine, report } = await LocalEngine.open(corpus());
     expect(report.mode).toBe('built');
     expect(report.note).toMatch(/checksum mismatch/);
     expect(engine.askSync('what is Operation Unifier').quotes[0]?.text).toMatch(/Unifier/);
@@ -77,25 +71,88 @@ describe('index snapshots', () => {
 
   it('are rebuilt when truncated or not a snapshot at all', async () => {
     await openAndSave();
-    const file = snapshotPath(snapshotDir, corpusDir);
+    const file = snapshotPath(seed.snapshotDir, seed.corpusDir);
     await writeFile(file, (await readFile(file)).subarray(0, 1000));
-    expect((await LocalEngine.open({ corpusDir, snapshotDir })).report.mode).toBe('built');
+    expect((await LocalEngine.open(corpus())).report.mode).toBe('built');
     await writeFile(file, 'hello');
-    const { report } = await LocalEngine.open({ corpusDir, snapshotDir });
+    const { report } = await LocalEngine.open(corpus());
     expect(report.mode).toBe('built');
     expect(report.note).toMatch(/snapshot not used/);
   });
 
   it('are rebuilt when made for other index options', async () => {
     await openAndSave();
-    const { report } = await LocalEngine.open({ corpusDir, snapshotDir, library: { bm25: { k: 2 } } });
+    const { report } = await LocalEngine.open({ ...corpus(), library: { bm25: { k: 2 } } });
     expect(report.mode).toBe('built');
     expect(report.note).toMatch(/other index options/);
   });
 
   it('are not needed: without a snapshot folder nothing is written', async () => {
-    const { report } = await LocalEngine.open({ corpusDir });
+    const { report } = await LocalEngine.open({ corpusDir: seed.corpusDir });
     expect(report.mode).toBe('built');
-    await expect(readdir(snapshotDir)).rejects.toThrow();
+    await expect(readdir(seed.snapshotDir)).rejects.toThrow();
+  });
+
+  it('never serve text that is not in the corpus: a body changed in the snapshot, checksum recomputed, is re-read from its file', async () => {
+    await openAndSave();
+    const file = snapshotPath(seed.snapshotDir, seed.corpusDir);
+    await rewriteSnapshot(file, (bytes) => replaceAll(bytes, 'Unifier', 'Unicorn'));
+    const { engine, report } = await LocalEngine.open(corpus());
+    expect(report.mode).toBe('snapshot');
+    expect(report.note).toMatch(/articles changed since the snapshot/);
+    const answer = engine.askSync('what is Operation Unifier', { top: 5 });
+    expect(answer.quotes[0]?.text).toMatch(/Unifier/);
+    expect(JSON.stringify(answer)).not.toMatch(/Unicorn/);
+    for (const { id } of await engine.suggestArticles('', 100)) expect((await engine.article(id))?.text).not.toMatch(/Unicorn/);
+  });
+
+  it('never show a title that is not in the corpus either', async () => {
+    await openAndSave();
+    const file = snapshotPath(seed.snapshotDir, seed.corpusDir);
+    await rewriteSnapshot(file, (bytes) => replaceAll(bytes, '"title":"Carney Visits Ukraine', '"title":"Carney Visits Narnias'));
+    const { engine } = await LocalEngine.open(corpus());
+    const view = await engine.article('004_443b68cf12906582');
+    expect(view?.article.title).toBe('Carney Visits Ukraine as Canada Considers Troop Deployment for Peacekeeping');
+  });
+
+  it('leave no temporary files behind after a crash: stale ones are removed at start, a live write is left alone', async () => {
+    await openAndSave();
+    const base = path.basename(snapshotPath(seed.snapshotDir, seed.corpusDir));
+    const now = Date.now();
+    // A process id above Linux's largest (2^22) belongs to no process.
+    const deadWriter = `${base}.tmp-${2 ** 22 + 17}-${now}`;
+    const oldWrite = `${base}.tmp-${process.pid}-${now - 60 * 60_000}`;
+    const liveWrite = `${base}.tmp-${process.pid}-${now}`;
+    for (const name of [deadWriter, oldWrite, liveWrite]) await writeFile(path.join(seed.snapshotDir, name), 'partial');
+    await LocalEngine.open(corpus());
+    const left = await readdir(seed.snapshotDir);
+    expect(left).toContain(base);
+    expect(left).toContain(liveWrite);
+    expect(left).not.toContain(deadWriter);
+    expect(left).not.toContain(oldWrite);
   });
 });
+
+/** Rewrites a snapshot's contents and recomputes its SHA-256 trailer, as someone tampering with it would. */
+async function rewriteSnapshot(file: string, change: (body: Buffer) => Buffer): Promise<void> {
+  const bytes = await readFile(file);
+  const body = change(Buffer.from(bytes.subarray(0, bytes.length - 32)));
+  expect(body.length).toBe(bytes.length - 32);
+  const mtime = (await stat(file)).mtime;
+  await writeFile(file, Buffer.concat([body, createHash('sha256').update(body).digest()]));
+  await utimes(file, mtime, mtime);
+}
+
+/** Replaces every occurrence of `from` with `to` (the same length in UTF-8) in `bytes`. */
+function replaceAll(bytes: Buffer, from: string, to: string): Buffer {
+  const a = Buffer.from(from);
+  const b = Buffer.from(to);
+  expect(b.length).toBe(a.length);
+  let count = 0;
+  for (let at = bytes.indexOf(a); at !== -1; at = bytes.indexOf(a, at + a.length)) {
+    b.copy(bytes, at);
+    count++;
+  }
+  expect(count).toBeGreaterThan(0);
+  return bytes;
+}

@@ -1,5 +1,6 @@
 import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
+import { PostingsMiniSearch } from '../../src/library/postingsMiniSearch.ts';
 import { SentenceIndex } from '../../src/library/sentenceIndex.ts';
 import { Analyzer } from '../../src/text/analyze.ts';
 
@@ -86,26 +87,22 @@ describe('SentenceIndex', () => {
 describe('SentenceIndex.addBatch', () => {
   it('indexes exactly as MiniSearch.add does: the same postings and lengths', () => {
     const analyzer = new Analyzer();
-    const plain = new MiniSearch<{ id: number; text: string }>({
+    // Indexed by MiniSearch's own `add`; the subclass only reads what `add` wrote.
+    const theirs = new PostingsMiniSearch<{ id: number; text: string }>({
       fields: ['text'],
       tokenize: (t) => analyzer.terms(t),
       processTerm: (t) => t,
     });
-    SENTENCES.forEach((text, id) => plain.add({ id, text }));
-    const theirs = plain as unknown as {
-      _index: Map<string, Map<number, Map<number, number>>> & Iterable<[string, Map<number, Map<number, number>>]>;
-      _fieldLength: Map<number, number[]>;
-      _avgFieldLength: number[];
-    };
+    SENTENCES.forEach((text, id) => theirs.add({ id, text }));
     const ours = build();
     let terms = 0;
-    for (const [term, fields] of theirs._index) {
+    for (const [term, postings] of theirs.fieldPostings(0)) {
       terms++;
-      expect(new Map(ours.postings(term))).toEqual(fields.get(0));
+      expect(new Map(ours.postings(term))).toEqual(postings);
     }
     expect(ours.termCount).toBe(terms);
-    SENTENCES.forEach((_, id) => expect(ours.length(id)).toBe(theirs._fieldLength.get(id)![0]));
-    expect(ours.averageLength).toBeCloseTo(theirs._avgFieldLength[0]!, 12);
+    SENTENCES.forEach((_, id) => expect(ours.length(id)).toBe(theirs.fieldLength(id, 0)));
+    expect(ours.averageLength).toBeCloseTo(theirs.averageFieldLength(0), 12);
     expect(ours.similarWords('soliders', 1).map((w) => w.word)).toEqual(['soldiers']);
   });
 

@@ -28,14 +28,29 @@ import {
 import type { ApplicationCommandDataResolvable, Interaction } from 'discord.js';
 import { FAKE_USER_ID, pingsNobody, startFakeDiscord } from './fakeDiscord.ts';
 import type { FakeDiscord, FakeDiscordOptions } from './fakeDiscord.ts';
+import { findOperation, responseProblems } from './fakeDiscordSchemas.ts';
 
 let fake: FakeDiscord | undefined;
 const clients: Client[] = [];
 
+/** Every reply the fake sent that does not follow the response schema of Discord's API description. */
+function responseSchemaProblems(f: FakeDiscord): string[] {
+  return f.requests.flatMap((r) => {
+    const path = decodeURIComponent(r.path.replace(/^\/api\/v10/, ''));
+    // A route Discord does not have gets a 404, which the description cannot describe.
+    if (!findOperation(r.method, path))
+      return r.status === 404 ? [] : [`${r.method} ${r.path}: answered ${r.status} on a route Discord does not have`];
+    return responseProblems(r.method, path, r.status, r.response).map((p) => `${r.method} ${r.path}: ${p}`);
+  });
+}
+
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.destroy()));
+  const f = fake;
   await fake?.close();
   fake = undefined;
+  // Whatever a test did, the fake answered it the way Discord's API description says Discord answers.
+  if (f) expect(responseSchemaProblems(f)).toEqual([]);
 });
 
 async function start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
@@ -58,12 +73,19 @@ async function loggedIn(f: FakeDiscord): Promise<Client<true>> {
 }
 
 /** Runs `handler` on the next interaction the client receives; resolves with what it returns, rejects with what it throws. */
-function onNextInteraction<T>(client: Client, handler: (interaction: Interaction) => Promise<T>): Promise<T> {
+function onNextInteraction<T>(client: Client, handler: (interaction: Interaction) => T | Promise<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     client.once(Events.InteractionCreate, (interaction) => {
-      handler(interaction).then(resolve, reject);
+      Promise.resolve()
+        .then(() => handler(interaction))
+        .then(resolve, reject);
     });
   });
+}
+
+/** Runs `handler` on every interaction the client receives (a failure fails the test as an unhandled rejection). */
+function onInteraction(client: Client, handler: (interaction: Interaction) => Promise<void>): void {
+  client.on(Events.InteractionCreate, (interaction) => void handler(interaction));
 }
 
 const ask: ApplicationCommandDataResolvable = {
@@ -120,7 +142,7 @@ describe('logging in', () => {
     const f = await start();
     const client = await loggedIn(f);
     const resumed = once(client, Events.ShardResume);
-    const seen = onNextInteraction(client, async (i) => (i.isChatInputCommand() ? i.commandName : null));
+    const seen = onNextInteraction(client, (i) => (i.isChatInputCommand() ? i.commandName : null));
 
     f.dropGatewayConnections();
     expect(f.connected).toBe(false);
@@ -202,7 +224,7 @@ describe('slash commands', () => {
     const client = await loggedIn(f);
     const [registered] = [...(await client.application.commands.set([ask])).values()];
 
-    const seen = onNextInteraction(client, async (i) => {
+    const seen = onNextInteraction(client, (i) => {
       if (!i.isChatInputCommand()) throw new Error(`unexpected ${i.type}`);
       return {
         commandId: i.commandId,
@@ -240,7 +262,7 @@ describe('slash commands', () => {
   it('resolves user and channel options the way Discord does, in data.resolved', async () => {
     const f = await start();
     const client = await loggedIn(f);
-    const seen = onNextInteraction(client, async (i) =>
+    const seen = onNextInteraction(client, (i) =>
       i.isChatInputCommand()
         ? { user: i.options.getUser('who')?.id, member: Boolean(i.options.getMember('who')), channel: i.options.getChannel('where')?.id }
         : undefined,
@@ -260,7 +282,7 @@ describe('slash commands', () => {
   it('records a reply with its content, ephemeral flag and allowed mentions', async () => {
     const f = await start();
     const client = await loggedIn(f);
-    client.on(Events.InteractionCreate, async (i) => {
+    onInteraction(client, async (i) => {
       if (i.isChatInputCommand()) await i.reply({ content: 'Hello <@123>', flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
     });
 
@@ -286,7 +308,7 @@ describe('slash commands', () => {
   it('records that a reply without allowed mentions would ping', async () => {
     const f = await start();
     const client = await loggedIn(f);
-    client.on(Events.InteractionCreate, async (i) => {
+    onInteraction(client, async (i) => {
       if (i.isChatInputCommand()) await i.reply('Hello <@123>');
     });
 
@@ -359,7 +381,7 @@ describe('slash commands', () => {
   it('lets the first follow-up after deferReply replace the thinking message', async () => {
     const f = await start();
     const client = await loggedIn(f);
-    client.on(Events.InteractionCreate, async (i) => {
+    onInteraction(client, async (i) => {
       if (!i.isChatInputCommand()) return;
       await i.deferReply();
       await i.followUp({ content: 'done', flags: MessageFlags.Ephemeral });
@@ -378,7 +400,7 @@ describe('slash commands', () => {
   it('records uploaded files as attachments of the reply', async () => {
     const f = await start();
     const client = await loggedIn(f);
-    client.on(Events.InteractionCreate, async (i) => {
+    onInteraction(client, async (i) => {
       if (i.isChatInputCommand()) await i.reply({ content: 'see file', files: [{ attachment: Buffer.from('quote'), name: 'quotes.txt' }] });
     });
 
@@ -391,7 +413,7 @@ describe('slash commands', () => {
   it('records a modal shown in answer to a command', async () => {
     const f = await start();
     const client = await loggedIn(f);
-    client.on(Events.InteractionCreate, async (i) => {
+    onInteraction(client, async (i) => {
       if (!i.isChatInputCommand()) return;
       const input = new TextInputBuilder().setCustomId('text').setLabel('Your feedback').setStyle(TextInputStyle.Paragraph);
       await i.showModal(
@@ -410,7 +432,7 @@ describe('slash commands', () => {
   it('delivers DM invocations with a user and no member', async () => {
     const f = await start();
     const client = await loggedIn(f);
-    const seen = onNextInteraction(client, async (i) => ({
+    const seen = onNextInteraction(client, (i) => ({
       inGuild: i.inGuild(),
       member: i.member,
       user: i.user.id,
@@ -489,7 +511,7 @@ describe('autocomplete and buttons', () => {
   it('delivers a click on a button the bot sent, and update() edits that message', async () => {
     const f = await start();
     const client = await loggedIn(f);
-    client.on(Events.InteractionCreate, async (i) => {
+    onInteraction(client, async (i) => {
       if (i.isChatInputCommand()) {
         const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
           new ButtonBuilder().setCustomId('more').setLabel('More').setStyle(ButtonStyle.Primary),
@@ -513,7 +535,7 @@ describe('autocomplete and buttons', () => {
   it('lets deferUpdate() then editReply() edit the message the button is on', async () => {
     const f = await start();
     const client = await loggedIn(f);
-    client.on(Events.InteractionCreate, async (i) => {
+    onInteraction(client, async (i) => {
       if (i.isChatInputCommand()) {
         const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
           new ButtonBuilder().setCustomId('next').setLabel('Next').setStyle(ButtonStyle.Secondary),
@@ -560,7 +582,7 @@ describe("Discord's rules", () => {
 
     const interaction = f.slashCommand({ name: 'ignored' });
     await expect(interaction.nextResponse({ timeoutMs: 100 })).rejects.toThrow(
-      /Timed out after 100 ms waiting for response #1 to \/ignored.*\n.*Received 0 response\(s\)\.\nViolations:\n  - ack-timeout/,
+      /Timed out after 100 ms waiting for response #1 to \/ignored.*\n.*Received 0 response\(s\)\.\nViolations:\n {2}- ack-timeout/,
     );
   });
 
@@ -636,7 +658,7 @@ describe('message limits', () => {
   let client: Client<true>;
   beforeAll(async () => {
     shared = await startFakeDiscord({ ackTimeoutMs: 60_000 });
-    client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: shared.restBase } }) as Client<true>;
+    client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: shared.restBase } });
     const ready = once(client, Events.ClientReady);
     await client.login(shared.token);
     await ready;
@@ -740,6 +762,341 @@ describe('message limits', () => {
   });
 });
 
+describe("what Discord's API description refuses", () => {
+  // Bodies the fake once accepted although they break a request schema of Discord's
+  // OpenAPI description (test/fixtures/discord-api-spec): each is now refused with
+  // 400 Invalid Form Body, naming the field, on every route that carries it.
+  let shared: FakeDiscord;
+  let client: Client<true>;
+  beforeAll(async () => {
+    shared = await startFakeDiscord({ ackTimeoutMs: 60_000 });
+    client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: shared.restBase } });
+    const ready = once(client, Events.ClientReady);
+    await client.login(shared.token);
+    await ready;
+  });
+  afterAll(async () => {
+    await client.destroy();
+    await shared.close();
+    expect(responseSchemaProblems(shared)).toEqual([]);
+  });
+
+  type Route = 'reply' | 'followup' | 'edit' | 'upload' | 'autocomplete' | 'modal' | 'commands';
+  interface Outcome {
+    status: number;
+    body: unknown;
+    rules: string[];
+  }
+
+  const post = (url: string, method: string, body: unknown, auth = false): Promise<Response> =>
+    fetch(url, {
+      method,
+      headers: { 'Content-Type': 'application/json', ...(auth ? { Authorization: `Bot ${shared.token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+
+  /** Sends `body` where `route` puts it, with raw HTTP so nothing in discord.js stands between the body and the fake. */
+  async function send(route: Route, body: unknown): Promise<Outcome> {
+    const v10 = `${shared.restBase}/v10`;
+    if (route === 'commands') {
+      const before = shared.violations.length;
+      const res = await post(`${v10}/applications/${shared.applicationId}/commands`, 'PUT', body, true);
+      return { status: res.status, body: await res.json(), rules: shared.violations.slice(before).map((v) => v.rule) };
+    }
+    const interaction =
+      route === 'autocomplete'
+        ? shared.autocomplete({ name: 'limits', options: [{ name: 'q', value: '', focused: true }] })
+        : shared.slashCommand({ name: 'limits' });
+    const callback = `${v10}/interactions/${interaction.id}/${interaction.token}/callback`;
+    const webhook = `${v10}/webhooks/${shared.applicationId}/${interaction.token}`;
+    let res: Response;
+    if (route === 'reply') res = await post(callback, 'POST', { type: 4, data: body });
+    else if (route === 'autocomplete') res = await post(callback, 'POST', { type: 8, data: body });
+    else if (route === 'modal') res = await post(callback, 'POST', { type: 9, data: body });
+    else if (route === 'upload') {
+      const form = new FormData();
+      form.append('payload_json', JSON.stringify({ type: 4, data: { ...(body as object), attachments: [{ id: '0' }] } }));
+      form.append('files[0]', new Blob(['quote']), 'quote.txt');
+      res = await fetch(callback, { method: 'POST', body: form });
+    } else {
+      expect((await post(callback, 'POST', { type: 4, data: { content: 'first' } })).status).toBe(204);
+      res = route === 'followup' ? await post(webhook, 'POST', body) : await post(`${webhook}/messages/@original`, 'PATCH', body);
+    }
+    return {
+      status: res.status,
+      body: res.status === 204 ? undefined : await res.json(),
+      rules: interaction.violations.map((v) => v.rule),
+    };
+  }
+
+  const embed = (extra: Record<string, unknown>) => ({ embeds: [{ title: 't', ...extra }] });
+  const buttons = (...components: Record<string, unknown>[]) => ({
+    components: [{ type: 1, components: components.map((c, i) => ({ type: 2, style: 1, label: 'b', custom_id: `b${i}`, ...c })) }],
+  });
+  const command = (extra: Record<string, unknown>) => [{ name: 'ask', description: 'Ask', ...extra }];
+  const option = (extra: Record<string, unknown>) => command({ options: [{ type: 3, name: 'q', description: 'Question', ...extra }] });
+  const textInput = (extra: Record<string, unknown>) => ({
+    custom_id: 'feedback',
+    title: 'Feedback',
+    components: [{ type: 1, components: [{ type: 4, custom_id: 'text', label: 'Your feedback', style: 1, ...extra }] }],
+  });
+
+  it.each<[string, Route, unknown, string, string]>([
+    // Embeds: every URL must be a well-formed absolute URI of at most 2,048 characters, the timestamp ISO 8601.
+    [
+      'an embed url that is not a URI',
+      'reply',
+      embed({ url: 'www.harbourtimes.example/ferry timetable' }),
+      'data.embeds.0.url',
+      'URL_TYPE_INVALID_URL',
+    ],
+    [
+      'an embed url over 2048 characters',
+      'reply',
+      embed({ url: `https://example.org/${'a'.repeat(2030)}` }),
+      'data.embeds.0.url',
+      'BASE_TYPE_MAX_LENGTH',
+    ],
+    ['an embed timestamp that is not ISO 8601', 'reply', embed({ timestamp: 'yesterday' }), 'data.embeds.0.timestamp', 'DATE_TYPE_PARSE'],
+    [
+      'an embed image url that is not a URI',
+      'reply',
+      embed({ image: { url: 'cat.png' } }),
+      'data.embeds.0.image.url',
+      'URL_TYPE_INVALID_URL',
+    ],
+    [
+      'an embed thumbnail url that is not a URI',
+      'reply',
+      embed({ thumbnail: { url: '//cdn/x.png' } }),
+      'data.embeds.0.thumbnail.url',
+      'URL_TYPE_INVALID_URL',
+    ],
+    [
+      'an embed author url that is not a URI',
+      'reply',
+      embed({ author: { name: 'a', url: 'a b' } }),
+      'data.embeds.0.author.url',
+      'URL_TYPE_INVALID_URL',
+    ],
+    [
+      'an embed author icon that is not a URI',
+      'reply',
+      embed({ author: { name: 'a', icon_url: 'icon' } }),
+      'data.embeds.0.author.icon_url',
+      'URL_TYPE_INVALID_URL',
+    ],
+    [
+      'an embed footer icon that is not a URI',
+      'reply',
+      embed({ footer: { text: 'f', icon_url: 'https://' } }),
+      'data.embeds.0.footer.icon_url',
+      'URL_TYPE_INVALID_URL',
+    ],
+    ['an embed title that is not a string', 'reply', embed({ title: 42 }), 'data.embeds.0.title', 'BASE_TYPE_STRING'],
+    [
+      'an embed field whose inline is not a boolean',
+      'reply',
+      embed({ fields: [{ name: 'n', value: 'v', inline: 'yes' }] }),
+      'data.embeds.0.fields.0.inline',
+      'BASE_TYPE_BOOLEAN',
+    ],
+    // Message fields
+    ['flags that are not an integer', 'reply', { content: 'x', flags: '64' }, 'data.flags', 'NUMBER_TYPE_COERCE'],
+    ['tts that is not a boolean', 'reply', { content: 'x', tts: 'no' }, 'data.tts', 'BASE_TYPE_BOOLEAN'],
+    [
+      'an allowed mention user that is not a snowflake',
+      'reply',
+      { content: 'x', allowed_mentions: { users: ['@bob'] } },
+      'data.allowed_mentions.users.0',
+      'NUMBER_TYPE_COERCE',
+    ],
+    [
+      'an allowed mention type given twice',
+      'reply',
+      { content: 'x', allowed_mentions: { parse: ['users', 'users'] } },
+      'data.allowed_mentions.parse',
+      'SET_TYPE_ALREADY_CONTAINS_VALUE',
+    ],
+    [
+      'replied_user that is not a boolean',
+      'reply',
+      { content: 'x', allowed_mentions: { parse: [], replied_user: 1 } },
+      'data.allowed_mentions.replied_user',
+      'BASE_TYPE_BOOLEAN',
+    ],
+    [
+      'an attachment whose id is not a snowflake',
+      'reply',
+      { content: 'x', attachments: [{ id: 'first' }] },
+      'data.attachments.0.id',
+      'NUMBER_TYPE_COERCE',
+    ],
+    [
+      'a poll without a question',
+      'reply',
+      { poll: { answers: [{ poll_media: { text: 'yes' } }] } },
+      'data.poll.question',
+      'BASE_TYPE_REQUIRED',
+    ],
+    // Components
+    [
+      'a link button whose url has a space',
+      'reply',
+      buttons({ style: 5, custom_id: undefined, url: 'https://exa mple.org' }),
+      'data.components.0.components.0.url',
+      'URL_TYPE_INVALID_URL',
+    ],
+    [
+      'a button emoji that is not an object',
+      'reply',
+      buttons({ emoji: '😀' }),
+      'data.components.0.components.0.emoji',
+      'MODEL_TYPE_CONVERT',
+    ],
+    [
+      'a button whose disabled is not a boolean',
+      'reply',
+      buttons({ disabled: 'true' }),
+      'data.components.0.components.0.disabled',
+      'BASE_TYPE_BOOLEAN',
+    ],
+    ['a component with a negative id', 'reply', buttons({ id: -1 }), 'data.components.0.components.0.id', 'NUMBER_TYPE_MIN'],
+    [
+      'a select option whose default is not a boolean',
+      'reply',
+      { components: [{ type: 1, components: [{ type: 3, custom_id: 's', options: [{ label: 'l', value: 'v', default: 'no' }] }] }] },
+      'data.components.0.components.0.options.0.default',
+      'BASE_TYPE_BOOLEAN',
+    ],
+    // The same rules on every route that carries a message
+    [
+      'an embed url that is not a URI, in a follow-up',
+      'followup',
+      embed({ url: 'example.org/a b' }),
+      'embeds.0.url',
+      'URL_TYPE_INVALID_URL',
+    ],
+    ['tts that is not a boolean, in a follow-up', 'followup', { content: 'x', tts: 'no' }, 'tts', 'BASE_TYPE_BOOLEAN'],
+    [
+      'an embed timestamp that is not ISO 8601, in an edit',
+      'edit',
+      embed({ timestamp: '2024-13-01T00:00:00Z' }),
+      'embeds.0.timestamp',
+      'DATE_TYPE_PARSE',
+    ],
+    [
+      'an embed url that is not a URI, in an upload (payload_json)',
+      'upload',
+      embed({ url: 'not a url' }),
+      'data.embeds.0.url',
+      'URL_TYPE_INVALID_URL',
+    ],
+    // Autocomplete results and modals
+    [
+      'a choice with an over-long localized name',
+      'autocomplete',
+      { choices: [{ name: 'n', value: 'v', name_localizations: { fr: 'x'.repeat(101) } }] },
+      'data.choices.0.name_localizations.fr',
+      'BASE_TYPE_MAX_LENGTH',
+    ],
+    [
+      'a text input label over 45 characters',
+      'modal',
+      textInput({ label: 'x'.repeat(46) }),
+      'data.components.0.components.0.label',
+      'BASE_TYPE_MAX_LENGTH',
+    ],
+    ['a text input of an unknown style', 'modal', textInput({ style: 3 }), 'data.components.0.components.0.style', 'BASE_TYPE_CHOICES'],
+    [
+      'a text input longer than 4000 characters',
+      'modal',
+      textInput({ max_length: 4001 }),
+      'data.components.0.components.0.max_length',
+      'NUMBER_TYPE_MAX',
+    ],
+    // Command registration
+    [
+      'a localized command name over 32 characters',
+      'commands',
+      command({ name_localizations: { fr: 'x'.repeat(33) } }),
+      '0.name_localizations.fr',
+      'BASE_TYPE_MAX_LENGTH',
+    ],
+    [
+      'an empty localized description',
+      'commands',
+      command({ description_localizations: { de: '' } }),
+      '0.description_localizations.de',
+      'BASE_TYPE_MIN_LENGTH',
+    ],
+    ['an unknown interaction context', 'commands', command({ contexts: [0, 7] }), '0.contexts.1', 'BASE_TYPE_CHOICES'],
+    ['an unknown integration type', 'commands', command({ integration_types: [5] }), '0.integration_types.0', 'BASE_TYPE_CHOICES'],
+    [
+      'default_member_permissions that are not a number',
+      'commands',
+      command({ default_member_permissions: 'ManageGuild' }),
+      '0.default_member_permissions',
+      'STRING_TYPE_REGEX',
+    ],
+    ['dm_permission that is not a boolean', 'commands', command({ dm_permission: 'no' }), '0.dm_permission', 'BASE_TYPE_BOOLEAN'],
+    [
+      'an unknown channel type on a channel option',
+      'commands',
+      option({ type: 7, channel_types: [99] }),
+      '0.options.0.channel_types.0',
+      'BASE_TYPE_CHOICES',
+    ],
+    [
+      'an integer option whose min_value is a string',
+      'commands',
+      option({ type: 4, min_value: '1' }),
+      '0.options.0.min_value',
+      'NUMBER_TYPE_COERCE',
+    ],
+    [
+      'a choice with an over-long localized name, in a command',
+      'commands',
+      option({ choices: [{ name: 'n', value: 'v', name_localizations: { fr: 'x'.repeat(101) } }] }),
+      '0.options.0.choices.0.name_localizations.fr',
+      'BASE_TYPE_MAX_LENGTH',
+    ],
+  ])('refuses %s', async (_what, route, body, field, code) => {
+    const outcome = await send(route, body);
+
+    expect(outcome.status).toBe(400);
+    expect(outcome.body).toMatchObject({ code: 50035, message: 'Invalid Form Body' });
+    let node: unknown = (outcome.body as { errors?: unknown }).errors;
+    for (const key of field.split('.')) node = (node as Record<string, unknown> | undefined)?.[key];
+    expect((node as { _errors?: { code: string }[] } | undefined)?._errors?.map((e) => e.code)).toContain(code);
+    expect(outcome.rules).toEqual([route === 'commands' ? 'invalid-command' : 'invalid-form-body']);
+  });
+
+  it.each<[string, Route, unknown]>([
+    [
+      'an embed with a valid url and ISO 8601 timestamp',
+      'reply',
+      embed({ url: 'https://example.org/ferry%20timetable', timestamp: '2024-03-01T09:30:00.000Z' }),
+    ],
+    [
+      'a follow-up with buttons and an emoji',
+      'followup',
+      buttons({ emoji: { name: '😀' } }, { style: 5, custom_id: undefined, url: 'https://example.org' }),
+    ],
+    ['an upload whose payload_json conforms', 'upload', { content: 'see file' }],
+    [
+      'commands with string default_member_permissions, as discord.js sends them',
+      'commands',
+      command({ default_member_permissions: '32', contexts: [0] }),
+    ],
+  ])('accepts %s', async (_what, route, body) => {
+    const outcome = await send(route, body);
+
+    expect(outcome.rules).toEqual([]);
+    expect(outcome.status).toBeLessThan(300);
+  });
+});
+
 describe('the HTTP and gateway surface', () => {
   it('answers unknown routes, bad JSON and unknown interactions with Discord error bodies', async () => {
     const f = await start();
@@ -755,6 +1112,75 @@ describe('the HTTP and gateway surface', () => {
       body: '{"type":4,"data":{"content":"x"}}',
     });
     expect([ghost.status, await ghost.json()]).toEqual([404, { message: 'Unknown interaction', code: 10062 }]);
+  });
+
+  it("answers every route it serves the way Discord's API description says Discord answers", async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+    const v10 = `${f.restBase}/v10`;
+    const call = async (method: string, path: string, body?: unknown, auth = true): Promise<unknown> => {
+      const res = await fetch(`${v10}${path}`, {
+        method,
+        headers: { 'Content-Type': 'application/json', ...(auth ? { Authorization: `Bot ${f.token}` } : {}) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return res.status === 204 ? undefined : res.json();
+    };
+    for (const path of ['/gateway', '/gateway/bot', '/users/@me', '/applications/@me', '/oauth2/applications/@me']) await call('GET', path);
+    await call('GET', `/guilds/${f.guild.id}`);
+    await call('GET', `/guilds/1`);
+    await call('GET', `/channels/${f.guild.channelId}`);
+    await call('GET', `/channels/1`);
+    for (const scope of [`/applications/${f.applicationId}`, `/applications/${f.applicationId}/guilds/${f.guild.id}`]) {
+      const created = (await call('POST', `${scope}/commands`, {
+        name: 'cite',
+        description: 'Cite an article',
+        default_member_permissions: 32,
+        options: [
+          { type: 3, name: 'article', description: 'Which', required: true, autocomplete: true, max_length: 100 },
+          { type: 4, name: 'count', description: 'How many', min_value: 1, max_value: 5, choices: [{ name: 'one', value: 1 }] },
+          { type: 7, name: 'where', description: 'Channel', channel_types: [0] },
+        ],
+      })) as { id: string; default_member_permissions: unknown };
+      // Discord answers a permission bit set as a string, however it was sent.
+      expect.soft(created.default_member_permissions).toBe('32');
+      await call('GET', `${scope}/commands`);
+      await call('GET', `${scope}/commands/${created.id}`);
+      await call('PATCH', `${scope}/commands/${created.id}`, { description: 'Cite one article' });
+      await call('DELETE', `${scope}/commands/${created.id}`);
+      await call('GET', `${scope}/commands/${created.id}`);
+    }
+    onInteraction(client, async (i) => {
+      if (i.isChatInputCommand() && i.commandName === 'page') {
+        const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+          new ButtonBuilder().setCustomId('next').setLabel('Next').setStyle(ButtonStyle.Primary),
+        );
+        await i.reply({ content: 'page 1', components: [row], withResponse: true });
+        await i.followUp({
+          content: 'more',
+          embeds: [{ title: 'Embed', url: 'https://example.org', timestamp: new Date(0).toISOString() }],
+        });
+        await i.fetchReply();
+      } else if (i.isChatInputCommand()) {
+        await i.deferReply({ withResponse: true });
+        await i.editReply('done');
+        await i.deleteReply();
+      } else if (i.isButton()) {
+        await i.update({ content: 'page 2', withResponse: true });
+      } else if (i.isAutocomplete()) {
+        await i.respond([{ name: 'a', value: 'a' }]);
+      }
+    });
+    const page = f.slashCommand({ name: 'page' });
+    await page.waitFor((r) => r.kind === 'followup');
+    await f.button({ customId: 'next', message: page.original()! }).nextResponse();
+    const deferred = f.slashCommand({ name: 'defer' });
+    await deferred.waitFor((r) => r.kind === 'delete');
+    await f.autocomplete({ name: 'page', options: [{ name: 'q', value: '', focused: true }] }).nextResponse();
+    await call('GET', `/webhooks/${f.applicationId}/${page.token}/messages/@original`, undefined, false);
+
+    expect(f.requests.length).toBeGreaterThan(25);
+    expect(responseSchemaProblems(f)).toEqual([]);
   });
 
   it('speaks zlib-stream compression when the client asks for it', async () => {

@@ -84,16 +84,19 @@ import {
   CommandLimits,
 } from './fakeDiscordRules.ts';
 import type { DiscordErrorBody } from './fakeDiscordRules.ts';
+import { checkRequestBody } from './fakeDiscordSchemas.ts';
 import {
   ALL_PERMISSIONS,
   DEFAULT_MEMBER_PERMISSIONS,
   appPermissions,
   application,
+  currentUser,
   discordTimestamp,
   guildCreate,
   interactionMember,
   interactionToken,
   makeUser,
+  restGuild,
   snowflake,
   textChannel,
 } from './fakeDiscordPayloads.ts';
@@ -358,11 +361,20 @@ interface UploadedFile {
 
 interface ParsedRequest {
   method: string;
+  /** As received, e.g. `/api/v10/interactions/123/tok/callback`. */
   path: string;
   query: URLSearchParams;
   json: unknown;
   files: UploadedFile[];
+  /** Whether the body came as multipart/form-data (its JSON in `payload_json`). */
+  multipart: boolean;
   authorization: string | undefined;
+  /**
+   * A fresh {@link FormErrors} holding what in the body does not conform to the
+   * request schema of Discord's API description, for the handler to add its
+   * documented rules to. Every route with a body calls it (see {@link FakeDiscord.route}).
+   */
+  bodyErrors(): FormErrors;
 }
 
 interface HttpResult {
@@ -734,15 +746,20 @@ export class FakeDiscord {
 
   private handleFor(record: InteractionRecord): InjectedInteraction {
     let cursor = 0;
-    const fake = this;
+    // Closures over the fake (an object literal's methods would get their own `this`).
+    const violations = (): Violation[] => this.violations.filter((v) => v.interactionId === record.id);
+    const waitUntil = this.waitUntil.bind(this);
+    const defaultTimeout = this.waitTimeoutMs;
+    const isConnected = (): boolean => this.connected;
+    const message = (id: string): APIMessage | undefined => this.message(id);
     const describeState = (what: string, timeoutMs: number): string => {
       const lines = record.responses.map((r, i) => `  ${i + 1}. ${describeResponse(r)}`);
-      const violations = fake.violations.filter((v) => v.interactionId === record.id).map((v) => `  - ${v.rule}: ${v.message}`);
+      const problems = violations().map((v) => `  - ${v.rule}: ${v.message}`);
       return (
         `Timed out after ${timeoutMs} ms waiting for ${what} to ${record.label} (interaction ${record.id}).\n` +
         `Received ${record.responses.length} response(s)${lines.length ? `:\n${lines.join('\n')}` : '.'}` +
-        (violations.length ? `\nViolations:\n${violations.join('\n')}` : '') +
-        (fake.connected ? '' : '\nNo bot is connected to the gateway.')
+        (problems.length ? `\nViolations:\n${problems.join('\n')}` : '') +
+        (isConnected() ? '' : '\nNo bot is connected to the gateway.')
       );
     };
     return {
@@ -753,12 +770,12 @@ export class FakeDiscord {
         return record.responses;
       },
       get violations() {
-        return fake.violations.filter((v) => v.interactionId === record.id);
+        return violations();
       },
       nextResponse(options: WaitOptions = {}) {
-        const timeoutMs = options.timeoutMs ?? fake.waitTimeoutMs;
+        const timeoutMs = options.timeoutMs ?? defaultTimeout;
         const index = cursor++;
-        return fake.waitUntil(
+        return waitUntil(
           record.listeners,
           () => record.responses[index],
           timeoutMs,
@@ -766,8 +783,8 @@ export class FakeDiscord {
         );
       },
       waitFor(predicate: (r: BotResponse) => boolean, options: WaitOptions = {}) {
-        const timeoutMs = options.timeoutMs ?? fake.waitTimeoutMs;
-        return fake.waitUntil(
+        const timeoutMs = options.timeoutMs ?? defaultTimeout;
+        return waitUntil(
           record.listeners,
           () => record.responses.find(predicate),
           timeoutMs,
@@ -776,7 +793,7 @@ export class FakeDiscord {
       },
       original() {
         const id = record.originalMessageId;
-        return id === undefined ? undefined : fake.message(id);
+        return id === undefined ? undefined : message(id);
       },
     };
   }
@@ -1073,7 +1090,7 @@ export class FakeDiscord {
       return;
     }
     const d = payload['d'];
-    switch (payload['op']) {
+    switch (payload['op'] as GatewayOpcodes) {
       case GatewayOpcodes.Heartbeat:
         this.send(connection, { op: GatewayOpcodes.HeartbeatAck, d: null, s: null, t: null });
         return;
@@ -1206,13 +1223,25 @@ export class FakeDiscord {
       const { json, files } = await parseBody(req.headers['content-type'], raw);
       entry.body = json;
       entry.files = files.map((f) => f.name);
+      const multipart = req.headers['content-type']?.startsWith('multipart/form-data') ?? false;
+      let schemaErrors: FormErrors | undefined;
+      const method = entry.method;
       result = this.route({
-        method: entry.method,
+        method,
         path: url.pathname,
         query: url.searchParams,
         json,
         files,
+        multipart,
         authorization: req.headers.authorization,
+        bodyErrors() {
+          if (!schemaErrors) {
+            schemaErrors = new FormErrors();
+            const path = apiPath(url.pathname);
+            if (path !== undefined) checkRequestBody(method, path, json, multipart, schemaErrors);
+          }
+          return schemaErrors.copy();
+        },
       });
     } catch (err) {
       if (err instanceof BadJsonError) {
@@ -1236,15 +1265,8 @@ export class FakeDiscord {
   }
 
   private route(req: ParsedRequest): HttpResult {
-    const prefix = '/api/v10';
-    if (!req.path.startsWith(`${prefix}/`)) return error(404, 0, '404: Not Found');
-    // discord.js percent-encodes `@original` as `%40original`; Discord decodes paths before routing.
-    let path: string;
-    try {
-      path = decodeURIComponent(req.path.slice(prefix.length)).replace(/\/$/, '');
-    } catch {
-      return error(404, 0, '404: Not Found');
-    }
+    const path = apiPath(req.path);
+    if (path === undefined) return error(404, 0, '404: Not Found');
     const m = (re: RegExp): RegExpExecArray | null => re.exec(path);
     let match: RegExpExecArray | null;
 
@@ -1262,6 +1284,16 @@ export class FakeDiscord {
       this.violate('unauthorized', `${req.method} ${req.path} without a valid "Authorization: Bot <token>" header`, req, result);
       return result;
     }
+    // Routes tied to an interaction (above) and command registration (which adds Discord's documented
+    // rules to the same error tree) check their bodies themselves; every other body is checked here.
+    if (req.json !== undefined && !/^\/applications\/\d+(?:\/guilds\/\d+)?\/commands(?:\/\d+)?$/.test(path)) {
+      const errors = req.bodyErrors();
+      if (!errors.empty) {
+        const result: HttpResult = { status: 400, body: errors.toBody() };
+        this.violate('invalid-form-body', `${req.method} ${req.path}: ${errors.summary()}`, req, result);
+        return result;
+      }
+    }
     if (path === '/gateway/bot') {
       if (req.method !== 'GET') return methodNotAllowed();
       const body: RESTGetAPIGatewayBotResult = {
@@ -1271,15 +1303,14 @@ export class FakeDiscord {
       };
       return { status: 200, body };
     }
-    if (path === '/users/@me') return req.method === 'GET' ? { status: 200, body: this.botUser } : methodNotAllowed();
+    if (path === '/users/@me') return req.method === 'GET' ? { status: 200, body: currentUser(this.botUser) } : methodNotAllowed();
     if (path === '/applications/@me' || path === '/oauth2/applications/@me') {
       return req.method === 'GET' ? { status: 200, body: application(this.world) } : methodNotAllowed();
     }
     if ((match = m(/^\/guilds\/(\d+)$/))) {
       if (req.method !== 'GET') return methodNotAllowed();
       if (match[1] !== this.world.guildId) return error(403, RESTJSONErrorCodes.MissingAccess, 'Missing Access');
-      const { members: _m, channels: _c, threads: _t, presences: _p, voice_states: _v, ...guild } = guildCreate(this.world);
-      return { status: 200, body: guild };
+      return { status: 200, body: restGuild(this.world) };
     }
     if ((match = m(/^\/channels\/(\d+)$/))) {
       if (req.method !== 'GET') return methodNotAllowed();
@@ -1332,10 +1363,10 @@ export class FakeDiscord {
       }
       if (req.method === 'PATCH') {
         const merged = { ...list[index], ...(isRecord(req.json) ? req.json : {}) };
-        const errors = new FormErrors();
+        const errors = req.bodyErrors();
         validateCommand(errors, [], merged);
         if (!errors.empty) return refuse({ status: 400, body: errors.toBody() }, `invalid command edit: ${errors.summary()}`);
-        list[index] = this.toCommand(merged as Record<string, unknown>, guildId, list[index]);
+        list[index] = this.toCommand(merged, guildId, list[index]);
         return { status: 200, body: list[index] };
       }
       return methodNotAllowed();
@@ -1343,11 +1374,11 @@ export class FakeDiscord {
 
     if (req.method === 'GET') return { status: 200, body: list };
     if (req.method === 'POST') {
-      const errors = new FormErrors();
+      const errors = req.bodyErrors();
       validateCommand(errors, [], req.json);
       if (!errors.empty) return refuse({ status: 400, body: errors.toBody() }, `invalid command: ${errors.summary()}`);
       const body = req.json as Record<string, unknown>;
-      const type = (body['type'] as number | undefined) ?? ApplicationCommandType.ChatInput;
+      const type = (body['type'] as ApplicationCommandType | undefined) ?? ApplicationCommandType.ChatInput;
       const index = list.findIndex((c) => c.name === body['name'] && c.type === type);
       // Creating a command whose name exists overwrites it (200); a new one is 201.
       if (index === -1 && countOfType(list, type) >= limitOfType(type)) {
@@ -1366,7 +1397,7 @@ export class FakeDiscord {
       return { status: index === -1 ? 201 : 200, body: command };
     }
     if (req.method === 'PUT') {
-      const errors = new FormErrors();
+      const errors = req.bodyErrors();
       if (!Array.isArray(req.json)) {
         errors.add([], 'BASE_TYPE_ARRAY', 'Must be an array.');
         return refuse({ status: 400, body: errors.toBody() }, 'bulk overwrite body is not an array');
@@ -1398,7 +1429,7 @@ export class FakeDiscord {
       // Bulk overwrite keeps the ids of commands that keep their name and type.
       const next = bodies.map((b) => {
         const body = b as Record<string, unknown>;
-        const type = (body['type'] as number | undefined) ?? ApplicationCommandType.ChatInput;
+        const type = (body['type'] as ApplicationCommandType | undefined) ?? ApplicationCommandType.ChatInput;
         return this.toCommand(
           body,
           guildId,
@@ -1426,7 +1457,8 @@ export class FakeDiscord {
       name_localizations: (body['name_localizations'] as APIApplicationCommand['name_localizations']) ?? null,
       description: (body['description'] as string | undefined) ?? '',
       description_localizations: (body['description_localizations'] as APIApplicationCommand['description_localizations']) ?? null,
-      default_member_permissions: (body['default_member_permissions'] as string | null | undefined) ?? null,
+      // Sent as a string (discord.js) or a number; Discord answers a string.
+      default_member_permissions: permissionsString(body['default_member_permissions']),
       nsfw: (body['nsfw'] as boolean | undefined) ?? false,
       integration_types: (body['integration_types'] as APIApplicationCommand['integration_types']) ?? [0],
       contexts: (body['contexts'] as APIApplicationCommand['contexts']) ?? null,
@@ -1498,7 +1530,7 @@ export class FakeDiscord {
     } else if (type === InteractionResponseType.Modal) {
       response.modal = data as unknown as APIModalInteractionResponseCallbackData;
     } else if (data) {
-      response.data = data as APIInteractionResponseCallbackData;
+      response.data = data;
       if (data['allowed_mentions'] !== undefined) response.allowedMentions = data['allowed_mentions'] as APIAllowedMentions;
     }
 
@@ -1536,7 +1568,7 @@ export class FakeDiscord {
         `callback type ${type} is not valid for interaction type ${record.type}`,
       );
     }
-    const errors = new FormErrors();
+    const errors = req.bodyErrors();
     if (type === InteractionResponseType.ApplicationCommandAutocompleteResult) validateAutocompleteData(errors, data, record.focusedType);
     else if (type === InteractionResponseType.Modal) validateModalData(errors, data);
     else if (type === InteractionResponseType.ChannelMessageWithSource || type === InteractionResponseType.UpdateMessage)
@@ -1632,7 +1664,10 @@ export class FakeDiscord {
               }
             : {}),
         },
-        resource: { type, ...(message ? { message } : {}) },
+        // Discord describes a resource only for the callbacks that create or update a message.
+        ...(message && (type === InteractionResponseType.ChannelMessageWithSource || type === InteractionResponseType.UpdateMessage)
+          ? { resource: { type, message } }
+          : {}),
       };
       result = { status: 200, body };
     }
@@ -1658,7 +1693,7 @@ export class FakeDiscord {
       pinned: false,
       type: record.type === InteractionType.ApplicationCommand ? MessageType.ChatInputCommand : MessageType.Reply,
       flags,
-      components: (data['components'] as APIMessage['components']) ?? [],
+      components: numberComponents(data['components']),
       webhook_id: this.applicationId,
       application_id: this.applicationId,
       interaction_metadata: {
@@ -1728,12 +1763,12 @@ export class FakeDiscord {
     }
     const body = isRecord(req.json) ? req.json : {};
     if (!isFetch && kind !== 'delete') {
-      response.data = body as APIInteractionResponseCallbackData;
+      response.data = body;
       if (body['allowed_mentions'] !== undefined) response.allowedMentions = body['allowed_mentions'] as APIAllowedMentions;
     }
 
     if (kind === 'followup') {
-      const errors = new FormErrors();
+      const errors = req.bodyErrors();
       validateMessageBody(errors, [], body);
       if (!errors.empty) return fail({ status: 400, body: errors.toBody() }, 'invalid-form-body', errors.summary());
       if (isEmptyMessage(body, req.files.length)) {
@@ -1781,7 +1816,7 @@ export class FakeDiscord {
       response.ephemeral = Boolean((current.flags ?? 0) & MessageFlags.Ephemeral);
       return this.finish(record, req, response, { status: 204 });
     }
-    const errors = new FormErrors();
+    const errors = req.bodyErrors();
     validateMessageBody(errors, [], { ...body, flags: body['flags'] ?? current.flags });
     if (!errors.empty) return fail({ status: 400, body: errors.toBody() }, 'invalid-form-body', errors.summary());
     const wasLoading = record.loading && messageId === record.originalMessageId;
@@ -1816,15 +1851,31 @@ export class FakeDiscord {
 // ---------------------------------------------------------------------------
 // Helpers
 
+function permissionsString(value: unknown): string | null {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' ? String(value) : null;
+}
+
+/** The path of a REST request after `/api/v10`, decoded, without a trailing slash; undefined when it is not under `/api/v10`. */
+function apiPath(requestPath: string): string | undefined {
+  const prefix = '/api/v10';
+  if (!requestPath.startsWith(`${prefix}/`)) return undefined;
+  // discord.js percent-encodes `@original` as `%40original`; Discord decodes paths before routing.
+  try {
+    return decodeURIComponent(requestPath.slice(prefix.length)).replace(/\/$/, '');
+  } catch {
+    return undefined;
+  }
+}
+
 function methodNotAllowed(): HttpResult {
   return error(405, 0, '405: Method Not Allowed');
 }
 
-function countOfType(list: APIApplicationCommand[], type: number): number {
+function countOfType(list: APIApplicationCommand[], type: ApplicationCommandType): number {
   return list.filter((c) => c.type === type).length;
 }
 
-function limitOfType(type: number): number {
+function limitOfType(type: ApplicationCommandType): number {
   if (type === ApplicationCommandType.User) return CommandLimits.userPerScope;
   if (type === ApplicationCommandType.Message) return CommandLimits.messagePerScope;
   return CommandLimits.chatInputPerScope;
@@ -1870,7 +1921,7 @@ function checkOptionValue(
       (typeof d['max_length'] === 'number' && length > d['max_length'])
     ) {
       throw new Error(
-        `/${command}: option ${JSON.stringify(input.name)} must be between ${String(d['min_length'] ?? 0)} and ${String(d['max_length'] ?? 6000)} characters`,
+        `/${command}: option ${JSON.stringify(input.name)} must be between ${typeof d['min_length'] === 'number' ? d['min_length'] : 0} and ${typeof d['max_length'] === 'number' ? d['max_length'] : 6000} characters`,
       );
     }
   }
@@ -1904,10 +1955,50 @@ function collectButtons(components: unknown[]): Record<string, unknown>[] {
   return out;
 }
 
+/** A copy without the fields set to null: Discord stores an absent field, and its replies leave it out. */
+function withoutNulls<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutNulls) as T;
+  if (!isRecord(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, withoutNulls(v)]),
+  ) as T;
+}
+
 /** Discord fills in `type: 'rich'` on embeds it stores. */
 function normalizeEmbeds(embeds: unknown): APIEmbed[] {
   if (!Array.isArray(embeds)) return [];
-  return embeds.map((e) => ({ type: 'rich', ...(e as APIEmbed) }) as APIEmbed);
+  return embeds.map((e) => ({ type: 'rich', ...withoutNulls(e as APIEmbed) }) as APIEmbed);
+}
+
+/**
+ * The components as Discord stores them: every component has a numeric `id`,
+ * unique in the message; those the bot left out (or set to 0) are numbered in
+ * order, skipping ids already taken
+ * (https://discord.com/developers/docs/components/reference#anatomy-of-a-component).
+ */
+function numberComponents(components: unknown): APIMessage['components'] {
+  if (!Array.isArray(components)) return [];
+  const copy = withoutNulls(components) as unknown[];
+  const nodes: Record<string, unknown>[] = [];
+  const walk = (node: unknown): void => {
+    if (!isRecord(node)) return;
+    nodes.push(node);
+    if (Array.isArray(node['components'])) node['components'].forEach(walk);
+    if (node['accessory'] !== undefined) walk(node['accessory']);
+    if (node['component'] !== undefined) walk(node['component']);
+  };
+  copy.forEach(walk);
+  const taken = new Set(nodes.map((n) => n['id']).filter((id) => typeof id === 'number' && id > 0));
+  let next = 1;
+  for (const node of nodes) {
+    if (typeof node['id'] === 'number' && node['id'] > 0) continue;
+    while (taken.has(next)) next++;
+    node['id'] = next;
+    taken.add(next);
+  }
+  return copy as APIMessage['components'];
 }
 
 function attachmentsFor(files: UploadedFile[], data: Record<string, unknown>, now: number): APIAttachment[] {
@@ -1936,7 +2027,7 @@ function mergeMessage(message: APIMessage, body: Record<string, unknown>, files:
   const next: APIMessage = structuredClone(message);
   if ('content' in body) next.content = typeof body['content'] === 'string' ? body['content'] : '';
   if ('embeds' in body) next.embeds = normalizeEmbeds(body['embeds']);
-  if ('components' in body) next.components = (body['components'] as APIMessage['components']) ?? [];
+  if ('components' in body) next.components = numberComponents(body['components']);
   if ('flags' in body && typeof body['flags'] === 'number') {
     // Only SUPPRESS_EMBEDS and IS_COMPONENTS_V2 can change after sending.
     const mutable = MessageFlags.SuppressEmbeds | MessageFlags.IsComponentsV2;

@@ -260,9 +260,31 @@ export function guildCreate(world: World): GatewayGuildCreateDispatchData {
   };
 }
 
+/** `GET /guilds/{guild_id}`: the guild without the gateway-only fields of GUILD_CREATE, with those only REST has. */
+export function restGuild(world: World): Record<string, unknown> {
+  const { members: _m, channels: _c, threads: _t, presences: _p, voice_states: _v, ...guild } = guildCreate(world);
+  // `region` is deprecated and answered as "deprecated"; `home_header` and `nsfw` are in Discord's GuildWithCountsResponse.
+  return { ...guild, home_header: null, region: 'deprecated', nsfw: false };
+}
+
+/** `GET /users/@me` for the bot: its user with the private fields Discord adds for the account's owner. */
+export function currentUser(botUser: APIUser): APIUser {
+  return { ...botUser, verified: true, mfa_enabled: false, locale: Locale.EnglishUS, email: null };
+}
+
 /** `GET /applications/@me`. */
 export function application(world: World): APIApplication {
+  // Fields of Discord's PrivateApplicationResponse that discord-api-types does not list.
+  const more: Record<string, unknown> = {
+    type: null,
+    role_connections_verification_url: null,
+    approximate_user_install_count: 0,
+    approximate_user_authorization_count: 0,
+    explicit_content_filter: 0,
+    eligible_oauth2_scopes: [],
+  };
   return {
+    ...more,
     id: world.applicationId,
     name: world.botUser.username,
     icon: null,

@@ -41,11 +41,14 @@ type Path = ReadonlyArray<string | number>;
 
 /** Collects field errors and renders them in Discord's nested `errors` shape. */
 export class FormErrors {
-  readonly list: { path: string; error: FieldError }[] = [];
+  readonly list: { path: string; segments: Path; error: FieldError }[] = [];
   private readonly tree: Record<string, unknown> = {};
 
+  /** Adds a problem; the same code on the same field is reported once (the description and the documented rules overlap). */
   add(path: Path, code: string, message: string): void {
-    this.list.push({ path: path.join('.'), error: { code, message } });
+    const key = path.join('.');
+    if (this.list.some((e) => e.path === key && e.error.code === code)) return;
+    this.list.push({ path: key, segments: [...path], error: { code, message } });
     let node = this.tree;
     for (const key of path) {
       const k = String(key);
@@ -54,6 +57,13 @@ export class FormErrors {
     }
     const errors = (node['_errors'] ??= []) as FieldError[];
     errors.push({ code, message });
+  }
+
+  /** An independent copy, to add more problems to. */
+  copy(): FormErrors {
+    const copy = new FormErrors();
+    for (const { segments, error } of this.list) copy.add(segments, error.code, error.message);
+    return copy;
   }
 
   get empty(): boolean {
@@ -195,8 +205,8 @@ function validateEmbeds(errors: FormErrors, path: Path, embeds: unknown): void {
 
 /** Validates a button (`path` points at it). Collects its custom_id into `customIds`. */
 function validateButton(errors: FormErrors, path: Path, button: Record<string, unknown>, customIds: Map<string, Path>): void {
-  const style = button['style'];
-  if (typeof style !== 'number' || !(Object.values(ButtonStyle) as unknown[]).includes(style)) {
+  const given = button['style'];
+  if (typeof given !== 'number' || !(Object.values(ButtonStyle) as unknown[]).includes(given)) {
     errors.add(
       [...path, 'style'],
       'BASE_TYPE_CHOICES',
@@ -206,6 +216,7 @@ function validateButton(errors: FormErrors, path: Path, button: Record<string, u
     );
     return;
   }
+  const style = given as ButtonStyle;
   maxLength(errors, [...path, 'label'], button['label'], MessageLimits.buttonLabel);
   if (style === ButtonStyle.Link) {
     if (typeof button['url'] !== 'string' || button['url'] === '') {
@@ -428,7 +439,7 @@ function validateChoiceValue(errors: FormErrors, path: Path, value: unknown, opt
       errors.add(
         path,
         optionType === ApplicationCommandOptionType.Integer ? 'NUMBER_TYPE_COERCE' : 'BASE_TYPE_NUMBER',
-        `Value "${String(value)}" is not ${optionType === ApplicationCommandOptionType.Integer ? 'int' : 'a number'}.`,
+        `Value "${typeof value === 'string' ? value : JSON.stringify(value)}" is not ${optionType === ApplicationCommandOptionType.Integer ? 'int' : 'a number'}.`,
       );
     }
     return;
@@ -506,11 +517,12 @@ function validateOptions(errors: FormErrors, path: Path, options: unknown, paren
       errors.add(p, 'MODEL_TYPE_CONVERT', 'Only dictionaries may be used in a ModelType');
       return;
     }
-    const type = option['type'];
-    if (typeof type !== 'number' || !(Object.values(ApplicationCommandOptionType) as unknown[]).includes(type)) {
+    const given = option['type'];
+    if (typeof given !== 'number' || !(Object.values(ApplicationCommandOptionType) as unknown[]).includes(given)) {
       errors.add([...p, 'type'], 'BASE_TYPE_CHOICES', 'Value must be one of (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11).');
       return;
     }
+    const type = given as ApplicationCommandOptionType;
     validateName(errors, [...p, 'name'], option['name'], true);
     badLength(errors, [...p, 'description'], option['description'], 1, 100);
     characters += len(option['name']) + len(option['description']);
@@ -603,7 +615,7 @@ export function validateCommand(errors: FormErrors, path: Path, command: unknown
     errors.add(path, 'MODEL_TYPE_CONVERT', 'Only dictionaries may be used in a ModelType');
     return;
   }
-  const type = command['type'] ?? ApplicationCommandType.ChatInput;
+  const type = (command['type'] ?? ApplicationCommandType.ChatInput) as ApplicationCommandType;
   if (
     type !== ApplicationCommandType.ChatInput &&
     type !== ApplicationCommandType.User &&
