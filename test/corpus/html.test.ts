@@ -5,23 +5,15 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadCorpus, readCorpusFile } from '../../src/corpus/index.ts';
 import { decodeWindows1252, htmlToArticle, markupShape, stripTags, titleWithoutSite } from '../../src/corpus/html.ts';
 import { cleanArticle } from '../../src/text/clean.ts';
-import { fixture, tempCorpus } from './helpers.ts';
+import { fixture, tempCorpora } from './helpers.ts';
 
 const HTML = fixture('corpus-html');
 
-const cleanups: (() => Promise<void>)[] = [];
-async function temp(tree: Parameters<typeof tempCorpus>[0] = {}): Promise<string> {
-  const { root, cleanup } = await tempCorpus(tree);
-  cleanups.push(cleanup);
-  return root;
-}
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
+const { temp } = tempCorpora();
 
 /** The article of one file and the sentences the index would quote from it. */
 async function read(root: string, file: string): Promise<{ text: string; quotes: string[]; meta: Record<string, unknown> }> {

@@ -3,23 +3,15 @@
  * running header, page numbers, hyphenated line ends), written to disk and
  * read through the loader.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readCorpusFile } from '../../src/corpus/index.ts';
 import { pageAt } from '../../src/corpus/pages.ts';
 import { pdfDate } from '../../src/corpus/pdf.ts';
 import { cleanArticle } from '../../src/text/clean.ts';
-import { tempCorpus } from './helpers.ts';
+import { tempCorpora } from './helpers.ts';
 import { encryptedPdf, imageOnlyPdf, reportPdf } from './pdfs.ts';
 
-const cleanups: (() => Promise<void>)[] = [];
-async function temp(tree: Parameters<typeof tempCorpus>[0] = {}): Promise<string> {
-  const { root, cleanup } = await tempCorpus(tree);
-  cleanups.push(cleanup);
-  return root;
-}
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
+const { temp } = tempCorpora();
 
 const PARAGRAPHS = [
   'The night ferry carried more passengers in its first month than the harbour board had expected for the whole summer.',

@@ -5,11 +5,11 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ArticleRef } from '../../src/library/store.ts';
 import { citationMarkdown } from '../../src/render/discord.ts';
 import { citation } from '../../src/render/text.ts';
-import { tempCorpus } from './helpers.ts';
+import { tempCorpora } from './helpers.ts';
 import { reportPdf } from './pdfs.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -28,15 +28,11 @@ function verbatim(args: string[], env: NodeJS.ProcessEnv, input = ''): Promise<{
   });
 }
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
+const { temp } = tempCorpora();
 
 describe('page numbers of PDF quotes', () => {
   it('verbatim ask cites the page in JSON and in text, also when answering from the snapshot', async () => {
-    const { root, cleanup } = await tempCorpus({ 'corpus/report.pdf': await reportPdf(), 'corpus/notes.txt': 'The pier café opens in May.' });
-    cleanups.push(cleanup);
+    const root = await temp({ 'corpus/report.pdf': await reportPdf(), 'corpus/notes.txt': 'The pier café opens in May.' });
     const corpus = path.join(root, 'corpus');
     const env = { SNAPSHOT_DIR: path.join(root, 'snapshot') };
     /** The best quote for each question, asked in one batch (one question per line of stdin). */
