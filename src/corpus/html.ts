@@ -42,26 +42,26 @@ export interface HtmlOptions {
    * text minus page furniture (header, footer, navigation, asides, forms,
    * comments) instead. Default 15,000: real news pages have 1,000 to 5,000.
    */
-  maxElements?: number;
+  maxElements?: number | undefined;
   /**
    * Likewise for pages whose text, weighted by how deeply it is nested
    * ({@link MarkupShape.nestedText}), exceeds this (default 4,000,000, about
    * 2 s of Readability on this machine; a 100 KB news page is near 300,000).
    */
-  maxNestedText?: number;
+  maxNestedText?: number | undefined;
   /**
    * Likewise for pages whose elements' depths add up to more than this
    * ({@link MarkupShape.nestedElements}; default 300,000, a 100 KB news page
    * is near 10,000).
    */
-  maxNestedElements?: number;
+  maxNestedElements?: number | undefined;
   /**
    * Pages nested deeper than this are not parsed into a DOM at all: their
    * text is taken by stripping the tags (default 1,000).
    */
-  maxParseDepth?: number;
+  maxParseDepth?: number | undefined;
   /** Where the page came from, to resolve a relative canonical link. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
 }
 
 /** What a page gives: its text and metadata, or why there is none. */

@@ -31,7 +31,7 @@ import { DEFAULT_MAX_PDF_PAGES } from './pdfLimits.ts';
 /** Options of {@link pdfToArticle}. */
 export interface PdfOptions {
   /** Documents with more pages are skipped (default 2,000). */
-  maxPages?: number;
+  maxPages?: number | undefined;
 }
 
 /** What a PDF gives: its text, page starts and metadata, or why there is none. */

@@ -35,30 +35,30 @@ export interface ReadCorpusFileOptions {
    * skipped, not truncated: a cut-off article would be quoted as if whole,
    * and a huge "text" file is usually a dump that got misnamed.
    */
-  maxFileBytes?: number;
+  maxFileBytes?: number | undefined;
   /** Longest JSONL line read, in bytes (default 16 MiB). Longer lines are skipped. */
-  maxArticleBytes?: number;
+  maxArticleBytes?: number | undefined;
   /**
    * Largest .html/.htm file read, in bytes (default 5 MiB). A page's DOM takes
    * several times its size in memory, and news pages are 0.1 to 1 MiB.
    */
-  maxHtmlBytes?: number;
+  maxHtmlBytes?: number | undefined;
   /** Largest .pdf file read, in bytes (default 50 MiB). */
-  maxPdfBytes?: number;
+  maxPdfBytes?: number | undefined;
   /** PDFs with more pages are skipped (default 2,000). */
-  maxPdfPages?: number;
+  maxPdfPages?: number | undefined;
   /**
    * Lines after the opening `---` within which front matter must close
    * (default 100). See {@link parseFrontMatter}.
    */
-  maxFrontMatterLines?: number;
+  maxFrontMatterLines?: number | undefined;
   /**
    * Bad JSONL lines reported individually per file (default 100); further
    * ones are summarized in one skipped item, so a file in the wrong format
    * does not flood the report. Warnings (lines loaded with a value dropped)
    * have a budget of the same size of their own.
    */
-  maxReportedLineErrors?: number;
+  maxReportedLineErrors?: number | undefined;
 }
 
 /** What reading one file produced. */

@@ -57,20 +57,20 @@ export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
 /** Options of {@link fetchDocument}. */
 export interface FetchOptions {
   /** Host names (lower case, no port) fetched without the address check (`FETCH_ALLOW_HOSTS`). Default none. */
-  allowHosts?: readonly string[];
+  allowHosts?: readonly string[] | undefined;
   /** Deadline for the whole fetch, redirects and body included, in ms. Default 15,000. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Redirects followed at most. Default 5. */
-  maxRedirects?: number;
+  maxRedirects?: number | undefined;
   /**
    * Largest body accepted, in bytes, by content type; a number applies to
    * all. Default: 50 MiB for everything.
    */
-  maxBytes?: number | ((type: FetchableType) => number);
+  maxBytes?: number | ((type: FetchableType) => number) | undefined;
   /** How host names are resolved. Default: the system resolver (`dns.lookup`, every address). */
-  resolve?: Resolver;
+  resolve?: Resolver | undefined;
   /** User-Agent header. */
-  userAgent?: string;
+  userAgent?: string | undefined;
 }
 
 /** A fetched document. */
@@ -189,7 +189,7 @@ function parseContentType(header: string | undefined): { type: string; charset?:
 
 function describeNetworkError(err: unknown, host: string): FetchRefusal {
   if (err instanceof BlockedAddressError) return refuse('blocked-address', `refused: ${err.message}; only public addresses are fetched`);
-  const code = typeof err === 'object' && err !== null && 'code' in err ? String((err).code) : '';
+  const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ENODATA') return refuse('dns', `cannot find the host ${host}`);
   if (code === 'ECONNREFUSED') return refuse('connect', `${host} refused the connection`);
   if (code === 'ECONNRESET' || code === 'EPIPE') return refuse('connect', `${host} closed the connection`);
@@ -209,7 +209,7 @@ interface Exchange {
 /** Sends one GET and resolves when the headers arrive. */
 function request(
   url: URL,
-  options: Required<Pick<FetchOptions, 'allowHosts' | 'resolve' | 'userAgent'>>,
+  options: { allowHosts: readonly string[]; resolve: Resolver; userAgent: string },
   signal: AbortSignal,
 ): Promise<Exchange> {
   const host = hostOf(url);

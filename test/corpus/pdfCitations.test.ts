@@ -3,30 +3,14 @@
  * index and its snapshot to the CLI's text and JSON output (the real
  * `verbatim` executable as a child process, reading a PDF from disk).
  */
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ArticleRef } from '../../src/library/store.ts';
 import { citationMarkdown } from '../../src/render/discord.ts';
 import { citation } from '../../src/render/text.ts';
+import { verbatim } from '../cli/runCli.ts';
 import { tempCorpora } from './helpers.ts';
 import { reportPdf } from './pdfs.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const BIN = path.join(ROOT, 'src/cli/verbatim.mjs');
-
-function verbatim(args: string[], env: NodeJS.ProcessEnv, input = ''): Promise<{ stdout: string; stderr: string; code: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, DISCORD_TOKEN: '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ stdout, stderr, code: code ?? -1 }));
-    child.stdin.end(input);
-  });
-}
 
 const { temp } = tempCorpora();
 
@@ -37,7 +21,7 @@ describe('page numbers of PDF quotes', () => {
     const env = { SNAPSHOT_DIR: path.join(root, 'snapshot') };
     /** The best quote for each question, asked in one batch (one question per line of stdin). */
     const ask = async (...questions: string[]) => {
-      const { stdout, code } = await verbatim(['ask', '--json', '--top', '1', '--corpus', corpus], env, questions.join('\n') + '\n');
+      const { stdout, code } = await verbatim(['ask', '--json', '--top', '1', '--corpus', corpus], questions.join('\n') + '\n', env);
       expect(code).toBe(0);
       return stdout
         .trim()
@@ -50,8 +34,8 @@ describe('page numbers of PDF quotes', () => {
     expect(cafe).toMatchObject({ article: { id: 'notes' } });
     expect(cafe).not.toHaveProperty('page');
 
-    expect((await verbatim(['index', '--corpus', corpus], env)).code).toBe(0); // writes the snapshot
-    const text = await verbatim(['ask', 'monthly passes valid on every sailing', '--top', '1', '--corpus', corpus], env);
+    expect((await verbatim(['index', '--corpus', corpus], undefined, env)).code).toBe(0); // writes the snapshot
+    const text = await verbatim(['ask', 'monthly passes valid on every sailing', '--top', '1', '--corpus', corpus], undefined, env);
     expect(text.stdout).toMatch(/— Night ferry: the first month — 2024-06-03, p\. 2/);
   });
 

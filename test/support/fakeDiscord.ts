@@ -664,7 +664,7 @@ export class FakeDiscord {
     };
     const handle = this.inject(InteractionType.ApplicationCommandAutocomplete, init, data, `autocomplete /${init.name}`);
     const record = this.interactions.get(handle.id);
-    if (record) record.focusedType = focused[0]?.type;
+    if (record && focused[0]) record.focusedType = focused[0].type;
     return handle;
   }
 
@@ -1703,8 +1703,8 @@ export class FakeDiscord {
         authorizing_integration_owners: record.payload.authorizing_integration_owners,
         ...(record.componentMessageId ? { interacted_message_id: record.componentMessageId } : {}),
         ...(record.originalMessageId ? { original_response_message_id: record.originalMessageId } : {}),
-      } as APIMessage['interaction_metadata'],
-      ...(data['poll'] !== undefined ? { poll: data['poll'] as APIMessage['poll'] } : {}),
+      } as NonNullable<APIMessage['interaction_metadata']>,
+      ...(data['poll'] !== undefined ? { poll: data['poll'] as NonNullable<APIMessage['poll']> } : {}),
     };
     this.messages.set(id, message);
     record.messageIds.add(id);
@@ -1978,7 +1978,7 @@ function normalizeEmbeds(embeds: unknown): APIEmbed[] {
  * order, skipping ids already taken
  * (https://discord.com/developers/docs/components/reference#anatomy-of-a-component).
  */
-function numberComponents(components: unknown): APIMessage['components'] {
+function numberComponents(components: unknown): NonNullable<APIMessage['components']> {
   if (!Array.isArray(components)) return [];
   const copy = withoutNulls(components) as unknown[];
   const nodes: Record<string, unknown>[] = [];
@@ -1998,7 +1998,7 @@ function numberComponents(components: unknown): APIMessage['components'] {
     node['id'] = next;
     taken.add(next);
   }
-  return copy as APIMessage['components'];
+  return copy as NonNullable<APIMessage['components']>;
 }
 
 function attachmentsFor(files: UploadedFile[], data: Record<string, unknown>, now: number): APIAttachment[] {
