@@ -4,6 +4,7 @@
  * program with one clear line; the token never appears in any message.
  */
 import { statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { containsToken, redactSecret, TOKEN_SHAPE } from './log.ts';
 
@@ -15,6 +16,8 @@ export interface Settings {
   dataDir: string;
   /** Folder for the index snapshot (`SNAPSHOT_DIR`; default: the data folder). */
   snapshotDir: string;
+  /** Hosts whose links are fetched without the public-address check (`FETCH_ALLOW_HOSTS`; default none). */
+  fetchAllowHosts: string[];
   discord?: DiscordSettings;
 }
 
@@ -56,6 +59,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, overrides: { corpusDir?: st
     'CORPUS_DIR',
     'DATA_DIR',
     'SNAPSHOT_DIR',
+    'FETCH_ALLOW_HOSTS',
   ]) {
     if (containsToken(env[name] ?? ''))
       throw new ConfigError(`${name} holds what looks like a bot token; the token belongs in DISCORD_TOKEN only`);
@@ -70,8 +74,9 @@ export function loadSettings(env: NodeJS.ProcessEnv, overrides: { corpusDir?: st
   if (!stat.isDirectory()) throw new ConfigError(`corpus path is not a directory: ${corpusDir}`);
   const dataDir = path.resolve(env.DATA_DIR?.trim() || DEFAULT_DATA_DIR);
   const snapshotDir = path.resolve(env.SNAPSHOT_DIR?.trim() || dataDir);
+  const fetchAllowHosts = parseAllowHosts(env.FETCH_ALLOW_HOSTS ?? '');
 
-  if (!token) return { corpusDir, dataDir, snapshotDir };
+  if (!token) return { corpusDir, dataDir, snapshotDir, fetchAllowHosts };
   if (!TOKEN_SHAPE.test(token))
     throw new ConfigError(
       'DISCORD_TOKEN does not look like a bot token (three dot-separated parts; copy it from the Developer Portal, Bot page)',
@@ -97,7 +102,23 @@ export function loadSettings(env: NodeJS.ProcessEnv, overrides: { corpusDir?: st
   if (clientId) discord.clientId = clientId;
   if (guildId) discord.guildId = guildId;
   if (apiBase) discord.apiBase = apiBase;
-  return { corpusDir, dataDir, snapshotDir, discord };
+  return { corpusDir, dataDir, snapshotDir, fetchAllowHosts, discord };
+}
+
+/** `FETCH_ALLOW_HOSTS`: comma-separated host names or IP addresses, without scheme, port or path. */
+function parseAllowHosts(value: string): string[] {
+  const hosts = value
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  for (const host of hosts) {
+    const ipv6 = host.startsWith('[') ? host.slice(1, -1) : host;
+    if (!/^[a-z0-9](?:[a-z0-9-]{0,62}\.?)*$/.test(host) && isIP(ipv6) === 0)
+      throw new ConfigError(
+        `FETCH_ALLOW_HOSTS must be comma-separated host names or IP addresses, without scheme or port (got ${describeValue(host)})`,
+      );
+  }
+  return hosts.map((h) => (h.startsWith('[') ? h.slice(1, -1) : h));
 }
 
 /** A bad value described without repeating it: its length and what kind of characters it has. */
