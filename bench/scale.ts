@@ -258,7 +258,7 @@ async function oneFileReload(
   const restore = appendToFiles(corpusDir, [file], () => `The ${word} marker was added by the scale bench.`);
   let s: number;
   let mode: string | undefined;
-  let answerable = false;
+  let answerable: boolean;
   try {
     const t0 = performance.now();
     const report = await engine.reload(progress);

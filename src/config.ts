@@ -44,7 +44,7 @@ export const DEFAULT_DATA_DIR = '.verbatim';
  * Messages about a bad value describe it rather than repeat it: a value in the
  * wrong variable may be the token itself.
  */
-export function loadSettings(env: NodeJS.ProcessEnv, overrides: { corpusDir?: string } = {}): Settings {
+export function loadSettings(env: NodeJS.ProcessEnv, overrides: { corpusDir?: string | undefined } = {}): Settings {
   const token = env.DISCORD_TOKEN?.trim();
   // Masked in all output from now on, even if it turns out malformed.
   redactSecret(token);

@@ -100,7 +100,7 @@ export function benchPaths(benchDir: string): BenchPaths {
     corpusJsonl: path.join(squad, 'corpus.jsonl'),
     corpusTxt: path.join(squad, 'corpus-txt'),
   };
-  const missing = Object.values(paths).filter((p) => !fs.existsSync(p));
+  const missing = Object.values(paths).filter((p: string) => !fs.existsSync(p));
   if (missing.length) {
     throw new UsageError(
       `bench data not found in ${benchDir} (missing: ${missing.join(', ')}).\n` +

@@ -48,7 +48,7 @@ function message(reply: Reply) {
   };
 }
 
-const flags = (reply: { ephemeral?: boolean }) => (reply.ephemeral ? MessageFlags.Ephemeral : undefined);
+const flags = (reply: { ephemeral?: boolean | undefined }) => (reply.ephemeral ? MessageFlags.Ephemeral : undefined);
 
 /** Runs a Discord call; logs and swallows an API error (the user may see nothing, the bot stays up). */
 async function safely(what: string, call: () => Promise<unknown>): Promise<void> {

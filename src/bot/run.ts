@@ -80,7 +80,7 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
   client.on(Events.Warn, (message) => log('warn', `discord.js: ${message}`));
 
   const ready = new Promise<void>((resolve, reject) => {
-    client.once(Events.ClientReady, async (c) => {
+    const register = async (c: Client<true>): Promise<void> => {
       try {
         const definitions = router.definitions();
         if (discord.guildId) await c.application.commands.set(definitions, discord.guildId);
@@ -91,10 +91,11 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
         );
         resolve();
       } catch (err) {
-        log('error', `could not register commands: ${(err as Error).message}`);
-        reject(err);
+        log('error', `could not register commands: ${errorMessage(err)}`);
+        reject(err instanceof Error ? err : new Error(String(err)));
       }
-    });
+    };
+    client.once(Events.ClientReady, (c) => void register(c));
   });
   ready.catch(() => undefined); // reported above; the bot keeps serving interactions
 

@@ -148,7 +148,7 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
     return true;
   };
 
-  const rl = createInterface({ input, terminal: interactive, ...(interactive && { output: output as NodeJS.WritableStream }) });
+  const rl = createInterface({ input, terminal: interactive, ...(interactive && { output }) });
   if (interactive) {
     rl.setPrompt('verbatim> ');
     rl.prompt();

@@ -5,7 +5,6 @@
  * only. Each command is an entry of {@link COMMANDS}: its usage, its options
  * and what it does; `verbatim <command> --help` prints the first two.
  */
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import v8 from 'node:v8';
@@ -18,6 +17,7 @@ import { errorMessage, writeStderr, writeStdout } from '../log.ts';
 import { readableParagraphs } from '../render/article.ts';
 import { answerToJson } from '../render/json.ts';
 import { citation, renderAnswerText, renderSkipped, splitSkipped } from '../render/text.ts';
+import { packageVersion } from '../util/packageInfo.ts';
 import { runConsole } from './console.ts';
 
 type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
@@ -107,11 +107,6 @@ class UsageError extends Error {
   }
 }
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
 function overview(): string {
   const width = Math.max(...Object.values(COMMANDS).flatMap((c) => c.usage.map((u) => u.length)));
   const lines = Object.values(COMMANDS).flatMap((c) =>
@@ -154,7 +149,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (argv[0] === '--version' || argv[0] === '-v') {
-    writeStdout(`${version()}\n`);
+    writeStdout(`${packageVersion()}\n`);
     return 0;
   }
   const name = commandName(argv);

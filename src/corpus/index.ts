@@ -7,21 +7,10 @@
  * ```
  */
 export type * from './types.ts';
-export { loadCorpus, DEFAULT_READ_CONCURRENCY } from './loadCorpus.ts';
-export type { LoadCorpusOptions } from './loadCorpus.ts';
-export { listCorpusFiles, DEFAULT_STAT_CONCURRENCY } from './listFiles.ts';
-export type { CorpusListing, ListCorpusFilesOptions } from './listFiles.ts';
-export {
-  readCorpusFile,
-  DEFAULT_MAX_FILE_BYTES,
-  DEFAULT_MAX_ARTICLE_BYTES,
-  DEFAULT_MAX_REPORTED_LINE_ERRORS,
-} from './readFile.ts';
-export type { ReadCorpusFileOptions, ReadCorpusFileResult } from './readFile.ts';
-export { parseFrontMatter, DEFAULT_MAX_FRONT_MATTER_LINES } from './frontMatter.ts';
-export type { FrontMatterOptions, FrontMatterResult } from './frontMatter.ts';
-export { parseJsonlLine } from './jsonl.ts';
-export type { JsonlLineResult } from './jsonl.ts';
-export { CORPUS_EXTENSIONS, fileId } from './paths.ts';
+export { loadCorpus } from './loadCorpus.ts';
+export { listCorpusFiles } from './listFiles.ts';
+export { readCorpusFile } from './readFile.ts';
+export type { ReadCorpusFileResult } from './readFile.ts';
+export { parseFrontMatter } from './frontMatter.ts';
 export { hashArticle } from './hash.ts';
 export { CorpusRootError } from './errors.ts';

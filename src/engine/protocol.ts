@@ -134,8 +134,8 @@ export function decodeArguments(args: readonly unknown[], listener: ProgressList
  */
 export function dispatch(host: HostApi, op: string, args: unknown[]): unknown {
   if (!Object.hasOwn(HOST_OPERATIONS, op)) throw new Error(`unknown host operation "${op}"`);
-  const method = host[op as HostOperation] as (...a: unknown[]) => unknown;
-  return method.apply(host, args);
+  const method = Reflect.get(host, op) as (this: HostApi, ...a: unknown[]) => unknown;
+  return Reflect.apply(method, host, args);
 }
 
 /** A handle on a host in this thread: every operation, made asynchronous. */

@@ -85,7 +85,8 @@ export class SnapshotSaver {
     }
     if (this.wanted()) {
       this.schedule();
-      await this.saving;
+      // schedule() has just set it (TypeScript cannot see that through the call).
+      await (this.saving as Promise<void> | undefined);
     }
   }
 

@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { spawnModule } from '../util/spawn.ts';
+import { siblingModule, spawnModule } from '../util/spawn.ts';
 import { Engine } from './engine.ts';
 import type { HostOptions } from './host.ts';
 import { encodeArguments, HOST_OPERATIONS, type HostHandle, type ProgressListener } from './protocol.ts';
@@ -22,7 +22,7 @@ export interface WorkerEngineOptions extends HostOptions {
   maxInPlaceBytes?: number;
 }
 
-const WORKER_MODULE = new URL('./workerMain.ts', import.meta.url);
+const WORKER_MODULE = siblingModule(import.meta.url, 'workerMain');
 /** Young-generation size of the index worker, in MB (V8's default is a few MB). */
 const YOUNG_GENERATION_MB = 64;
 

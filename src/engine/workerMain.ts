@@ -8,13 +8,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { collectGarbage } from '../util/memory.ts';
 import { IndexHost, type HostOptions } from './host.ts';
-import { decodeArguments, dispatch, type HostOperation } from './protocol.ts';
+import { decodeArguments, dispatch } from './protocol.ts';
 import type { Progress, ReloadReport } from './types.ts';
 
 /** A call from the main thread. */
 export interface Call {
   id: number;
-  op: HostOperation | string;
+  /** An operation of the protocol (`HostOperation`); checked on arrival by `dispatch`. */
+  op: string;
   args: unknown[];
 }
 

@@ -52,7 +52,7 @@ export interface CommandOptions {
 export interface CommandContext extends BaseContext {
   options: CommandOptions;
   /** Acknowledges now and replies later (Discord requires an answer within 3 s). */
-  defer(options?: { ephemeral?: boolean }): Promise<void>;
+  defer(options?: { ephemeral?: boolean | undefined }): Promise<void>;
   /** Sends the reply, or fills in the deferred one. */
   reply(reply: Reply): Promise<void>;
   /** Replaces the reply already sent (progress updates). */

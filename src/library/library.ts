@@ -6,8 +6,7 @@
  */
 import type { ArticleMeta, LoadedArticle } from '../corpus/types.ts';
 import { detach } from '../util/strings.ts';
-import { Analyzer, type STOP_WORDS } from '../text/analyze.ts';
-import type { IRREGULAR_BASE_FORMS } from '../text/baseForms.ts';
+import { Analyzer } from '../text/analyze.ts';
 import { cleanArticle, type CleanOptions, type SentenceSpan } from '../text/clean.ts';
 import { SentenceIndex, type BM25Params } from './sentenceIndex.ts';
 import { ArticleStore, type StoredArticle } from './store.ts';

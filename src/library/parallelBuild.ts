@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os';
 import type { CorpusFile, LoadedArticle, SkippedItem } from '../corpus/types.ts';
 import { ArticleIdClaims } from '../corpus/duplicates.ts';
-import { spawnModule } from '../util/spawn.ts';
+import { siblingModule, spawnModule } from '../util/spawn.ts';
 import type { AnalyzedFile, AnalysisBatch, AnalysisJob } from './analysisWorker.ts';
 import { Library, type LibraryOptions, type PendingSentence } from './library.ts';
 
@@ -29,7 +29,7 @@ export interface ParallelBuild {
   skipped: SkippedItem[];
 }
 
-const ANALYSIS_MODULE = new URL('./analysisWorker.ts', import.meta.url);
+const ANALYSIS_MODULE = siblingModule(import.meta.url, 'analysisWorker');
 /** Sentences inserted per batch (see Library.flush). */
 const INSERT_BATCH = 5000;
 
@@ -104,7 +104,7 @@ export async function buildInParallel(corpusDir: string, files: CorpusFile[], op
               resolve();
             }
           } catch (err) {
-            reject(err);
+            reject(err instanceof Error ? err : new Error(String(err)));
           }
         });
       });
@@ -135,7 +135,7 @@ export async function buildInParallel(corpusDir: string, files: CorpusFile[], op
         for (let i = 0; i < a.termCounts.length; i++) {
           sentences.push({ start: a.spans[i * 3]!, end: a.spans[i * 3 + 1]!, paragraph: a.spans[i * 3 + 2]! });
           const count = a.termCounts[i]!;
-          const list: string[] = new Array(count);
+          const list = new Array<string>(count);
           for (let k = 0; k < count; k++) list[k] = table[a.terms[at + k]!]!;
           at += count;
           terms.push(list);

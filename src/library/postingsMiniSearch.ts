@@ -84,7 +84,7 @@ export class PostingsMiniSearch<T> extends MiniSearch<T> {
   appendPostings(term: string, fieldId: number, flat: readonly number[]): void {
     const fields = this._index.fetch(term, () => new Map<number, FieldPostings>());
     let postings = fields.get(fieldId);
-    if (!postings) fields.set(fieldId, (postings = new Map()));
+    if (!postings) fields.set(fieldId, (postings = new Map<number, number>()));
     for (let i = 0; i < flat.length; i += 2) postings.set(flat[i]!, flat[i + 1]!);
   }
 

@@ -37,7 +37,7 @@ export const DEFAULT_BM25: Readonly<BM25Params> = { k: 1.2, b: 0.7, d: 0.5 };
 /** Options of {@link SentenceIndex}. */
 export interface SentenceIndexOptions {
   analyzer?: Analyzer;
-  bm25?: Partial<BM25Params>;
+  bm25?: Partial<BM25Params> | undefined;
 }
 
 /** What a snapshot keeps of a sentence index, besides its postings. */

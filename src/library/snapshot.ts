@@ -293,9 +293,7 @@ export async function readSnapshot(path: string, options: LibraryOptions = {}): 
     for (let i = 0; i < articleCount; i++) {
       const record = r.string();
       // Bodies are copied out of the file buffer so that it can be freed.
-      articles.push(
-        record ? ({ ...(JSON.parse(record) as Omit<StoredArticle, 'body'>), body: Buffer.from(r.bytes()) } as StoredArticle) : null,
-      );
+      articles.push(record ? { ...(JSON.parse(record) as Omit<StoredArticle, 'body'>), body: Buffer.from(r.bytes()) } : null);
     }
     const nextSentence = r.uint();
     const liveSentences = r.uint();

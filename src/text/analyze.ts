@@ -128,14 +128,14 @@ export interface AnalyzedToken {
 /** Options of {@link Analyzer}. */
 export interface AnalyzerOptions {
   /** Words that produce no term. Default: {@link STOP_WORDS}. */
-  stopWords?: ReadonlySet<string>;
+  stopWords?: ReadonlySet<string> | undefined;
   /** The stemmer. Default: natural's Porter stemmer. */
   stem?: (word: string) => string;
   /**
    * Irregular forms mapped to their base before stemming ("wrote" → "write").
    * Default: {@link IRREGULAR_BASE_FORMS}; an empty map turns the mapping off.
    */
-  baseForms?: ReadonlyMap<string, string>;
+  baseForms?: ReadonlyMap<string, string> | undefined;
 }
 
 /**

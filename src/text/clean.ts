@@ -44,7 +44,7 @@ export interface CleanedArticle {
 /** Options of {@link cleanArticle}. */
 export interface CleanOptions extends SplitOptions {
   /** A title from front matter or JSONL; when given, no line is taken as the title. */
-  title?: string;
+  title?: string | undefined;
   /** Used as the title when nothing better is found (e.g. the article id). Default: "Untitled". */
   fallbackTitle?: string;
   /** Longest derived title, in characters, before it is cut with "…". Default: 100. */

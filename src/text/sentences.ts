@@ -27,7 +27,7 @@ export interface SplitOptions {
    * break (`;`, `:`, `,`, dash) or space before the limit, so one run-on line
    * cannot become a single huge "sentence". Default: 1000.
    */
-  maxLength?: number;
+  maxLength?: number | undefined;
 }
 
 const DEFAULT_MAX_LENGTH = 1000;

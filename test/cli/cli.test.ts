@@ -5,22 +5,13 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { QuestionJson } from '../../src/render/json.ts';
+import { ROOT, verbatim } from './runCli.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const BIN = path.join(ROOT, 'src/cli/verbatim.mjs');
-
-/** Runs `verbatim args…` with optional stdin; resolves with stdout, stderr and the exit code. */
-function verbatim(args: string[], input?: string, env: NodeJS.ProcessEnv = {}): Promise<{ stdout: string; stderr: string; code: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, DISCORD_TOKEN: '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ stdout, stderr, code: code ?? -1 }));
-    child.stdin.end(input ?? '');
-  });
+/** What `verbatim source --json` prints. */
+interface SourceJson {
+  article: { id: string; title: string };
+  sentences: Array<{ text: string }>;
 }
 
 describe('verbatim ask', () => {
@@ -29,15 +20,15 @@ describe('verbatim ask', () => {
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
-    const answer = JSON.parse(lines[0]!);
+    const answer = JSON.parse(lines[0]!) as QuestionJson;
     expect(answer.question).toBe('what is Operation Unifier');
-    expect(answer.answers[0].text).toMatch(/Operation Unifier/i);
+    expect(answer.answers[0]?.text).toMatch(/Operation Unifier/i);
     expect(answer.answers[0]).toMatchObject({
       article: { id: expect.any(String), title: expect.any(String) },
       sentence: expect.any(Number),
       context: expect.any(Object),
     });
-    expect(answer.answers[0].highlights.length).toBeGreaterThan(0);
+    expect(answer.answers[0]?.highlights.length).toBeGreaterThan(0);
   });
 
   it('answers every line of stdin in order, one JSON line per input line, blank lines included, with an empty list for no answer', async () => {
@@ -47,7 +38,7 @@ describe('verbatim ask', () => {
     const answers = stdout
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l));
+      .map((l) => JSON.parse(l) as QuestionJson);
     expect(answers.map((a) => a.question)).toEqual([
       'what is Operation Unifier',
       'What is the capital of Australia?',
@@ -55,17 +46,17 @@ describe('verbatim ask', () => {
       '',
       'how many soliders were trained',
     ]);
-    expect(answers[1].answers).toEqual([]);
-    expect(answers[1].reason).toBe('no-match');
+    expect(answers[1]?.answers).toEqual([]);
+    expect(answers[1]?.reason).toBe('no-match');
     expect(answers[2]).toEqual({ question: '', answers: [], reason: 'empty-question' });
     expect(answers[3]).toEqual({ question: '', answers: [], reason: 'empty-question' });
-    expect(answers[4].answers.length).toBeGreaterThan(0);
+    expect(answers[4]?.answers.length).toBeGreaterThan(0);
   });
 
   it('takes a question that starts with "-" after --', async () => {
     const { stdout, code } = await verbatim(['ask', '--json', '--', '-what is Operation Unifier']);
     expect(code).toBe(0);
-    expect(JSON.parse(stdout).question).toBe('-what is Operation Unifier');
+    expect((JSON.parse(stdout) as QuestionJson).question).toBe('-what is Operation Unifier');
   });
 
   it('prints readable quotes with citations without --json', async () => {
@@ -77,10 +68,10 @@ describe('verbatim ask', () => {
 
   it('reads another corpus with --corpus and with CORPUS_DIR', async () => {
     const dir = path.join(ROOT, 'test/fixtures/corpus-shared-lines');
-    const viaFlag = JSON.parse((await verbatim(['ask', 'steel cables', '--json', '--corpus', dir])).stdout);
-    const viaEnv = JSON.parse((await verbatim(['ask', 'steel cables', '--json'], undefined, { CORPUS_DIR: dir })).stdout);
-    expect(viaFlag.answers[0].article.id).toBe('wire-a');
-    expect(viaEnv.answers[0].article.id).toBe('wire-a');
+    const viaFlag = JSON.parse((await verbatim(['ask', 'steel cables', '--json', '--corpus', dir])).stdout) as QuestionJson;
+    const viaEnv = JSON.parse((await verbatim(['ask', 'steel cables', '--json'], undefined, { CORPUS_DIR: dir })).stdout) as QuestionJson;
+    expect(viaFlag.answers[0]?.article.id).toBe('wire-a');
+    expect(viaEnv.answers[0]?.article.id).toBe('wire-a');
   });
 
   it('rejects a bad --top with a usage message and exit code 2', async () => {
@@ -101,24 +92,24 @@ describe('verbatim source and index', () => {
   it('shows an article as JSON with its sentences', async () => {
     const { stdout, code } = await verbatim(['source', '004_443b68cf12906582', '--json']);
     expect(code).toBe(0);
-    const view = JSON.parse(stdout);
+    const view = JSON.parse(stdout) as SourceJson;
     expect(view.article.title).toBe('Carney Visits Ukraine as Canada Considers Troop Deployment for Peacekeeping');
-    expect(view.sentences[0].text).toMatch(/^Mark Carney/);
+    expect(view.sentences[0]?.text).toMatch(/^Mark Carney/);
   });
 
   it('takes an id prefix or words of a title, as /source does', async () => {
     const byPrefix = await verbatim(['source', '004', '--json']);
     expect(byPrefix.code).toBe(0);
-    expect(JSON.parse(byPrefix.stdout).article.id).toBe('004_443b68cf12906582');
+    expect((JSON.parse(byPrefix.stdout) as SourceJson).article.id).toBe('004_443b68cf12906582');
     const byTitle = await verbatim(['source', 'carney visits', '--json']);
     expect(byTitle.code).toBe(0);
-    expect(JSON.parse(byTitle.stdout).article.id).toBe('004_443b68cf12906582');
+    expect((JSON.parse(byTitle.stdout) as SourceJson).article.id).toBe('004_443b68cf12906582');
   });
 
   it('lists the alternatives when the name is ambiguous, and says when nothing matches', async () => {
     const ambiguous = await verbatim(['source', '00']);
     expect(ambiguous.code).toBe(1);
-    expect(ambiguous.stderr).toMatch(/"00" matches more than one article; name one by its id:\n  000_98328be762e8b179/);
+    expect(ambiguous.stderr).toMatch(/"00" matches more than one article; name one by its id:\n {2}000_98328be762e8b179/);
     const none = await verbatim(['source', 'zzqx']);
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/no article "zzqx"/);
@@ -137,7 +128,7 @@ describe('verbatim source and index', () => {
     expect(text.stdout).toMatch(/(?:Indexed|Loaded from the snapshot) 5 articles, 1\d\d sentences/);
     expect(text.stdout).toMatch(/Memory: \d+ MiB of heap/);
     const { stdout } = await verbatim(['index', '--json']);
-    const index = JSON.parse(stdout);
+    const index = JSON.parse(stdout) as { articles: Array<{ sentences: string[] }>; skipped: unknown[] };
     expect(index.articles).toHaveLength(5);
     expect(index.skipped).toEqual([]);
     expect(index.articles.every((a: { sentences: string[] }) => a.sentences.length > 10)).toBe(true);

@@ -2,12 +2,12 @@
  * Symbolic links never lead the loader out of the corpus folder: real links on
  * disk, through the listing, the reader, the whole load and the CLI.
  */
-import { spawn } from 'node:child_process';
 import { open, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listCorpusFiles, loadCorpus, readCorpusFile } from '../../src/corpus/index.ts';
 import { OUTSIDE_REASON, openedFileIsInside, resolveRoot } from '../../src/corpus/confine.ts';
+import { verbatim } from '../cli/runCli.ts';
 import { tempCorpus } from './helpers.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -125,35 +125,19 @@ describe('symbolic links and the corpus root', () => {
   });
 });
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const BIN = path.join(ROOT, 'src/cli/verbatim.mjs');
-
-function verbatim(args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string; code: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, DISCORD_TOKEN: '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ stdout, stderr, code: code ?? -1 }));
-    child.stdin.end();
-  });
-}
-
 describe('verbatim source with a link out of the corpus', () => {
   it('does not print the linked file, and the skipped report names the link and the reason', async () => {
     const { corpus, outside } = await corpusNextToSecret();
     await symlink(path.join(outside, 'passwd'), path.join(corpus, 'passwd.txt'));
     const env = { SNAPSHOT_DIR: path.join(path.dirname(corpus), 'snapshots') };
-    const source = await verbatim(['source', 'passwd', '--json', '--corpus', corpus], env);
+    const source = await verbatim(['source', 'passwd', '--json', '--corpus', corpus], undefined, env);
     expect(source.stdout).not.toContain('SECRET');
     expect(source.stderr).not.toContain('SECRET');
     expect(source.stdout).toBe('');
     expect(source.code).toBe(1);
     expect(source.stderr).toContain(`passwd.txt: ${OUTSIDE_REASON}`);
     expect(source.stderr).toContain('no article "passwd"');
-    const ask = await verbatim(['ask', 'root bash secret outside the corpus', '--json', '--corpus', corpus], env);
+    const ask = await verbatim(['ask', 'root bash secret outside the corpus', '--json', '--corpus', corpus], undefined, env);
     expect(ask.stdout).not.toContain('SECRET');
     expect((JSON.parse(ask.stdout) as { answers: unknown[] }).answers).toEqual([]);
   });

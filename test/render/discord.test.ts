@@ -3,8 +3,22 @@
  * Discord accepts there, whatever the corpus's front matter says.
  */
 import { describe, expect, it } from 'vitest';
-import type { ArticleView } from '../../src/engine/types.ts';
-import { citationMarkdown, embedUrl, renderArticleReply } from '../../src/render/discord.ts';
+import type { SkippedItem } from '../../src/corpus/types.ts';
+import type { ArticleView, ReloadReport } from '../../src/engine/types.ts';
+import type { Reply } from '../../src/interaction/types.ts';
+import {
+  LIMITS,
+  citationMarkdown,
+  customId,
+  embedUrl,
+  escapeMarkdown,
+  questionFromContent,
+  renderAnswerReply,
+  renderArticleReply,
+  renderReloadReply,
+  unescapeMarkdown,
+} from '../../src/render/discord.ts';
+import type { Answer, Quote } from '../../src/search/answer.ts';
 
 function view(url: string | undefined): ArticleView {
   const text = 'Ferry timetable\nThe ferry leaves at nine.';
@@ -52,5 +66,172 @@ describe('embed links', () => {
     const url = `https://harbourtimes.example/${'a'.repeat(2048 - 'https://harbourtimes.example/'.length)}`;
     expect(url).toHaveLength(2048);
     expect(embedUrl(url)).toBe(url);
+  });
+});
+
+/** An answer with `n` quotes of `text`, for the renderer. */
+function answerWith(n: number, text: string, extra: Partial<Answer> = {}): Answer {
+  const quotes: Quote[] = Array.from({ length: n }, (_, i) => ({
+    text,
+    score: 1,
+    highlights: [[0, Math.min(5, text.length)]],
+    article: { id: `article-${i}`, key: `key${i}`, title: `Title ${i} ${'with many words '.repeat(20)}`, source: 'Harbour Times' },
+    sentence: i,
+    offsets: { start: 0, end: text.length },
+    context: { before: 'It was the sentence before.' },
+  }));
+  return {
+    question: 'what *is* __this__?',
+    quotes,
+    total: n,
+    suggestions: [],
+    kind: 'thing',
+    searchedWords: ['this'],
+    corrections: {},
+    sentences: 1000,
+    candidates: 10,
+    tookMs: 1.5,
+    ...extra,
+  };
+}
+
+/** Every button of a reply. */
+const buttonsOf = (reply: Reply) => (reply.components ?? []).flatMap((row) => row.components);
+
+describe('answer replies', () => {
+  it('stay within Discord’s embed limits whatever the quotes’ length', () => {
+    const reply = renderAnswerReply(answerWith(5, 'A very long sentence. '.repeat(500)), { top: 5 });
+    const embed = reply.embeds![0]!;
+    expect(embed.description!.length).toBeLessThanOrEqual(LIMITS.description);
+    expect(embed.footer!.text.length).toBeLessThanOrEqual(LIMITS.footer);
+    expect(embed.description!.length + embed.footer!.text.length).toBeLessThanOrEqual(LIMITS.embedTotal);
+    expect(embed.description).toMatch(/\*\*5\.\*\*/); // every quote has its place
+  });
+
+  it('show corpus text exactly as written: markdown in a quote is escaped, the matched words alone are bold', () => {
+    const reply = renderAnswerReply(answerWith(1, 'Prices *fell* by 5% — see [report](x)'), { top: 1 });
+    expect(reply.embeds![0]!.description).toContain('**Price**s \\*fell\\* by 5% — see \\[report\\]\\(x\\)');
+  });
+
+  it('carry the question in the content, read back exactly by the More button', () => {
+    const answer = answerWith(3, 'A sentence.', { total: 9 });
+    const reply = renderAnswerReply(answer, { top: 3 });
+    expect(questionFromContent(reply.content!)).toBe(answer.question);
+    const more = buttonsOf(reply).find((b) => 'label' in b && b.label === 'More');
+    expect(more && 'custom_id' in more && more.custom_id).toBe('ask:more:3:3');
+  });
+
+  it('give each quote a Source button, at most five to a row, with ids and labels within Discord’s limits', () => {
+    const reply = renderAnswerReply(answerWith(5, 'A sentence.', { total: 10 }), { top: 5, offset: 5 });
+    for (const row of reply.components ?? []) expect(row.components.length).toBeLessThanOrEqual(5);
+    const buttons = buttonsOf(reply);
+    expect(buttons.map((b) => ('label' in b ? b.label : ''))).toEqual(['Source 6', 'Source 7', 'Source 8', 'Source 9', 'Source 10']);
+    for (const b of buttons) {
+      expect(('custom_id' in b ? b.custom_id : '').length).toBeLessThanOrEqual(LIMITS.customId);
+      expect(('label' in b ? (b.label ?? '') : '').length).toBeLessThanOrEqual(LIMITS.buttonLabel);
+    }
+  });
+
+  it('say there is no answer, with the closest articles, and offer no buttons', () => {
+    const answer = answerWith(0, '', {
+      reason: 'no-match',
+      suggestions: [{ id: 'near', key: 'k', title: 'Near *miss*' }],
+    });
+    const reply = renderAnswerReply(answer, { top: 3 });
+    expect(reply.components).toEqual([]);
+    expect(reply.embeds![0]!.description).toMatch(/No sentence in the corpus answers that/);
+    expect(reply.embeds![0]!.description).toContain('*Near \\*miss\\**');
+  });
+});
+
+describe('article replies', () => {
+  const long: ArticleView = (() => {
+    const paragraphs = Array.from({ length: 40 }, (_, i) => `Paragraph ${i} says something long enough to fill a page. `.repeat(4).trim());
+    const text = paragraphs.join('\n\n');
+    const blocks: ArticleView['blocks'] = [];
+    const sentences: ArticleView['sentences'] = [];
+    let at = 0;
+    for (const p of paragraphs) {
+      blocks.push({ start: at, end: at + p.length, kind: 'body' });
+      sentences.push({ start: at, end: at + p.length });
+      at += p.length + 2;
+    }
+    return { article: { id: 'long', key: 'longkey', title: 'Long', file: 'long.txt' }, text, blocks, sentences };
+  })();
+
+  it('page a long article with ◀ ▶, disabled at either end', () => {
+    const first = renderArticleReply(long);
+    const nav = buttonsOf(first);
+    expect(nav.map((b) => ('label' in b ? b.label : ''))).toEqual(['◀', expect.stringMatching(/^page 1\/\d+$/), '▶']);
+    expect(nav[0]!.disabled).toBe(true);
+    expect(nav[2]!.disabled).toBe(false);
+    const pages = Number(/page 1\/(\d+)/.exec(JSON.stringify(nav))![1]);
+    const last = buttonsOf(renderArticleReply(long, { page: pages - 1 }));
+    expect(last[2]!.disabled).toBe(true);
+    for (const reply of [first, renderArticleReply(long, { page: pages - 1 })]) {
+      expect(reply.embeds![0]!.description!.length).toBeLessThanOrEqual(LIMITS.description);
+    }
+  });
+
+  it('open on the page of the quoted sentence, which is marked', () => {
+    const reply = renderArticleReply(long, { sentence: 35 });
+    expect(reply.embeds![0]!.description).toContain('▶ __**Paragraph 35 says');
+    expect(reply.embeds![0]!.footer!.text).not.toMatch(/^page 1\//);
+  });
+});
+
+describe('reload replies', () => {
+  it('list skipped files and warnings apart, and cut a long list to Discord’s limit with a count of the rest', () => {
+    const skipped: SkippedItem[] = Array.from({ length: 200 }, (_, i) => ({
+      file: `broken-${i}.txt`,
+      reason: 'binary file (contains NUL bytes)',
+    }));
+    const warnings: SkippedItem[] = [{ file: 'links.md', reason: 'url dropped: not an absolute http(s) URL', severity: 'warning' }];
+    const report: ReloadReport = {
+      ok: true,
+      before: { articles: 1, sentences: 2 },
+      after: { articles: 1, sentences: 2 },
+      added: [],
+      changed: [],
+      removed: [],
+      skipped: [...warnings, ...skipped],
+      tookMs: 12,
+    };
+    const description = renderReloadReply(report).embeds![0]!.description!;
+    expect(description.length).toBeLessThanOrEqual(LIMITS.description);
+    expect(description).toMatch(/\*\*Skipped 200:\*\*/);
+    expect(description).toMatch(/…and \d+ more \(see `verbatim index`\)/);
+    expect(description).not.toMatch(/Nothing skipped/);
+  });
+
+  it('says the old index is still in use when a reload failed', () => {
+    const report: ReloadReport = {
+      ok: false,
+      error: 'corpus directory not found: /srv/corpus',
+      before: { articles: 1, sentences: 2 },
+      after: { articles: 1, sentences: 2 },
+      added: [],
+      changed: [],
+      removed: [],
+      skipped: [],
+      tookMs: 3,
+    };
+    expect(renderReloadReply(report).embeds![0]).toMatchObject({
+      title: 'Reload failed',
+      description: expect.stringMatching(/still in use/),
+    });
+  });
+});
+
+describe('markdown escaping and button ids', () => {
+  it('undoes its escaping exactly', () => {
+    for (const text of ['*a* _b_ ~c~ `d` |e| > f # g [h](i) <j> -k \\l', '\\*already escaped\\*', '']) {
+      expect(unescapeMarkdown(escapeMarkdown(text))).toBe(text);
+    }
+  });
+
+  it('refuses a custom id Discord would refuse', () => {
+    expect(customId('source', 'open', 'k', 1)).toBe('source:open:k:1');
+    expect(() => customId('x'.repeat(101))).toThrow(/longer than 100/);
   });
 });

@@ -124,7 +124,6 @@ export type { GatewaySessionInfo } from './fakeDiscordGateway.ts';
 export { shardOf } from './fakeDiscordGateway.ts';
 export type { CdnBehavior, CdnRequest } from './fakeDiscordCdn.ts';
 export type { BotPost, ForumPostInit, MessageFilter, PostMessageInit } from './fakeDiscordChannels.ts';
-export { MessageLimits, CommandLimits } from './fakeDiscordRules.ts';
 
 // ---------------------------------------------------------------------------
 // Defaults
@@ -1000,7 +999,7 @@ export class FakeDiscord {
       refusal,
     );
     const record = this.interactions.get(handle.id);
-    if (record) record.focusedType = focused[0]?.type;
+    if (record && focused[0]) record.focusedType = focused[0].type;
     return handle;
   }
 
@@ -2255,8 +2254,8 @@ export class FakeDiscord {
         authorizing_integration_owners: record.payload.authorizing_integration_owners,
         ...(record.componentMessageId ? { interacted_message_id: record.componentMessageId } : {}),
         ...(record.originalMessageId ? { original_response_message_id: record.originalMessageId } : {}),
-      } as APIMessage['interaction_metadata'],
-      ...(data['poll'] !== undefined ? { poll: data['poll'] as APIMessage['poll'] } : {}),
+      } as NonNullable<APIMessage['interaction_metadata']>,
+      ...(data['poll'] !== undefined ? { poll: data['poll'] as NonNullable<APIMessage['poll']> } : {}),
     };
     this.storeInteractionMessage(message, 'create', isRecord(data['allowed_mentions']) ? data['allowed_mentions'] : undefined);
     record.messageIds.add(id);

@@ -160,7 +160,7 @@ export class FakeChannels {
     const thread = this.threads.get(id);
     if (thread) {
       const world = this.host.worlds.find((w) => w.guildId === thread._world)!;
-      return { kind: 'thread', world, parentId: thread.parent_id ?? undefined, json: this.threadJson(thread) };
+      return { kind: 'thread', world, ...(thread.parent_id ? { parentId: thread.parent_id } : {}), json: this.threadJson(thread) };
     }
     const recipient = this.host.dmRecipient(id);
     if (recipient) {
@@ -633,7 +633,7 @@ export class FakeChannels {
       flags: flags & (MessageFlags.SuppressEmbeds | MessageFlags.SuppressNotifications | MessageFlags.IsComponentsV2),
       mentions: this.mentionsIn(content),
       ...(body['nonce'] !== undefined ? { nonce: body['nonce'] as string } : {}),
-      ...(isRecord(body['poll']) ? { poll: body['poll'] as unknown as APIMessage['poll'] } : {}),
+      ...(isRecord(body['poll']) ? { poll: body['poll'] as unknown as NonNullable<APIMessage['poll']> } : {}),
     };
     this.position(message);
     return message;

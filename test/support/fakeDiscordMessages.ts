@@ -75,7 +75,7 @@ export function normalizeEmbeds(embeds: unknown): APIEmbed[] {
  * order, skipping ids already taken
  * (https://discord.com/developers/docs/components/reference#anatomy-of-a-component).
  */
-export function numberComponents(components: unknown): APIMessage['components'] {
+export function numberComponents(components: unknown): NonNullable<APIMessage['components']> {
   if (!Array.isArray(components)) return [];
   const copy = withoutNulls(components) as unknown[];
   const nodes: Record<string, unknown>[] = [];
@@ -95,7 +95,7 @@ export function numberComponents(components: unknown): APIMessage['components'] 
     node['id'] = next;
     taken.add(next);
   }
-  return copy as APIMessage['components'];
+  return copy as NonNullable<APIMessage['components']>;
 }
 
 /**

@@ -18,7 +18,6 @@ import {
   GuildVerificationLevel,
   Locale,
   MessageType,
-  ThreadAutoArchiveDuration,
   PermissionFlagsBits,
 } from 'discord-api-types/v10';
 import type {
@@ -253,7 +252,7 @@ export function threadChannel(init: {
     total_message_sent: 0,
     thread_metadata: {
       archived: false,
-      auto_archive_duration: (init.autoArchiveDuration ?? 4320) as ThreadAutoArchiveDuration,
+      auto_archive_duration: init.autoArchiveDuration ?? 4320,
       archive_timestamp: at,
       locked: false,
       create_timestamp: at,

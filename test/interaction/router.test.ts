@@ -1,0 +1,113 @@
+/**
+ * The router: commands by name, autocomplete by command, buttons by the
+ * first part of their custom id; a handler that fails is logged and the user
+ * gets a short ephemeral error, and nothing propagates to crash the bot.
+ */
+import { SlashCommandBuilder } from 'discord.js';
+import { describe, expect, it } from 'vitest';
+import type { AnswerEngine } from '../../src/engine/types.ts';
+import { CommandRouter } from '../../src/interaction/router.ts';
+import type { AutocompleteContext, ButtonContext, Choice, CommandContext, CommandModule, Reply } from '../../src/interaction/types.ts';
+
+/** A command that records what reached it, and fails when told to. */
+function command(name: string, calls: string[], fail = false): CommandModule {
+  return {
+    data: new SlashCommandBuilder().setName(name).setDescription(`the ${name} command`),
+    execute: async () => {
+      calls.push(`${name}:execute`);
+      if (fail) throw new Error(`${name} broke`);
+    },
+    autocomplete: async (ctx) => {
+      calls.push(`${name}:autocomplete:${ctx.focused.value}`);
+      if (fail) throw new Error(`${name} autocomplete broke`);
+      await ctx.respond([{ name: 'one', value: '1' }]);
+    },
+    button: async (ctx) => {
+      calls.push(`${name}:button:${ctx.args.join('/')}`);
+      if (fail) throw new Error(`${name} button broke`);
+    },
+  };
+}
+
+/** Unit-test contexts: they record replies and log lines (the engine is never reached by these commands). */
+function contexts() {
+  const replies: Reply[] = [];
+  const logs: string[] = [];
+  const choices: Choice[][] = [];
+  const base = {
+    engine: {} as AnswerEngine,
+    invoker: { id: '1', name: 'member', inGuild: true, isModerator: false },
+    log: (m: string) => logs.push(m),
+  };
+  const commandCtx: CommandContext = {
+    ...base,
+    options: { getString: () => null, getInteger: () => null, getNumber: () => null, getBoolean: () => null, getSubcommand: () => null },
+    defer: async () => undefined,
+    reply: async (r) => void replies.push(r),
+    edit: async (r) => void replies.push(r),
+  };
+  const buttonCtx = (customId: string): ButtonContext => ({
+    ...base,
+    args: customId.split(':'),
+    message: { content: '', embeds: [] },
+    update: async (r) => void replies.push(r),
+    reply: async (r) => void replies.push(r),
+  });
+  const autocompleteCtx = (value: string): AutocompleteContext => ({
+    ...base,
+    focused: { name: 'q', value },
+    respond: async (c) => void choices.push(c),
+  });
+  return { replies, logs, choices, commandCtx, buttonCtx, autocompleteCtx };
+}
+
+describe('CommandRouter', () => {
+  it('runs the command of that name, and its autocomplete and buttons', async () => {
+    const calls: string[] = [];
+    const router = new CommandRouter(
+      new Map([
+        ['ask', command('ask', calls)],
+        ['source', command('source', calls)],
+      ]),
+    );
+    const c = contexts();
+    await router.command('source', c.commandCtx);
+    await router.autocomplete('source', c.autocompleteCtx('car'));
+    await router.button('ask:more:3:3', c.buttonCtx('ask:more:3:3'));
+    expect(calls).toEqual(['source:execute', 'source:autocomplete:car', 'ask:button:ask/more/3/3']);
+    expect(c.choices).toEqual([[{ name: 'one', value: '1' }]]);
+    expect(c.replies).toEqual([]);
+  });
+
+  it('answers an unknown command or button with an ephemeral error that points to /help or to running it again', async () => {
+    const router = new CommandRouter(new Map());
+    const c = contexts();
+    await router.command('nope', c.commandCtx);
+    await router.button('gone:open:1', c.buttonCtx('gone:open:1'));
+    expect(c.replies.map((r) => r.ephemeral)).toEqual([true, true]);
+    expect(c.replies[0]!.embeds![0]!.description).toMatch(/I don't know the command \/nope\. Try \/help\./);
+    expect(c.replies[1]!.embeds![0]!.description).toMatch(/This button no longer works/);
+  });
+
+  it('turns a failing handler into a logged stack trace and a short apology, never an exception', async () => {
+    const calls: string[] = [];
+    const router = new CommandRouter(new Map([['ask', command('ask', calls, true)]]));
+    const c = contexts();
+    await expect(router.command('ask', c.commandCtx)).resolves.toBeUndefined();
+    await expect(router.button('ask:more', c.buttonCtx('ask:more'))).resolves.toBeUndefined();
+    await expect(router.autocomplete('ask', c.autocompleteCtx('x'))).resolves.toBeUndefined();
+    expect(c.logs.join('\n')).toMatch(/\/ask failed: Error: ask broke\n\s+at /);
+    expect(c.logs.join('\n')).toMatch(/button "ask:more" failed/);
+    expect(c.logs.join('\n')).toMatch(/autocomplete of \/ask failed/);
+    expect(c.replies.map((r) => r.embeds![0]!.description)).toEqual([
+      'Sorry, something went wrong while answering. The error has been logged.',
+      'Sorry, something went wrong with that button. The error has been logged.',
+    ]);
+    expect(c.choices).toEqual([[]]); // a failed autocomplete still answers, with no choices
+  });
+
+  it('lists every command definition for registration', () => {
+    const router = new CommandRouter(new Map([['ask', command('ask', [])]]));
+    expect(router.definitions()).toEqual([expect.objectContaining({ name: 'ask', description: 'the ask command' })]);
+  });
+});
