@@ -124,7 +124,6 @@ export type { GatewaySessionInfo } from './fakeDiscordGateway.ts';
 export { shardOf } from './fakeDiscordGateway.ts';
 export type { CdnBehavior, CdnRequest } from './fakeDiscordCdn.ts';
 export type { BotPost, ForumPostInit, MessageFilter, PostMessageInit } from './fakeDiscordChannels.ts';
-export { MessageLimits, CommandLimits } from './fakeDiscordRules.ts';
 
 // ---------------------------------------------------------------------------
 // Defaults

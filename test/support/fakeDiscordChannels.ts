@@ -160,7 +160,7 @@ export class FakeChannels {
     const thread = this.threads.get(id);
     if (thread) {
       const world = this.host.worlds.find((w) => w.guildId === thread._world)!;
-      return { kind: 'thread', world, parentId: thread.parent_id ?? undefined, json: this.threadJson(thread) };
+      return { kind: 'thread', world, ...(thread.parent_id ? { parentId: thread.parent_id } : {}), json: this.threadJson(thread) };
     }
     const recipient = this.host.dmRecipient(id);
     if (recipient) {

@@ -252,7 +252,7 @@ export function threadChannel(init: {
     total_message_sent: 0,
     thread_metadata: {
       archived: false,
-      auto_archive_duration: (init.autoArchiveDuration ?? 4320),
+      auto_archive_duration: init.autoArchiveDuration ?? 4320,
       archive_timestamp: at,
       locked: false,
       create_timestamp: at,
