@@ -20,10 +20,10 @@ import { measureMemory } from '../util/memory.ts';
 import { applyChanges, CorpusManifestState, readChangedFiles, type ChangePlan, type KeepCheck } from './corpusSync.ts';
 import { openLibrary } from './libraryLoader.ts';
 import type { HostApi, HostStatus, ProgressListener, UpdateOptions, UpdateResult } from './protocol.ts';
-import { articleView, suggestArticles } from './queries.ts';
+import { articleView, distinctiveWords, suggestArticles } from './queries.ts';
 import { storedArticleIsIntact } from './snapshotCheck.ts';
 import { SnapshotSaver, snapshotPath } from './snapshotSaver.ts';
-import type { ArticleView, Counts, MemoryUse, ReloadReport } from './types.ts';
+import type { ArticleView, Counts, DistinctiveWords, MemoryUse, ReloadReport } from './types.ts';
 
 /** Options of {@link IndexHost.open}. */
 export interface HostOptions {
@@ -122,6 +122,10 @@ export class IndexHost implements HostApi {
 
   suggestArticles(input: string, limit: number): ArticleRef[] {
     return suggestArticles(this.library, this.ranker, input, limit);
+  }
+
+  distinctiveWords(text: string, limit: number): DistinctiveWords {
+    return distinctiveWords(this.library, text, limit);
   }
 
   status(): HostStatus {

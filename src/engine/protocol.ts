@@ -14,7 +14,7 @@
 import type { SkippedItem } from '../corpus/types.ts';
 import type { ArticleRef } from '../library/store.ts';
 import type { Answer, AnswerOptions } from '../search/answer.ts';
-import type { ArticleView, Counts, EngineStatus, MemoryUse, Progress, ReloadReport } from './types.ts';
+import type { ArticleView, Counts, DistinctiveWords, EngineStatus, MemoryUse, Progress, ReloadReport } from './types.ts';
 
 /** Receives progress of a long operation. */
 export type ProgressListener = (progress: Progress) => void;
@@ -50,6 +50,8 @@ export interface HostApi {
   articleByKey(key: string): ArticleView | undefined;
   /** Articles matching typed input, best first: by title, then by text. Empty input lists the first titles in order. */
   suggestArticles(input: string, limit: number): ArticleRef[];
+  /** The `limit` words of a text that say most about what it is about, by their rarity in the corpus (Find sources). */
+  distinctiveWords(text: string, limit: number): DistinctiveWords;
   status(): HostStatus;
   /** Memory of the host's thread after a full garbage collection (slow: for reports). */
   memory(): MemoryUse;
@@ -81,6 +83,7 @@ export const HOST_OPERATIONS = {
   article: 'query',
   articleByKey: 'query',
   suggestArticles: 'query',
+  distinctiveWords: 'query',
   memory: 'query',
   status: 'control',
   counts: 'control',

@@ -77,6 +77,14 @@ export interface ArticleView {
   sentences: Array<{ start: number; end: number }>;
 }
 
+/** What `distinctiveWords` found. */
+export interface DistinctiveWords {
+  /** The chosen words, normalized, in the order they first occur in the text. */
+  words: string[];
+  /** Distinct content words (not stop words) in the text read. */
+  total: number;
+}
+
 /** Progress of a long load, for terminals and Discord status edits. */
 export interface Progress {
   phase: 'scanning' | 'reading' | 'indexing' | 'snapshot';
