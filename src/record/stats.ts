@@ -38,6 +38,8 @@ export interface UnhelpfulAnswer {
   question: string;
   /** The article of the first quote. */
   articleId: string;
+  /** Its title, when the corpus was given and still has it. */
+  title?: string;
   notHelpful: number;
   helpful: number;
 }
@@ -149,7 +151,12 @@ export function collectStats(db: Database, scope: StatsScope, options: CollectOp
        ORDER BY notHelpful DESC, helpful ASC, lastAt DESC LIMIT @top`,
     )
     .all({ ...params, top }) as Array<UnhelpfulAnswer & { lastAt?: number }>;
-  for (const row of notHelpful) delete row.lastAt;
+  const titles = new Map(options.corpus?.map((a) => [a.id, a.title]));
+  for (const row of notHelpful) {
+    delete row.lastAt;
+    const title = titles.get(row.articleId);
+    if (title !== undefined) row.title = title;
+  }
 
   const quoted = db
     .prepare(
