@@ -4,8 +4,8 @@
  * p50/p95 answer time, the unanswered questions grouped by their words (the
  * corpus's gaps), the answers voted not helpful, the most and least quoted
  * articles. Paged (◀ ▶), shown only to the moderator who asked, this
- * server's questions only. Moderators only, as /reload: Discord hides it from
- * members without Manage Server, and the handler checks again.
+ * server's questions only. Moderators only, as /reload: Manage Server by
+ * default (or whoever an admin grants it to in Integrations), guild only.
  */
 import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import type { BaseContext, ButtonContext, CommandContext, Reply } from '../src/interaction/types.ts';
@@ -32,11 +32,19 @@ export const data = new SlashCommandBuilder()
   .setContexts(InteractionContextType.Guild);
 
 export async function execute(ctx: CommandContext): Promise<void> {
+  if (!ctx.invoker.inGuild) return ctx.reply(renderError('/stats works only in a server.'));
+  if (!ctx.invoker.isModerator)
+    return ctx.reply(renderError('Only moderators (Manage Server, or a moderator role) can see the statistics.'));
   const days = Math.min(MAX_DAYS, Math.max(1, Math.trunc(ctx.options.getInteger('days') ?? DEFAULT_DAYS)));
   await ctx.reply(await statsReply(ctx, days, 0));
 }
 
-/** `stats:page:<days>:<page>`: another page, recomputed (the state is in the custom id). */
+/**
+ * `stats:page:<days>:<page>`: another page, recomputed (the state is in the
+ * custom id). Not checked for a moderator again: the buttons are on an
+ * ephemeral reply to /stats, which only the member Discord let run it can see
+ * and click (a member an admin granted /stats to need not have Manage Server).
+ */
 export async function button(ctx: ButtonContext): Promise<void> {
   const [, action, daysArg, pageArg] = ctx.args;
   if (action !== 'page') return ctx.reply(renderError('This button does nothing.'));
@@ -56,6 +64,7 @@ async function statsReply(ctx: BaseContext, days: number, page: number): Promise
       'Questions are not being recorded (RECORD_QUESTIONS is false, or the data folder is not writable: see the bot’s log), so there are no statistics.',
     );
   const corpus = await ctx.engine.suggestArticles('', MAX_STATS_ARTICLES);
+  // In a server, its own questions only; the console (no server) sees every question recorded.
   const stats = collectStats(ctx.record.db, { days, guildId: ctx.invoker.guildId }, { corpus });
   return renderStatsReply(stats, {
     page,

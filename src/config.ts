@@ -4,6 +4,7 @@
  * program with one clear line; the token never appears in any message.
  */
 import { statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { containsToken, redactSecret, TOKEN_SHAPE } from './log.ts';
 
@@ -15,6 +16,8 @@ export interface Settings {
   dataDir: string;
   /** Folder for the index snapshot (`SNAPSHOT_DIR`; default: the data folder). */
   snapshotDir: string;
+  /** Hosts whose links are fetched without the public-address check (`FETCH_ALLOW_HOSTS`; default none). */
+  fetchAllowHosts: string[];
   discord?: DiscordSettings;
   /** The record of questions and votes (issue 12; see `src/record/`). */
   record: RecordSettings;
@@ -84,6 +87,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, overrides: { corpusDir?: st
     'CORPUS_DIR',
     'DATA_DIR',
     'SNAPSHOT_DIR',
+    'FETCH_ALLOW_HOSTS',
     'RECORD_QUESTIONS',
     'RECORD_DAYS',
     'RECORD_HASH_SECRET',
@@ -102,9 +106,10 @@ export function loadSettings(env: NodeJS.ProcessEnv, overrides: { corpusDir?: st
   if (!stat.isDirectory()) throw new ConfigError(`corpus path is not a directory: ${corpusDir}`);
   const dataDir = path.resolve(env.DATA_DIR?.trim() || DEFAULT_DATA_DIR);
   const snapshotDir = path.resolve(env.SNAPSHOT_DIR?.trim() || dataDir);
+  const fetchAllowHosts = parseAllowHosts(env.FETCH_ALLOW_HOSTS ?? '');
   const record = recordSettings(env);
   const askCooldown = parseCooldown(env.ASK_COOLDOWN);
-  const common = { corpusDir, dataDir, snapshotDir, record, ...(askCooldown && { askCooldown }) };
+  const common = { corpusDir, dataDir, snapshotDir, fetchAllowHosts, record, ...(askCooldown && { askCooldown }) };
 
   if (!token) return common;
   if (!TOKEN_SHAPE.test(token))
@@ -135,6 +140,22 @@ export function loadSettings(env: NodeJS.ProcessEnv, overrides: { corpusDir?: st
   return { ...common, discord };
 }
 
+/** `FETCH_ALLOW_HOSTS`: comma-separated host names or IP addresses, without scheme, port or path. */
+function parseAllowHosts(value: string): string[] {
+  const hosts = value
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  for (const host of hosts) {
+    const ipv6 = host.startsWith('[') ? host.slice(1, -1) : host;
+    if (!/^[a-z0-9](?:[a-z0-9-]{0,62}\.?)*$/.test(host) && isIP(ipv6) === 0)
+      throw new ConfigError(
+        `FETCH_ALLOW_HOSTS must be comma-separated host names or IP addresses, without scheme or port (got ${describeValue(host)})`,
+      );
+  }
+  return hosts.map((h) => (h.startsWith('[') ? h.slice(1, -1) : h));
+}
+
 function recordSettings(env: NodeJS.ProcessEnv): RecordSettings {
   const enabled = parseSwitch('RECORD_QUESTIONS', env.RECORD_QUESTIONS, true);
   const daysText = env.RECORD_DAYS?.trim();
@@ -145,6 +166,7 @@ function recordSettings(env: NodeJS.ProcessEnv): RecordSettings {
       throw new ConfigError(`RECORD_DAYS must be a whole number of days from 1 to ${MAX_RECORD_DAYS} (got ${describeValue(daysText)})`);
   }
   const hashSecret = env.RECORD_HASH_SECRET?.trim();
+  redactSecret(hashSecret); // a key: never printed either
   if (hashSecret && hashSecret.length < MIN_HASH_SECRET)
     throw new ConfigError(`RECORD_HASH_SECRET must be at least ${MIN_HASH_SECRET} characters long (got ${hashSecret.length})`);
   return { enabled, days, ...(hashSecret && { hashSecret }) };

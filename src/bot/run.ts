@@ -18,6 +18,8 @@ import { errorMessage, log, redactSecret } from '../log.ts';
 import { openQuestionRecord } from '../record/open.ts';
 import type { QuestionRecord } from '../record/questions.ts';
 import { renderSkipped, splitSkipped } from '../render/text.ts';
+import { healthFile, HealthReporter } from './health.ts';
+import { inviteUrl } from './invite.ts';
 import { autocompleteContext, buttonContext, commandContext, messageCommandContext, NO_MENTIONS, type Services } from './adapter.ts';
 
 /** A running bot. */
@@ -95,6 +97,10 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
       await router.button(interaction.customId, buttonContext(interaction, services, roles));
     }
   }
+  const health = new HealthReporter(healthFile(settings.dataDir));
+  client.on(Events.ShardDisconnect, () => health.set('disconnected'));
+  client.on(Events.ShardResume, () => health.set('ready'));
+  client.on(Events.ShardReady, () => health.set('ready'));
   client.on(Events.Error, (err) => log('error', `discord.js: ${err.message}`));
   client.on(Events.Warn, (message) => log('warn', `discord.js: ${message}`));
 
@@ -108,6 +114,7 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
           'info',
           `logged in as ${c.user.tag}; registered ${definitions.length} commands ${discord.guildId ? `in guild ${discord.guildId}` : 'globally'}`,
         );
+        log('info', `invite it to a server with ${inviteUrl(c.application.id)}`);
         resolve();
       } catch (err) {
         log('error', `could not register commands: ${errorMessage(err)}`);
@@ -124,6 +131,7 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
     // A refused login is fatal: close what was opened, so the caller can exit and a supervisor restart it.
     await client.destroy().catch(() => undefined);
     record?.close();
+    await health.stop();
     if (!options.engine) await withTimeout(activeEngine.close(), CLOSE_TIMEOUT_MS);
     throw new Error(`could not log in to Discord: ${errorMessage(err)}`, { cause: err });
   }
@@ -136,6 +144,7 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
     async stop() {
       await client.destroy();
       record?.close();
+      await health.stop();
       await activeEngine.close();
     },
   };

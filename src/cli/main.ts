@@ -8,7 +8,9 @@
 import { createInterface } from 'node:readline';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import v8 from 'node:v8';
-import { loadSettings, type Settings } from '../config.ts';
+import path from 'node:path';
+import { checkHealth } from '../bot/health.ts';
+import { DEFAULT_DATA_DIR, loadSettings, type Settings } from '../config.ts';
 import type { SkippedItem } from '../corpus/types.ts';
 import { LocalEngine } from '../engine/localEngine.ts';
 import { openEngine } from '../engine/open.ts';
@@ -109,6 +111,20 @@ const COMMANDS: Record<string, CliCommand> = {
       const scope = { days, ...(guild !== undefined && { guildId: guild }) };
       if (exportFile !== undefined) return exportUnanswered(resolved, scope, exportFile);
       return withEngine(resolved, (engine) => printStats(resolved, scope, engine, values.json === true));
+    },
+  },
+  health: {
+    summary: 'exit 0 when the bot using this data folder is connected and responsive, else say why and exit 1',
+    usage: ['health'],
+    options: {},
+    help: {},
+    maxArgs: 0,
+    run: async () => {
+      // Only the data folder matters here: no corpus is read, so a health check stays cheap.
+      const problem = await checkHealth(path.resolve(process.env.DATA_DIR?.trim() || DEFAULT_DATA_DIR));
+      if (problem) writeStderr(`verbatim: unhealthy: ${problem}\n`);
+      else writeStdout('healthy\n');
+      return problem ? 1 : 0;
     },
   },
   console: {

@@ -10,7 +10,7 @@ import type { ArticleMeta } from './types.ts';
  * 16 hex chars = 64 bits of SHA-256: collisions are not a concern at corpus
  * sizes, and the value stays short enough to log.
  */
-export function hashArticle(id: string, meta: ArticleMeta, text: string): string {
+export function hashArticle(id: string, meta: ArticleMeta, text: string, pages?: readonly number[]): string {
   const extra = Object.entries(meta.extra).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const canonical = JSON.stringify([
     id,
@@ -20,6 +20,8 @@ export function hashArticle(id: string, meta: ArticleMeta, text: string): string
     meta.source ?? null,
     extra,
     text,
+    // Only paged documents add an element, so every other article keeps the hash it had.
+    ...(pages === undefined ? [] : [pages]),
   ]);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }

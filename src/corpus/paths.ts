@@ -1,10 +1,10 @@
 /** Corpus file naming: which files count, and how a path becomes an article id. */
 
 /** Extensions the loader reads (compared case-insensitively). */
-export const CORPUS_EXTENSIONS = ['.txt', '.md', '.jsonl'] as const;
+export const CORPUS_EXTENSIONS = ['.txt', '.md', '.jsonl', '.html', '.htm', '.pdf'] as const;
 
 /** How a corpus file is read. */
-export type CorpusFileKind = 'text' | 'jsonl';
+export type CorpusFileKind = 'text' | 'jsonl' | 'html' | 'pdf';
 
 /** The extension of `name` from {@link CORPUS_EXTENSIONS}, lower-cased, or `undefined`. */
 export function corpusExtension(name: string): (typeof CORPUS_EXTENSIONS)[number] | undefined {
@@ -13,11 +13,21 @@ export function corpusExtension(name: string): (typeof CORPUS_EXTENSIONS)[number
   return CORPUS_EXTENSIONS.find((ext) => lower.endsWith(ext) && lower.length > ext.length);
 }
 
-/** `'text'` for .txt/.md, `'jsonl'` for .jsonl, `undefined` for anything else. */
+/** `'text'` for .txt/.md, `'jsonl'`, `'html'` for .html/.htm, `'pdf'`; `undefined` for anything else. */
 export function corpusFileKind(name: string): CorpusFileKind | undefined {
-  const ext = corpusExtension(name);
-  if (ext === undefined) return undefined;
-  return ext === '.jsonl' ? 'jsonl' : 'text';
+  switch (corpusExtension(name)) {
+    case undefined:
+      return undefined;
+    case '.jsonl':
+      return 'jsonl';
+    case '.html':
+    case '.htm':
+      return 'html';
+    case '.pdf':
+      return 'pdf';
+    default:
+      return 'text';
+  }
 }
 
 /**

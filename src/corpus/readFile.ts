@@ -8,9 +8,11 @@ import { OUTSIDE_REASON, isInside, openedFileIsInside, resolveRoot } from './con
 import { describeFsError } from './errors.ts';
 import { DEFAULT_MAX_FRONT_MATTER_LINES, parseFrontMatter } from './frontMatter.ts';
 import { hashArticle } from './hash.ts';
-import { readJsonl } from './jsonl.ts';
+import { parseJsonlLine, readJsonl } from './jsonl.ts';
 import { positiveInt } from './limit.ts';
-import { corpusFileKind, fileId } from './paths.ts';
+import { CORPUS_EXTENSIONS, corpusFileKind, fileId } from './paths.ts';
+import type { CorpusFileKind } from './paths.ts';
+import { DEFAULT_MAX_PDF_PAGES } from './pdfLimits.ts';
 import { unwrapText } from './reflow.ts';
 import { withCheckedUrl } from './url.ts';
 import { MiB, decodeUtf8, isBlank, normalizeText, sniffNonText, tooLarge } from './text.ts';
@@ -19,6 +21,10 @@ import { MiB, decodeUtf8, isBlank, normalizeText, sniffNonText, tooLarge } from 
 export const DEFAULT_MAX_FILE_BYTES = 16 * MiB;
 /** Default for {@link ReadCorpusFileOptions.maxArticleBytes}: 16 MiB. */
 export const DEFAULT_MAX_ARTICLE_BYTES = 16 * MiB;
+/** Default for {@link ReadCorpusFileOptions.maxHtmlBytes}: 5 MiB. */
+export const DEFAULT_MAX_HTML_BYTES = 5 * MiB;
+/** Default for {@link ReadCorpusFileOptions.maxPdfBytes}: 50 MiB. */
+export const DEFAULT_MAX_PDF_BYTES = 50 * MiB;
 /** Default for {@link ReadCorpusFileOptions.maxReportedLineErrors}. */
 export const DEFAULT_MAX_REPORTED_LINE_ERRORS = 100;
 
@@ -29,27 +35,52 @@ export interface ReadCorpusFileOptions {
    * skipped, not truncated: a cut-off article would be quoted as if whole,
    * and a huge "text" file is usually a dump that got misnamed.
    */
-  maxFileBytes?: number;
+  maxFileBytes?: number | undefined;
   /** Longest JSONL line read, in bytes (default 16 MiB). Longer lines are skipped. */
-  maxArticleBytes?: number;
+  maxArticleBytes?: number | undefined;
+  /**
+   * Largest .html/.htm file read, in bytes (default 5 MiB). A page's DOM takes
+   * several times its size in memory, and news pages are 0.1 to 1 MiB.
+   */
+  maxHtmlBytes?: number | undefined;
+  /** Largest .pdf file read, in bytes (default 50 MiB). */
+  maxPdfBytes?: number | undefined;
+  /** PDFs with more pages are skipped (default 2,000). */
+  maxPdfPages?: number | undefined;
   /**
    * Lines after the opening `---` within which front matter must close
    * (default 100). See {@link parseFrontMatter}.
    */
-  maxFrontMatterLines?: number;
+  maxFrontMatterLines?: number | undefined;
   /**
    * Bad JSONL lines reported individually per file (default 100); further
    * ones are summarized in one skipped item, so a file in the wrong format
    * does not flood the report. Warnings (lines loaded with a value dropped)
    * have a budget of the same size of their own.
    */
-  maxReportedLineErrors?: number;
+  maxReportedLineErrors?: number | undefined;
 }
 
 /** What reading one file produced. */
 export interface ReadCorpusFileResult {
   articles: LoadedArticle[];
   skipped: SkippedItem[];
+}
+
+const UNSUPPORTED = `unsupported file type (expected ${CORPUS_EXTENSIONS.join(', ')})`;
+
+/** Reads at most `limit` bytes from the start of an open file. */
+async function readUpTo(handle: FileHandle, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  while (total < limit) {
+    const buffer = Buffer.allocUnsafe(Math.min(limit - total, 1024 * 1024));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+    if (bytesRead === 0) break;
+    chunks.push(buffer.subarray(0, bytesRead));
+    total += bytesRead;
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
 }
 
 // O_NONBLOCK so that opening a FIFO named `*.txt` returns at once (we then see
@@ -64,6 +95,9 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
  *   matter (see {@link parseFrontMatter}).
  * - `.jsonl` → one article per non-blank line (see {@link parseJsonlLine}),
  *   streamed.
+ * - `.html`/`.htm` → one article: the page's main content and metadata (see
+ *   html.ts).
+ * - `.pdf` → one article with its page starts (see pdf.ts).
  *
  * Never throws on bad input: an unreadable, binary, non-UTF-8, empty or
  * oversized file, a broken front matter block, a bad JSONL line or a file
@@ -86,7 +120,7 @@ export async function readCorpusFile(
   const skip = (reason: string): ReadCorpusFileResult => ({ articles: [], skipped: [{ file: rel, reason }] });
 
   const kind = corpusFileKind(rel);
-  if (kind === undefined) return skip('unsupported file type (expected .txt, .md or .jsonl)');
+  if (kind === undefined) return skip(UNSUPPORTED);
   const rootAbs = path.resolve(root);
   const abs = path.resolve(rootAbs, ...rel.split('/'));
   if (abs === rootAbs || !isInside(rootAbs, abs)) return skip('path is outside the corpus directory');
@@ -112,17 +146,90 @@ export async function readCorpusFile(
         maxReportedLineErrors: Math.max(0, Math.floor(options.maxReportedLineErrors ?? DEFAULT_MAX_REPORTED_LINE_ERRORS)),
       });
     }
-    const maxBytes = positiveInt(options.maxFileBytes, DEFAULT_MAX_FILE_BYTES);
+    const maxBytes = maxBytesFor(kind, options);
     if (stats.size > maxBytes) return skip(tooLarge('file', stats.size, maxBytes));
-    const bytes = await handle.readFile();
-    // The file may have grown between stat and read.
+    // At most one byte over the limit is read: the file may have grown since the stat.
+    const bytes = await readUpTo(handle, maxBytes + 1);
     if (bytes.length > maxBytes) return skip(tooLarge('file', bytes.length, maxBytes));
-    return textArticle(rel, bytes, options);
+    return await parseDocument(rel, bytes, options);
   } catch (err) {
     return skip(`cannot read file (${describeFsError(err)})`);
   } finally {
     await handle.close().catch(() => undefined);
   }
+}
+
+/**
+ * The article(s) of a document given as bytes, named `rel` (a corpus-relative
+ * path; its extension decides the format). What {@link readCorpusFile} does
+ * after reading, for callers that hold the bytes already (a document about to
+ * be added to the corpus can be checked before it is written). Never throws.
+ */
+export async function parseDocument(rel: string, bytes: Uint8Array, options: ReadCorpusFileOptions = {}): Promise<ReadCorpusFileResult> {
+  const kind = corpusFileKind(rel);
+  const skip = (reason: string): ReadCorpusFileResult => ({ articles: [], skipped: [{ file: rel, reason }] });
+  const limit = kind === undefined ? 0 : maxBytesFor(kind, options);
+  if (bytes.length > limit) return skip(tooLarge('file', bytes.length, limit));
+  try {
+    switch (kind) {
+      case undefined:
+        return skip(UNSUPPORTED);
+      case 'text':
+        return textArticle(rel, bytes, options);
+      case 'html':
+        return await htmlArticle(rel, bytes);
+      case 'pdf':
+        return await pdfArticle(rel, bytes, options);
+      case 'jsonl': {
+        // JSONL is streamed from disk by readJsonl; in memory, line by line here.
+        const text = decodeUtf8(bytes);
+        if (text === undefined) return skip('not UTF-8 text');
+        const articles: LoadedArticle[] = [];
+        const skipped: SkippedItem[] = [];
+        normalizeText(text)
+          .split('\n')
+          .forEach((line, i) => {
+            if (isBlank(line)) return;
+            const result = parseJsonlLine(line, i + 1, rel);
+            if ('error' in result) skipped.push({ file: rel, line: i + 1, reason: `line ${i + 1}: ${result.error}` });
+            else {
+              articles.push(result.article);
+              if (result.warning !== undefined)
+                skipped.push({ file: rel, line: i + 1, reason: `line ${i + 1}: ${result.warning}`, severity: 'warning' });
+            }
+          });
+        if (articles.length === 0 && skipped.length === 0) return skip('empty file');
+        return { articles, skipped };
+      }
+    }
+  } catch (err) {
+    // The format readers do not throw on bad input; this is a last line of defence, never a crash.
+    return skip(`cannot read ${kind} document (${err instanceof Error ? err.message : String(err)})`);
+  }
+}
+
+/** The size limit of a format, with the options' overrides. */
+function maxBytesFor(kind: CorpusFileKind, options: ReadCorpusFileOptions): number {
+  switch (kind) {
+    case 'text':
+      return positiveInt(options.maxFileBytes, DEFAULT_MAX_FILE_BYTES);
+    case 'html':
+      return positiveInt(options.maxHtmlBytes, DEFAULT_MAX_HTML_BYTES);
+    case 'pdf':
+      return positiveInt(options.maxPdfBytes, DEFAULT_MAX_PDF_BYTES);
+    case 'jsonl':
+      return Number.MAX_SAFE_INTEGER; // streamed; each line has its own limit
+  }
+}
+
+/** The article of a document's text and metadata: checks the link, hashes, attaches warnings. */
+function articleOf(rel: string, meta: ArticleMeta, text: string, warnings: string[], pages?: number[]): ReadCorpusFileResult {
+  const checked = withCheckedUrl(meta);
+  if (checked.warning !== undefined) warnings.push(checked.warning);
+  const id = fileId(rel);
+  const article: LoadedArticle = { id, file: rel, meta: checked.meta, text, hash: hashArticle(id, checked.meta, text, pages) };
+  if (pages !== undefined) article.pages = pages;
+  return { articles: [article], skipped: warnings.map((reason) => ({ file: rel, reason, severity: 'warning' })) };
 }
 
 /** Builds the single article of a .txt/.md file from its bytes. */
@@ -147,16 +254,35 @@ function textArticle(rel: string, bytes: Uint8Array, options: ReadCorpusFileOpti
     body = frontMatter.body;
     if (isBlank(body)) return skip('no text after the front matter');
     warnings.push(...frontMatter.warnings);
-    const checked = withCheckedUrl(frontMatter.meta);
-    meta = checked.meta;
-    if (checked.warning !== undefined) warnings.push(checked.warning);
+    meta = frontMatter.meta;
   }
-
   // Hard-wrapped paragraphs become one line each (see reflow.ts for why here).
-  body = unwrapText(body);
-  const id = fileId(rel);
-  return {
-    articles: [{ id, file: rel, meta, text: body, hash: hashArticle(id, meta, body) }],
-    skipped: warnings.map((reason) => ({ file: rel, reason, severity: 'warning' })),
-  };
+  return articleOf(rel, meta, unwrapText(body), warnings);
+}
+
+/** Builds the article of an .html/.htm file (the HTML code is loaded on first use: most corpora have none). */
+async function htmlArticle(rel: string, bytes: Uint8Array): Promise<ReadCorpusFileResult> {
+  const skip = (reason: string): ReadCorpusFileResult => ({ articles: [], skipped: [{ file: rel, reason }] });
+  const { decodeHtml, htmlToArticle } = await import('./html.ts');
+  const html = decodeHtml(bytes);
+  if (html === undefined) return skip('HTML in an unknown character encoding');
+  if (html.includes('\u0000')) return skip('binary file (contains NUL bytes)');
+  if (isBlank(html)) return skip('empty file');
+  const result = htmlToArticle(html);
+  if ('error' in result) return skip(result.error);
+  return articleOf(rel, result.meta, result.text, []);
+}
+
+/** Builds the article of a .pdf file, with its page starts (pdf.js is loaded on first use). */
+async function pdfArticle(rel: string, bytes: Uint8Array, options: ReadCorpusFileOptions): Promise<ReadCorpusFileResult> {
+  const skip = (reason: string): ReadCorpusFileResult => ({ articles: [], skipped: [{ file: rel, reason }] });
+  if (bytes.length === 0) return skip('empty file');
+  // The PDF header may follow some junk, but must come within the first 1,024 bytes.
+  if (Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 1024)).indexOf('%PDF-') === -1) {
+    return skip('not a PDF file (no "%PDF-" header)');
+  }
+  const { pdfToArticle } = await import('./pdf.ts');
+  const result = await pdfToArticle(bytes, { maxPages: positiveInt(options.maxPdfPages, DEFAULT_MAX_PDF_PAGES) });
+  if ('error' in result) return skip(result.error);
+  return articleOf(rel, result.meta, result.text, [], result.pages);
 }

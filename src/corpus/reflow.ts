@@ -51,9 +51,9 @@ function startsLowercase(line: string): boolean {
 /** Options of {@link detectWrapWidth} and {@link unwrapText}. */
 export interface ReflowOptions {
   /** Narrowest wrap width recognized, in characters. Default 30. */
-  minWidth?: number;
+  minWidth?: number | undefined;
   /** Widest wrap width recognized, in characters (wider lines are paragraphs). Default 132. */
-  maxWidth?: number;
+  maxWidth?: number | undefined;
 }
 
 /**

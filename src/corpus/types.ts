@@ -36,6 +36,13 @@ export interface LoadedArticle {
   text: string;
   /** Hash of everything above that affects indexing; equal hash ⇒ nothing to re-index. */
   hash: string;
+  /**
+   * For paged documents (PDF): the offset in `text` where each page starts,
+   * `pages[0]` (page 1) being 0; non-decreasing. The page of a sentence is the
+   * last page whose start is at or before the sentence's start (see
+   * `pageAt` in src/corpus/pages.ts). Absent for unpaged formats.
+   */
+  pages?: number[];
 }
 
 /**

@@ -133,6 +133,7 @@ export class Library {
       ...(article.line !== undefined && { line: article.line }),
       text: article.text,
       hash: article.hash,
+      ...(article.pages !== undefined && { pages: article.pages }),
       sentences: cleaned.sentences,
     });
     cleaned.sentences.forEach((span, i) =>

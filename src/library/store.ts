@@ -38,6 +38,8 @@ export interface StoredArticle {
   readonly body: Buffer;
   /** Content hash from the loader: equal hash ⇒ nothing to re-index. */
   readonly hash: string;
+  /** Paged documents (PDF): where each page starts in the text (see `LoadedArticle.pages`). */
+  readonly pages?: readonly number[];
   /** Id of the article's first sentence. */
   readonly firstSentence: number;
   /** Number of quotable sentences. */

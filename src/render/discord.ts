@@ -97,11 +97,12 @@ function boldRanges(text: string, ranges: readonly Highlight[], max: number): st
   return out + escapeMarkdown(text.slice(at, limit)) + (limit < text.length ? '…' : '');
 }
 
-/** "Title · Source · Date · <url>" in markdown, for a citation line. */
-export function citationMarkdown(article: ArticleRef, maxTitle = 120): string {
+/** "Title · Source · Date · p. 4 · <url>" in markdown, for a citation line (the page for a quote from a PDF). */
+export function citationMarkdown(article: ArticleRef, maxTitle = 120, page?: number): string {
   const parts = [`*${escapeMarkdown(truncate(article.title, maxTitle))}*`];
   if (article.source) parts.push(escapeMarkdown(article.source));
   if (article.date) parts.push(escapeMarkdown(article.date));
+  if (page !== undefined) parts.push(`p. ${page}`);
   // Angle brackets keep Discord from unfurling a preview of the link.
   const url = embedUrl(article.url);
   if (url) parts.push(`<${url}>`);
@@ -156,7 +157,7 @@ export function renderAnswerReply(answer: Answer, options: AnswerReplyOptions): 
   const perQuote = Math.floor((LIMITS.description - 100) / answer.quotes.length);
   const blocks = answer.quotes.map((q, i) => {
     const context = wantsContext(q) ? `-# …${escapeMarkdown(truncate(q.context.before!, 200))}\n` : '';
-    const cite = citationMarkdown(q.article);
+    const cite = citationMarkdown(q.article, 120, q.page);
     const room = Math.max(80, perQuote - context.length - cite.length - 20);
     return `${context}**${offset + i + 1}.** ${boldRanges(q.text, q.highlights, room)}\n— ${cite}`;
   });

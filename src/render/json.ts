@@ -29,6 +29,7 @@ export function answerToJson(answer: Answer): QuestionJson {
       article: q.article,
       sentence: q.sentence,
       offsets: q.offsets,
+      ...(q.page !== undefined && { page: q.page }),
       context: { before: q.context.before ?? null, after: q.context.after ?? null },
     })),
     ...(answer.reason && { reason: answer.reason, suggestions: answer.suggestions }),

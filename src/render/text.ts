@@ -28,8 +28,8 @@ export function markRanges(text: string, ranges: readonly Highlight[], open: str
 }
 
 /** "Title — Source, Date <url>" for an article. */
-export function citation(article: ArticleRef, options: { link?: boolean } = {}): string {
-  const extra = [article.source, article.date].filter(Boolean).join(', ');
+export function citation(article: ArticleRef, options: { link?: boolean; page?: number } = {}): string {
+  const extra = [article.source, article.date, options.page !== undefined && `p. ${options.page}`].filter(Boolean).join(', ');
   let s = article.title + (extra ? ` — ${extra}` : '');
   if (options.link !== false && article.url) s += ` <${article.url}>`;
   return s;
@@ -63,7 +63,9 @@ export function renderAnswerText(answer: Answer, options: TextOptions = {}): str
   answer.quotes.forEach((q, i) => {
     const text = color ? markRanges(q.text, q.highlights, BOLD, RESET_BOLD) : q.text;
     lines.push(`${i + 1}. ${text}`);
-    lines.push(`   — ${citation(q.article)}  ${dim(`[${q.article.id}, sentence ${q.sentence + 1}]`)}`);
+    lines.push(
+      `   — ${citation(q.article, { ...(q.page !== undefined && { page: q.page }) })}  ${dim(`[${q.article.id}, sentence ${q.sentence + 1}]`)}`,
+    );
   });
   const corrected = Object.entries(answer.corrections);
   if (corrected.length)

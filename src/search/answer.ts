@@ -3,6 +3,7 @@
  * context, or a clear "no answer" with the closest articles.
  */
 import type { Library } from '../library/library.ts';
+import { pageAt } from '../corpus/pages.ts';
 import { ArticleStore, type ArticleRef } from '../library/store.ts';
 import { parseQuestion, type ParsedQuestion, type QuestionKind, type QuestionOptions } from './question.ts';
 import { SentenceRanker, type RankOptions } from './rank.ts';
@@ -42,6 +43,8 @@ export interface Quote {
   sentence: number;
   /** Where the sentence is in the article's text. */
   offsets: { start: number; end: number };
+  /** For a paged document (PDF): the 1-based page the sentence starts on. */
+  page?: number;
   /** The sentences just before and after it in the same article, when there are any. */
   context: { before?: string; after?: string };
 }
@@ -145,13 +148,16 @@ export function makeQuote(library: Library, question: ParsedQuestion, id: number
   const context: Quote['context'] = {};
   if (position > 0) context.before = store.text(id - 1);
   if (position + 1 < article.sentenceCount) context.after = store.text(id + 1);
+  const offsets = store.span(id);
+  const page = pageAt(article.pages, offsets.start);
   return {
     text,
     score: Math.round(score * 1000) / 1000,
     highlights: highlight(library, question, text),
     article: ArticleStore.ref(article),
     sentence: position,
-    offsets: store.span(id),
+    offsets,
+    ...(page !== undefined && { page }),
     context,
   };
 }

@@ -4,21 +4,13 @@
  */
 import { open, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listCorpusFiles, loadCorpus, readCorpusFile } from '../../src/corpus/index.ts';
 import { OUTSIDE_REASON, openedFileIsInside, resolveRoot } from '../../src/corpus/confine.ts';
 import { verbatim } from '../cli/runCli.ts';
-import { tempCorpus } from './helpers.ts';
+import { tempCorpora } from './helpers.ts';
 
-const cleanups: (() => Promise<void>)[] = [];
-async function temp(tree: Parameters<typeof tempCorpus>[0] = {}): Promise<string> {
-  const { root, cleanup } = await tempCorpus(tree);
-  cleanups.push(cleanup);
-  return root;
-}
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
+const { temp, onCleanup } = tempCorpora();
 
 const SECRET = 'root:x:0:0:SECRET-OUTSIDE-THE-CORPUS:/root:/bin/bash';
 
@@ -61,7 +53,7 @@ describe('symbolic links and the corpus root', () => {
     const { corpus } = await corpusNextToSecret();
     const viaLink = `${corpus}-link`;
     await symlink(corpus, viaLink);
-    cleanups.push(() => rm(viaLink));
+    onCleanup(() => rm(viaLink));
     await symlink(path.join(corpus, 'real/story.txt'), path.join(corpus, 'absolute.txt'));
     const { articles, skipped } = await loadCorpus(viaLink);
     expect(skipped).toEqual([]);

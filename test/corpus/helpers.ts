@@ -3,6 +3,7 @@ import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 
 /** Absolute path of a committed fixture corpus under test/fixtures/. */
 export function fixture(name: string): string {
@@ -56,4 +57,24 @@ async function restorePermissions(dir: string): Promise<void> {
     if (entry.isDirectory()) await restorePermissions(abs);
     else if (entry.isFile()) await chmod(abs, 0o644).catch(() => undefined);
   }
+}
+
+/**
+ * Throw-away corpora for one test file: `temp(tree)` makes one, and each is
+ * removed after the test that made it (with anything passed to `onCleanup`).
+ * Call at the top level of a test file.
+ */
+export function tempCorpora(): { temp: (tree?: Tree) => Promise<string>; onCleanup: (fn: () => Promise<void>) => void } {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    while (cleanups.length > 0) await cleanups.pop()?.();
+  });
+  return {
+    temp: async (tree: Tree = {}) => {
+      const { root, cleanup } = await tempCorpus(tree);
+      cleanups.push(cleanup);
+      return root;
+    },
+    onCleanup: (fn) => void cleanups.push(fn),
+  };
 }

@@ -1,16 +1,8 @@
-import { describe, expect, afterEach, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readCorpusFile } from '../../src/corpus/index.ts';
-import { fixture, tempCorpus } from './helpers.ts';
+import { fixture, tempCorpora } from './helpers.ts';
 
-const cleanups: (() => Promise<void>)[] = [];
-async function temp(tree: Parameters<typeof tempCorpus>[0] = {}): Promise<string> {
-  const { root, cleanup } = await tempCorpus(tree);
-  cleanups.push(cleanup);
-  return root;
-}
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
+const { temp } = tempCorpora();
 
 const jsonl = (...records: unknown[]): string => records.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n';
 

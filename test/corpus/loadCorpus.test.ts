@@ -1,18 +1,10 @@
 import { chmod, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CorpusRootError, loadCorpus } from '../../src/corpus/index.ts';
-import { RUNNING_AS_ROOT, SEED_CORPUS, fixture, tempCorpus } from './helpers.ts';
+import { RUNNING_AS_ROOT, SEED_CORPUS, fixture, tempCorpora } from './helpers.ts';
 
-const cleanups: (() => Promise<void>)[] = [];
-async function temp(tree: Parameters<typeof tempCorpus>[0] = {}): Promise<string> {
-  const { root, cleanup } = await tempCorpus(tree);
-  cleanups.push(cleanup);
-  return root;
-}
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
+const { temp } = tempCorpora();
 
 describe('loadCorpus', () => {
   it('the seed corpus loads as five articles named after their files, with their exact text', async () => {

@@ -1,19 +1,11 @@
 import { chmod, readFile, rm } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashArticle, readCorpusFile } from '../../src/corpus/index.ts';
-import { RUNNING_AS_ROOT, fixture, tempCorpus } from './helpers.ts';
+import { RUNNING_AS_ROOT, fixture, tempCorpora } from './helpers.ts';
 
-const cleanups: (() => Promise<void>)[] = [];
-async function temp(tree: Parameters<typeof tempCorpus>[0] = {}): Promise<string> {
-  const { root, cleanup } = await tempCorpus(tree);
-  cleanups.push(cleanup);
-  return root;
-}
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
+const { temp } = tempCorpora();
 
 const MIXED = fixture('corpus-mixed');
 const FRONT = fixture('corpus-frontmatter');
@@ -237,7 +229,7 @@ describe('readCorpusFile on .txt and .md files', () => {
 
   it('paths outside the corpus and unsupported extensions are refused', async () => {
     expect((await readCorpusFile(MIXED, '../corpus-duplicates/a.txt')).skipped[0]?.reason).toBe('path is outside the corpus directory');
-    expect((await readCorpusFile(MIXED, 'notes.csv')).skipped[0]?.reason).toBe('unsupported file type (expected .txt, .md or .jsonl)');
+    expect((await readCorpusFile(MIXED, 'notes.csv')).skipped[0]?.reason).toBe('unsupported file type (expected .txt, .md, .jsonl, .html, .htm, .pdf)');
   });
 
   it('the hash changes when the text or metadata changes and not otherwise', async () => {
