@@ -11,7 +11,8 @@ import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from
 import type { BaseContext, ButtonContext, CommandContext, Reply } from '../src/interaction/types.ts';
 import { renderError } from '../src/render/discord.ts';
 import { renderStatsReply } from '../src/render/stats.ts';
-import { collectStats } from '../src/record/stats.ts';
+import { replyInTime } from '../src/interaction/respond.ts';
+import { collectStatsOffThread, type RecordStats } from '../src/record/stats.ts';
 
 const DEFAULT_DAYS = 30;
 const MAX_DAYS = 365;
@@ -36,7 +37,7 @@ export async function execute(ctx: CommandContext): Promise<void> {
   if (!ctx.invoker.isModerator)
     return ctx.reply(renderError('Only moderators (Manage Server, or a moderator role) can see the statistics.'));
   const days = Math.min(MAX_DAYS, Math.max(1, Math.trunc(ctx.options.getInteger('days') ?? DEFAULT_DAYS)));
-  await ctx.reply(await statsReply(ctx, days, 0));
+  await replyInTime(ctx, () => statsReply(ctx, days, 0, { fresh: true }), { ephemeral: true });
 }
 
 /**
@@ -55,7 +56,16 @@ export async function button(ctx: ButtonContext): Promise<void> {
   await ctx.reply(reply);
 }
 
-async function statsReply(ctx: BaseContext, days: number, page: number): Promise<Reply> {
+/**
+ * Statistics computed in the last minute, by server and period, so that
+ * turning pages is quick (a button must be answered within 3 s, and cannot be
+ * deferred here). At most {@link MAX_CACHED} entries.
+ */
+const cache = new Map<string, { at: number; stats: RecordStats }>();
+const CACHE_MS = 60_000;
+const MAX_CACHED = 20;
+
+async function statsReply(ctx: BaseContext, days: number, page: number, options: { fresh?: boolean } = {}): Promise<Reply> {
   if (!ctx.invoker.isModerator) return renderError('Only moderators (Manage Server, or a moderator role) can see the statistics.');
   // In a server, its own questions only; the console (no server) sees every question recorded.
   if (!ctx.invoker.inGuild) return renderError('/stats works only in a server.');
@@ -63,9 +73,18 @@ async function statsReply(ctx: BaseContext, days: number, page: number): Promise
     return renderError(
       'Questions are not being recorded (RECORD_QUESTIONS is false, or the data folder is not writable: see the bot’s log), so there are no statistics.',
     );
-  const corpus = await ctx.engine.suggestArticles('', MAX_STATS_ARTICLES);
-  // In a server, its own questions only; the console (no server) sees every question recorded.
-  const stats = collectStats(ctx.record.db, { days, guildId: ctx.invoker.guildId }, { corpus });
+  const key = `${ctx.record.file}:${ctx.invoker.guildId ?? ''}:${days}`;
+  let stats = cache.get(key)?.stats;
+  if (options.fresh || !stats || Date.now() - cache.get(key)!.at > CACHE_MS) {
+    const corpus = await ctx.engine.suggestArticles('', MAX_STATS_ARTICLES);
+    ctx.record.flush();
+    // In a server, its own questions only; the console (no server) sees every question recorded. Read in a
+    // thread of its own: on a large record the queries take longer than the bot's main thread may pause.
+    stats = await collectStatsOffThread(ctx.record.file, { days, guildId: ctx.invoker.guildId }, { corpus });
+    cache.delete(key);
+    cache.set(key, { at: Date.now(), stats });
+    while (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value!);
+  }
   return renderStatsReply(stats, {
     page,
     retentionDays: ctx.record.retentionDays,

@@ -125,10 +125,14 @@ export class QuestionRecord {
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly statements;
 
+  /** The database file (for readers in other threads). */
+  readonly file: string;
+
   constructor(
     readonly db: Database,
     options: QuestionRecordOptions,
   ) {
+    this.file = db.name;
     this.retentionDays = options.retentionDays;
     this.secret = options.hashSecret;
     this.log = options.log;
