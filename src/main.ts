@@ -11,13 +11,21 @@
 import { config } from 'dotenv';
 import { runConsole } from './cli/console.ts';
 import { loadSettings } from './config.ts';
+import { openQuestionRecord } from './record/open.ts';
 import { errorMessage, writeStderr } from './log.ts';
 
 config({ quiet: true });
 
 async function start(): Promise<number> {
   const settings = loadSettings(process.env);
-  if (!settings.discord) return runConsole({ corpusDir: settings.corpusDir, snapshotDir: settings.snapshotDir });
+  if (!settings.discord) {
+    const record = openQuestionRecord(settings);
+    try {
+      return await runConsole({ corpusDir: settings.corpusDir, snapshotDir: settings.snapshotDir, record });
+    } finally {
+      record?.close();
+    }
+  }
   const { runBot } = await import('./bot/run.ts');
   return runBot(settings, settings.discord);
 }

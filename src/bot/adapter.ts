@@ -13,15 +13,30 @@ import {
   type ChatInputCommandInteraction,
   type GuildMember,
   type APIInteractionGuildMember,
+  type Message,
+  type MessageContextMenuCommandInteraction,
 } from 'discord.js';
-import type { AnswerEngine } from '../engine/types.ts';
-import type { AutocompleteContext, ButtonContext, CommandContext, Invoker, Reply } from '../interaction/types.ts';
+import type {
+  AutocompleteContext,
+  BaseContext,
+  ButtonContext,
+  CommandContext,
+  Invoker,
+  MessageCommandContext,
+  Reply,
+} from '../interaction/types.ts';
 import { log } from '../log.ts';
 
 /** Nobody is ever pinged by the bot. */
 export const NO_MENTIONS = { parse: [] as never[] };
 
-type AnyInteraction = ChatInputCommandInteraction | ButtonInteraction | AutocompleteInteraction;
+type AnyInteraction = ChatInputCommandInteraction | MessageContextMenuCommandInteraction | ButtonInteraction | AutocompleteInteraction;
+
+/** What every context carries besides the interaction: the engine, and the record and cooldown when they are on. */
+export type Services = Pick<BaseContext, 'engine' | 'record' | 'cooldown'>;
+
+/** Longest message text a message command reads, in characters (Discord allows 4,000 with Nitro). */
+export const MAX_TARGET_CHARS = 4000;
 
 /** Who acted, and whether they may moderate (Manage Server, or one of `moderatorRoleIds`). */
 export function invokerOf(interaction: AnyInteraction, moderatorRoleIds: readonly string[]): Invoker {
@@ -30,7 +45,13 @@ export function invokerOf(interaction: AnyInteraction, moderatorRoleIds: readonl
   const isModerator =
     inGuild &&
     (Boolean(interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) || roles.some((r) => moderatorRoleIds.includes(r)));
-  return { id: interaction.user.id, name: interaction.user.username, inGuild, isModerator };
+  return {
+    id: interaction.user.id,
+    name: interaction.user.username,
+    inGuild,
+    isModerator,
+    ...(interaction.guildId && { guildId: interaction.guildId }),
+  };
 }
 
 function roleIds(member: GuildMember | APIInteractionGuildMember | null): string[] {
@@ -62,24 +83,13 @@ async function safely(what: string, call: () => Promise<unknown>): Promise<void>
 /** Whether the interaction has been acknowledged and how, tracked here because discord.js counts an edit as a reply. */
 type ReplyState = 'none' | 'deferred' | 'replied';
 
-export function commandContext(
-  interaction: ChatInputCommandInteraction,
-  engine: AnswerEngine,
-  moderatorRoleIds: readonly string[],
-): CommandContext {
+/** Defer, reply and edit for a command interaction, tracking how it was acknowledged. */
+function commandReplies(
+  interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction,
+  name: string,
+): Pick<CommandContext, 'defer' | 'reply' | 'edit'> {
   let state: ReplyState = 'none';
-  const name = `/${interaction.commandName}`;
   return {
-    engine,
-    invoker: invokerOf(interaction, moderatorRoleIds),
-    log: (m) => log('info', m),
-    options: {
-      getString: (n) => interaction.options.getString(n),
-      getInteger: (n) => interaction.options.getInteger(n),
-      getNumber: (n) => interaction.options.getNumber(n),
-      getBoolean: (n) => interaction.options.getBoolean(n),
-      getSubcommand: () => interaction.options.getSubcommand(false),
-    },
     defer: async (opts = {}) => {
       if (state !== 'none') return;
       state = 'deferred';
@@ -104,11 +114,57 @@ export function commandContext(
   };
 }
 
-export function buttonContext(interaction: ButtonInteraction, engine: AnswerEngine, moderatorRoleIds: readonly string[]): ButtonContext {
+export function commandContext(
+  interaction: ChatInputCommandInteraction,
+  services: Services,
+  moderatorRoleIds: readonly string[],
+): CommandContext {
+  return {
+    ...services,
+    invoker: invokerOf(interaction, moderatorRoleIds),
+    log: (m) => log('info', m),
+    options: {
+      getString: (n) => interaction.options.getString(n),
+      getInteger: (n) => interaction.options.getInteger(n),
+      getNumber: (n) => interaction.options.getNumber(n),
+      getBoolean: (n) => interaction.options.getBoolean(n),
+      getSubcommand: () => interaction.options.getSubcommand(false),
+    },
+    ...commandReplies(interaction, `/${interaction.commandName}`),
+  };
+}
+
+/**
+ * The text of a message a message command was run on: its content, or for a
+ * message of embeds only (another bot's), their titles and descriptions; at
+ * most {@link MAX_TARGET_CHARS} characters. The message comes with the
+ * interaction, so this needs no Message Content intent.
+ */
+export function messageText(target: Pick<Message, 'content' | 'embeds'>): string {
+  const content = target.content.trim();
+  const text = content || target.embeds.flatMap((e) => [e.title, e.description].filter((t): t is string => Boolean(t))).join('\n');
+  return text.slice(0, MAX_TARGET_CHARS);
+}
+
+export function messageCommandContext(
+  interaction: MessageContextMenuCommandInteraction,
+  services: Services,
+  moderatorRoleIds: readonly string[],
+): MessageCommandContext {
+  return {
+    ...services,
+    invoker: invokerOf(interaction, moderatorRoleIds),
+    log: (m) => log('info', m),
+    target: { id: interaction.targetId, content: messageText(interaction.targetMessage) },
+    ...commandReplies(interaction, `"${interaction.commandName}"`),
+  };
+}
+
+export function buttonContext(interaction: ButtonInteraction, services: Services, moderatorRoleIds: readonly string[]): ButtonContext {
   let acknowledged = false;
   const what = `button "${interaction.customId}"`;
   return {
-    engine,
+    ...services,
     invoker: invokerOf(interaction, moderatorRoleIds),
     log: (m) => log('info', m),
     args: interaction.customId.split(':'),
@@ -128,12 +184,12 @@ export function buttonContext(interaction: ButtonInteraction, engine: AnswerEngi
 
 export function autocompleteContext(
   interaction: AutocompleteInteraction,
-  engine: AnswerEngine,
+  services: Services,
   moderatorRoleIds: readonly string[],
 ): AutocompleteContext {
   const focused = interaction.options.getFocused(true);
   return {
-    engine,
+    ...services,
     invoker: invokerOf(interaction, moderatorRoleIds),
     log: (m) => log('info', m),
     focused: { name: focused.name, value: String(focused.value) },

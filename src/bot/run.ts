@@ -2,26 +2,33 @@
  * The Discord bot: logs in with discord.js, registers the slash commands at
  * start-up (bulk overwrite; guild-scoped when DISCORD_GUILD_ID is set) and
  * routes interactions to the command handlers. It needs only the Guilds
- * intent: slash commands, buttons and autocomplete arrive as interactions,
- * and the bot never reads messages.
+ * intent: slash commands, message commands (with their message), buttons
+ * and autocomplete arrive as interactions, and the bot never reads messages.
+ * The record of questions (src/record) and the cooldown live here, in the
+ * main process, next to the adapter.
  */
 import { Client, Events, GatewayIntentBits, type Interaction } from 'discord.js';
 import type { DiscordSettings, Settings } from '../config.ts';
 import { openEngine } from '../engine/open.ts';
 import type { AnswerEngine } from '../engine/types.ts';
+import { Cooldown } from '../interaction/cooldown.ts';
 import { loadCommands } from '../interaction/registry.ts';
 import { CommandRouter } from '../interaction/router.ts';
 import { errorMessage, log, redactSecret } from '../log.ts';
+import { openQuestionRecord } from '../record/open.ts';
+import type { QuestionRecord } from '../record/questions.ts';
 import { renderSkipped, splitSkipped } from '../render/text.ts';
 import { healthFile, HealthReporter } from './health.ts';
 import { inviteUrl } from './invite.ts';
-import { autocompleteContext, buttonContext, commandContext, NO_MENTIONS } from './adapter.ts';
+import { autocompleteContext, buttonContext, commandContext, messageCommandContext, NO_MENTIONS, type Services } from './adapter.ts';
 
 /** A running bot. */
 export interface Bot {
   client: Client;
   engine: AnswerEngine;
   router: CommandRouter;
+  /** The record of questions, when recording is on and possible. */
+  record?: QuestionRecord | undefined;
   /** Resolves once commands are registered and the bot is ready for interactions. */
   ready: Promise<void>;
   /** Logs out and closes the engine. */
@@ -64,6 +71,12 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
   });
   const roles = discord.moderatorRoleIds;
   const activeEngine = engine;
+  const record = openQuestionRecord(settings);
+  const services: Services = {
+    engine: activeEngine,
+    record,
+    cooldown: settings.askCooldown && new Cooldown(settings.askCooldown),
+  };
 
   client.on(Events.InteractionCreate, (interaction: Interaction) => {
     void handle(interaction).catch((err) => log('error', `interaction ${interaction.id} failed: ${(err as Error).stack ?? err}`));
@@ -71,11 +84,17 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
   async function handle(interaction: Interaction): Promise<void> {
     if (interaction.isChatInputCommand()) {
       log('info', `/${interaction.commandName} from ${interaction.user.id}${interaction.guildId ? ` in ${interaction.guildId}` : ' (DM)'}`);
-      await router.command(interaction.commandName, commandContext(interaction, activeEngine, roles));
+      await router.command(interaction.commandName, commandContext(interaction, services, roles));
+    } else if (interaction.isMessageContextMenuCommand()) {
+      log(
+        'info',
+        `"${interaction.commandName}" from ${interaction.user.id}${interaction.guildId ? ` in ${interaction.guildId}` : ' (DM)'}`,
+      );
+      await router.messageCommand(interaction.commandName, messageCommandContext(interaction, services, roles));
     } else if (interaction.isAutocomplete()) {
-      await router.autocomplete(interaction.commandName, autocompleteContext(interaction, activeEngine, roles));
+      await router.autocomplete(interaction.commandName, autocompleteContext(interaction, services, roles));
     } else if (interaction.isButton()) {
-      await router.button(interaction.customId, buttonContext(interaction, activeEngine, roles));
+      await router.button(interaction.customId, buttonContext(interaction, services, roles));
     }
   }
   const health = new HealthReporter(healthFile(settings.dataDir));
@@ -111,6 +130,7 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
   } catch (err) {
     // A refused login is fatal: close what was opened, so the caller can exit and a supervisor restart it.
     await client.destroy().catch(() => undefined);
+    record?.close();
     await health.stop();
     if (!options.engine) await withTimeout(activeEngine.close(), CLOSE_TIMEOUT_MS);
     throw new Error(`could not log in to Discord: ${errorMessage(err)}`, { cause: err });
@@ -119,9 +139,11 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
     client,
     engine: activeEngine,
     router,
+    record,
     ready,
     async stop() {
       await client.destroy();
+      record?.close();
       await health.stop();
       await activeEngine.close();
     },

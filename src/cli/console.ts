@@ -6,7 +6,9 @@
  *   /ask <question> [results:N] [private:true]   (a bare line is an /ask)
  *   /source <article id or title>
  *   /<any command> [subcommand] [text] [name:value …]   (see consoleCommand.ts)
+ *   /find-sources <text>                         a message command ("Find sources") on that text
  *   /more, /open N, /next, /prev                 press the last reply's buttons
+ *   /helpful, /not-helpful                       vote on the last answer
  *   /quit                                        (or end of input)
  */
 import { userInfo } from 'node:os';
@@ -14,7 +16,9 @@ import { createInterface } from 'node:readline';
 import { openEngine } from '../engine/open.ts';
 import type { AnswerEngine } from '../engine/types.ts';
 import { loadCommands } from '../interaction/registry.ts';
+import { isMessageCommand } from '../interaction/registry.ts';
 import { CommandRouter } from '../interaction/router.ts';
+import type { QuestionRecord } from '../record/questions.ts';
 import type { BaseContext, Choice, CommandOptions, Reply } from '../interaction/types.ts';
 import { parseConsoleCommand, type ConsoleValues } from './consoleCommand.ts';
 import { renderReplyText } from '../render/replyText.ts';
@@ -33,6 +37,8 @@ export interface ConsoleOptions {
   engine?: AnswerEngine;
   /** Where the command files are (default: the project's `commands/`). */
   commandsDir?: string;
+  /** The record of questions (the caller opens and closes it); without it nothing is recorded. */
+  record?: QuestionRecord | undefined;
 }
 
 /** Runs the console until end of input or /quit. Returns the exit code. */
@@ -61,8 +67,13 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
   const base: BaseContext = {
     engine,
     invoker: { id: 'console', name: userInfo().username, inGuild: true, isModerator: true },
+    record: options.record,
     log: (m) => log(m),
   };
+  /** Message commands by their console name: "Find sources" → find-sources. */
+  const messageCommands = new Map(
+    [...router.commands.values()].filter(isMessageCommand).map((c) => [c.data.name.toLowerCase().replace(/\s+/g, '-'), c.data.name]),
+  );
   /** The last reply with buttons, so /more, /open N, /next and /prev can press them. */
   let lastReply: Reply | undefined;
   const show = (reply: Reply) => {
@@ -132,6 +143,23 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
       case 'prev':
         await press((l) => l === '◀');
         return true;
+      case 'helpful':
+        await press((l) => l === 'Helpful');
+        return true;
+      case 'not-helpful':
+        await press((l) => l === 'Not helpful');
+        return true;
+    }
+    const messageCommand = messageCommands.get(name);
+    if (messageCommand) {
+      await router.messageCommand(messageCommand, {
+        ...base,
+        target: { id: 'console', content: argText },
+        defer: async () => undefined,
+        reply: async (r) => show(r),
+        edit: async (r) => show(r),
+      });
+      return true;
     }
     const definition = router.commands.get(name)?.data.toJSON();
     if (!definition) {

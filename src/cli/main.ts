@@ -20,8 +20,10 @@ import { readableParagraphs } from '../render/article.ts';
 import { answerToJson } from '../render/json.ts';
 import { citation, renderAnswerText, renderIgnored, renderSkipped, splitSkipped } from '../render/text.ts';
 import { CORPUS_EXTENSIONS } from '../corpus/paths.ts';
+import { openQuestionRecord } from '../record/open.ts';
 import { packageVersion } from '../util/packageInfo.ts';
 import { runConsole } from './console.ts';
+import { DEFAULT_STATS_DAYS, exportUnanswered, MAX_STATS_DAYS, printStats } from './stats.ts';
 
 type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 type Values = Record<string, string | boolean | undefined>;
@@ -87,6 +89,31 @@ const COMMANDS: Record<string, CliCommand> = {
     maxArgs: 0,
     run: async (_args, values, settings) => index(settings(), values.json === true),
   },
+  stats: {
+    summary: 'what was asked and how the answers did, from the record of questions (as /stats)',
+    usage: ['stats [--days N] [--guild ID] [--json]', 'stats --export FILE.csv [--days N] [--guild ID]'],
+    options: { days: { type: 'string' }, guild: { type: 'string' }, json: { type: 'boolean' }, export: { type: 'string' } },
+    help: {
+      days: `--days N       the last N days, 1–${MAX_STATS_DAYS} (default ${DEFAULT_STATS_DAYS})`,
+      guild: '--guild ID     one server’s questions only (default: every question recorded)',
+      json: '--json         the statistics as one JSON object on stdout',
+      export: '--export FILE  write the unanswered questions to FILE as CSV (spreadsheet-safe) instead',
+    },
+    maxArgs: 0,
+    run: async (_args, values, settings) => {
+      const days = parseDays(values.days as string | undefined);
+      const guild = (values.guild as string | undefined)?.trim();
+      if (guild !== undefined && !/^\d{15,22}$/.test(guild))
+        throw new UsageError('--guild must be a numeric Discord server id of 15 to 22 digits');
+      const exportFile = values.export as string | undefined;
+      if (exportFile !== undefined && values.json) throw new UsageError('--export and --json do not go together');
+      if (exportFile !== undefined && !exportFile.trim()) throw new UsageError('--export needs a file name');
+      const resolved = settings();
+      const scope = { days, ...(guild !== undefined && { guildId: guild }) };
+      if (exportFile !== undefined) return exportUnanswered(resolved, scope, exportFile);
+      return withEngine(resolved, (engine) => printStats(resolved, scope, engine, values.json === true));
+    },
+  },
   health: {
     summary: 'exit 0 when the bot using this data folder is connected and responsive, else say why and exit 1',
     usage: ['health'],
@@ -108,8 +135,13 @@ const COMMANDS: Record<string, CliCommand> = {
     help: {},
     maxArgs: 0,
     run: async (_args, _values, settings) => {
-      const { corpusDir, snapshotDir } = settings();
-      return runConsole({ corpusDir, snapshotDir });
+      const resolved = settings();
+      const record = openQuestionRecord(resolved);
+      try {
+        return await runConsole({ corpusDir: resolved.corpusDir, snapshotDir: resolved.snapshotDir, record });
+      } finally {
+        record?.close();
+      }
     },
   },
 };
@@ -228,6 +260,14 @@ function usage(err: UsageError): number {
   const help = err.command ? `verbatim ${err.command} --help` : 'verbatim --help';
   writeStderr(`verbatim: ${err.message} (see ${help})\n`);
   return 2;
+}
+
+function parseDays(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_STATS_DAYS;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > MAX_STATS_DAYS)
+    throw new UsageError(`--days must be a whole number from 1 to ${MAX_STATS_DAYS} (got "${value.slice(0, 20)}")`);
+  return n;
 }
 
 function parseTop(value: string | undefined): number {

@@ -13,7 +13,7 @@ export const DEFER_AFTER_MS = 1200;
  * takes longer than `deferAfterMs`.
  */
 export async function replyInTime(
-  ctx: CommandContext,
+  ctx: Pick<CommandContext, 'defer' | 'reply' | 'log'>,
   produce: () => Promise<Reply>,
   options: { ephemeral?: boolean; deferAfterMs?: number } = {},
 ): Promise<void> {

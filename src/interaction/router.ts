@@ -1,24 +1,34 @@
 /**
  * Routes interactions to command handlers, the same way for Discord and the
- * console: slash commands by name, autocomplete by command name, buttons by
- * the first part of their custom id. A handler that throws is logged and the
- * user gets a short ephemeral error; nothing propagates to crash the bot.
+ * console: slash commands and message context-menu commands by name,
+ * autocomplete by command name, buttons by the first part of their custom id.
+ * A handler that throws is logged and the user gets a short ephemeral error;
+ * nothing propagates to crash the bot.
  */
-import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { RESTPostAPIApplicationCommandsJSONBody } from 'discord.js';
 import { renderError } from '../render/discord.ts';
-import type { AutocompleteContext, ButtonContext, CommandContext, CommandModule } from './types.ts';
+import { isMessageCommand, isSlashCommand } from './registry.ts';
+import type {
+  AnyCommandModule,
+  AutocompleteContext,
+  ButtonContext,
+  CommandContext,
+  CommandModule,
+  MessageCommandContext,
+} from './types.ts';
 
 export class CommandRouter {
-  constructor(readonly commands: ReadonlyMap<string, CommandModule>) {}
+  constructor(readonly commands: ReadonlyMap<string, AnyCommandModule>) {}
 
   /** The command definitions, as Discord's registration endpoint takes them. */
-  definitions(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+  definitions(): RESTPostAPIApplicationCommandsJSONBody[] {
     return [...this.commands.values()].map((c) => c.data.toJSON());
   }
 
   async command(name: string, ctx: CommandContext): Promise<void> {
     const command = this.commands.get(name);
-    if (!command) return this.fail(ctx, `unknown command /${name}`, `I don't know the command /${name}. Try /help.`);
+    if (!command || !isSlashCommand(command))
+      return this.fail(ctx, `unknown command /${name}`, `I don't know the command /${name}. Try /help.`);
     try {
       await command.execute(permittedByDiscord(command, ctx));
     } catch (err) {
@@ -26,9 +36,22 @@ export class CommandRouter {
     }
   }
 
+  /** A message context-menu command (Apps → name) run on a message. */
+  async messageCommand(name: string, ctx: MessageCommandContext): Promise<void> {
+    const command = this.commands.get(name);
+    if (!command || !isMessageCommand(command))
+      return this.fail(ctx, `unknown message command "${name}"`, `I don't know the command "${name}". Try /help.`);
+    try {
+      await command.execute(ctx);
+    } catch (err) {
+      await this.fail(ctx, `"${name}" failed: ${describe(err)}`, 'Sorry, something went wrong while answering. The error has been logged.');
+    }
+  }
+
   async autocomplete(name: string, ctx: AutocompleteContext): Promise<void> {
     try {
-      await this.commands.get(name)?.autocomplete?.(ctx);
+      const command = this.commands.get(name);
+      if (command && isSlashCommand(command)) await command.autocomplete?.(ctx);
     } catch (err) {
       ctx.log(`autocomplete of /${name} failed: ${describe(err)}`);
       await ctx.respond([]).catch(() => undefined);
@@ -51,7 +74,7 @@ export class CommandRouter {
     }
   }
 
-  private async fail(ctx: CommandContext | ButtonContext, log: string, message: string): Promise<void> {
+  private async fail(ctx: CommandContext | MessageCommandContext | ButtonContext, log: string, message: string): Promise<void> {
     ctx.log(log);
     try {
       await ctx.reply(renderError(message));

@@ -7,8 +7,16 @@
  * Replies are plain Discord API JSON (embeds, action rows): discord.js sends
  * them as they are, and the console renders them as text.
  */
-import type { APIActionRowComponent, APIButtonComponent, APIEmbed, SlashCommandOptionsOnlyBuilder } from 'discord.js';
+import type {
+  APIActionRowComponent,
+  APIButtonComponent,
+  APIEmbed,
+  ContextMenuCommandBuilder,
+  SlashCommandOptionsOnlyBuilder,
+} from 'discord.js';
 import type { AnswerEngine } from '../engine/types.ts';
+import type { QuestionRecord } from '../record/questions.ts';
+import type { Cooldown } from './cooldown.ts';
 
 /** A message to send or an edit to make. */
 export interface Reply {
@@ -33,12 +41,18 @@ export interface Invoker {
    * Discord's command permissions do not reach: buttons, exemptions).
    */
   isModerator: boolean;
+  /** The server, when in one (not in DMs or the console). */
+  guildId?: string | undefined;
 }
 
 /** Shared by every kind of interaction. */
 export interface BaseContext {
   engine: AnswerEngine;
   invoker: Invoker;
+  /** The record of questions and votes; absent when recording is off or impossible. */
+  record?: QuestionRecord | undefined;
+  /** The per-member limit on questions (ASK_COOLDOWN); absent when off. */
+  cooldown?: Cooldown | undefined;
   /** Writes a line to the operator's log (stderr), never to users. */
   log(message: string): void;
 }
@@ -89,6 +103,12 @@ export interface AutocompleteContext extends BaseContext {
   respond(choices: Choice[]): Promise<void>;
 }
 
+/** A message context-menu command (Apps → name) being run on a message. */
+export interface MessageCommandContext extends Omit<CommandContext, 'options'> {
+  /** The message it was run on: its id and its text (for a message of embeds only, their titles and descriptions). */
+  target: { id: string; content: string };
+}
+
 /** A command file in `commands/`: its definition and handlers. */
 export interface CommandModule {
   /** The slash command definition, registered with Discord. */
@@ -98,3 +118,18 @@ export interface CommandModule {
   /** Handles clicks on buttons whose custom id starts with this command's name. */
   button?(ctx: ButtonContext): Promise<void>;
 }
+
+/**
+ * A message context-menu command file in `commands/` (Apps → its name, on any
+ * message): its definition and handlers.
+ */
+export interface MessageCommandModule {
+  /** The command definition (`setType(ApplicationCommandType.Message)`), registered with Discord. */
+  data: ContextMenuCommandBuilder;
+  execute(ctx: MessageCommandContext): Promise<void>;
+  /** Handles clicks on buttons whose custom id starts with this command's name. */
+  button?(ctx: ButtonContext): Promise<void>;
+}
+
+/** Any file in `commands/`. */
+export type AnyCommandModule = CommandModule | MessageCommandModule;

@@ -99,6 +99,8 @@ export interface QuestionRecordOptions {
 
 /** Most rows deleted per step of a retention sweep, so that a sweep never holds the thread for long. */
 const PRUNE_BATCH = 2000;
+/** Most answer ids handed out and awaiting their answer at once. */
+const MAX_ISSUED = 10_000;
 const DAY_MS = 86_400_000;
 
 /** The record of questions and votes over an open database. */
@@ -110,16 +112,27 @@ export class QuestionRecord {
   private readonly queue: Array<() => void> = [];
   /** Answer ids queued and not yet written, so a vote arriving first finds them. */
   private readonly queuedAnswers = new Set<string>();
+  /**
+   * Answer ids handed out (on a reply's buttons) and not yet recorded, with
+   * the votes that arrived before them: an answer is recorded once its reply
+   * is sent, and a click can come first. Bounded: an id whose answer never
+   * came (the reply failed) is dropped after {@link MAX_ISSUED} newer ones.
+   */
+  private readonly issued = new Map<string, Array<{ member: string; value: number; at: number }>>();
   private scheduled: NodeJS.Immediate | undefined;
   private failing = false;
   private closed = false;
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly statements;
 
+  /** The database file (for readers in other threads). */
+  readonly file: string;
+
   constructor(
     readonly db: Database,
     options: QuestionRecordOptions,
   ) {
+    this.file = db.name;
     this.retentionDays = options.retentionDays;
     this.secret = options.hashSecret;
     this.log = options.log;
@@ -146,7 +159,10 @@ export class QuestionRecord {
    * never collide, in 16 characters of a custom id.
    */
   newAnswerId(): string {
-    return randomBytes(12).toString('base64url');
+    const id = randomBytes(12).toString('base64url');
+    this.issued.set(id, []);
+    if (this.issued.size > MAX_ISSUED) this.issued.delete(this.issued.keys().next().value!);
+    return id;
   }
 
   /** The key a member's votes are stored under: HMAC-SHA256 of the id. */
@@ -171,11 +187,14 @@ export class QuestionRecord {
       engineMs: answer.tookMs,
     };
     const quotes = answer.quotes.map((q, rank) => [entry.id, rank, q.article.id, q.sentence] as const);
+    const early = this.issued.get(entry.id) ?? [];
+    this.issued.delete(entry.id);
     this.queuedAnswers.add(entry.id);
     this.enqueue(() => {
       this.queuedAnswers.delete(entry.id);
       this.statements.answer.run(row);
       for (const q of quotes) this.statements.quote.run(...q);
+      for (const v of early) this.statements.vote.run(entry.id, v.member, v.value, v.at);
     });
   }
 
@@ -186,13 +205,21 @@ export class QuestionRecord {
    */
   vote(answerId: string, memberId: string, helpful: boolean): VoteOutcome {
     const member = this.memberKey(memberId);
+    const value = helpful ? 1 : 0;
+    const at = this.now();
+    const early = this.issued.get(answerId);
+    if (early) {
+      // The answer is not recorded yet: the vote waits for it (the upsert keeps the latest).
+      const before = early.findLast((v) => v.member === member)?.value;
+      if (before === value) return 'unchanged';
+      early.push({ member, value, at });
+      return before === undefined ? 'recorded' : 'changed';
+    }
     // Whatever is queued goes first, so the earlier vote (or the answer itself) is there to be read.
     this.flush();
     if (!this.queuedAnswers.has(answerId) && this.statements.hasAnswer.get(answerId) === undefined) return 'unknown-answer';
     const before = this.statements.existingVote.get(answerId, member) as number | undefined;
-    const value = helpful ? 1 : 0;
     if (before === value) return 'unchanged';
-    const at = this.now();
     this.enqueue(() => this.statements.vote.run(answerId, member, value, at));
     return before === undefined ? 'recorded' : 'changed';
   }

@@ -7,7 +7,9 @@
  * over their results.
  */
 import type { ArticleRef } from '../library/store.ts';
+import { siblingModule, spawnModule } from '../util/spawn.ts';
 import type { Database } from './database.ts';
+import type { StatsJob } from './statsWorker.ts';
 
 /** Which part of the record to read. */
 export interface StatsScope {
@@ -38,6 +40,8 @@ export interface UnhelpfulAnswer {
   question: string;
   /** The article of the first quote. */
   articleId: string;
+  /** Its title, when the corpus was given and still has it. */
+  title?: string;
   notHelpful: number;
   helpful: number;
 }
@@ -149,7 +153,12 @@ export function collectStats(db: Database, scope: StatsScope, options: CollectOp
        ORDER BY notHelpful DESC, helpful ASC, lastAt DESC LIMIT @top`,
     )
     .all({ ...params, top }) as Array<UnhelpfulAnswer & { lastAt?: number }>;
-  for (const row of notHelpful) delete row.lastAt;
+  const titles = new Map(options.corpus?.map((a) => [a.id, a.title]));
+  for (const row of notHelpful) {
+    delete row.lastAt;
+    const title = titles.get(row.articleId);
+    if (title !== undefined) row.title = title;
+  }
 
   const quoted = db
     .prepare(
@@ -232,4 +241,25 @@ export function unansweredQuestions(db: Database, scope: StatsScope): IterableIt
        FROM answers a WHERE ${where} AND a.answered = 0 ORDER BY a.at`,
     )
     .iterate(params) as IterableIterator<UnansweredRow>;
+}
+
+const STATS_WORKER = siblingModule(import.meta.url, 'statsWorker');
+
+/**
+ * {@link collectStats} in a worker thread of its own, over a read-only
+ * connection to the database `file`: the calling thread is never held up,
+ * however large the record (see `npm run bench:record`).
+ */
+export function collectStatsOffThread(file: string, scope: StatsScope, options: CollectOptions = {}): Promise<RecordStats> {
+  return new Promise((resolve, reject) => {
+    const job: StatsJob = { file, scope, options };
+    const worker = spawnModule(STATS_WORKER, job);
+    worker.once('message', (m: { ok: true; stats: RecordStats } | { ok: false; error: string }) => {
+      if (m.ok) resolve(m.stats);
+      else reject(new Error(m.error));
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the statistics thread stopped (exit code ${code})`)));
+  });
 }

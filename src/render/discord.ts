@@ -135,6 +135,16 @@ export interface AnswerReplyOptions {
   /** Index of the first quote shown (for "More"). */
   offset?: number;
   ephemeral?: boolean;
+  /** Adds **Helpful** / **Not helpful** buttons for this recorded answer (when recording is on). */
+  feedback?: { answerId: string };
+}
+
+/** Custom ids of the vote buttons: `ask:vote:1:<answer id>` (Helpful) and `ask:vote:0:<answer id>`. */
+export function voteButtons(answerId: string): APIButtonComponent[] {
+  return [
+    { type: ComponentType.Button, style: ButtonStyle.Success, label: 'Helpful', custom_id: customId('ask', 'vote', 1, answerId) },
+    { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Not helpful', custom_id: customId('ask', 'vote', 0, answerId) },
+  ];
 }
 
 /** The reply to /ask: quotes with citations, Source buttons and More. */
@@ -173,13 +183,13 @@ export function renderAnswerReply(answer: Answer, options: AnswerReplyOptions): 
     custom_id: customId('source', 'open', q.article.key, q.sentence),
   }));
   const components: Array<APIActionRowComponent<APIButtonComponent>> = [row(sourceButtons)];
+  const answerId = options.feedback?.answerId;
   if (shownTo < answer.total) {
-    components.push(
-      row([
-        { type: ComponentType.Button, style: ButtonStyle.Primary, label: 'More', custom_id: customId('ask', 'more', shownTo, options.top) },
-      ]),
-    );
+    // The answer id rides along, so that the next page carries the vote buttons too.
+    const more = answerId ? customId('ask', 'more', shownTo, options.top, answerId) : customId('ask', 'more', shownTo, options.top);
+    components.push(row([{ type: ComponentType.Button, style: ButtonStyle.Primary, label: 'More', custom_id: more }]));
   }
+  if (answerId) components.push(row(voteButtons(answerId)));
   return { content, embeds: [embed], components, ephemeral };
 }
 

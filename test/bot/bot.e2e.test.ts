@@ -33,19 +33,27 @@ beforeAll(async () => {
       ],
     },
   });
-  const settings = loadSettings({
-    CORPUS_DIR: corpusDir,
-    SNAPSHOT_DIR: path.join(corpusDir, '..', path.basename(corpusDir) + '-snapshots'),
-  });
+  const settings = loadSettings(botEnv());
   bot = await startBot(settings, { token: fake.token, guildId: fake.guild.id, apiBase: fake.restBase, moderatorRoleIds: [MODERATOR_ROLE] });
   await bot.ready;
 });
+
+/** The bot's settings: its own data folder beside the corpus copy, and no cooldown (these tests ask many questions quickly). */
+function botEnv(): Record<string, string> {
+  return {
+    CORPUS_DIR: corpusDir,
+    SNAPSHOT_DIR: path.join(corpusDir, '..', path.basename(corpusDir) + '-snapshots'),
+    DATA_DIR: `${corpusDir}-data`,
+    ASK_COOLDOWN: 'off',
+  };
+}
 
 afterAll(async () => {
   await bot?.stop();
   await fake?.close();
   await rm(corpusDir, { recursive: true, force: true });
   await rm(`${corpusDir}-snapshots`, { recursive: true, force: true });
+  await rm(`${corpusDir}-data`, { recursive: true, force: true });
 });
 
 /** The bot's final message for an interaction: its reply, or the edit that fills a deferred reply. */
@@ -78,10 +86,12 @@ const ask = (question: string, extra: Record<string, unknown> = {}) =>
   });
 
 describe('start-up', () => {
-  it('registers every command in the guild, /reload for Manage Server only', () => {
+  it('registers every command in the guild, /reload and /stats for Manage Server only', () => {
     const commands = fake.commands(fake.guild.id);
-    expect(commands.map((c) => c.name).sort()).toEqual(['ask', 'help', 'reload', 'source']);
+    expect(commands.map((c) => c.name).sort()).toEqual(['Find sources', 'ask', 'help', 'reload', 'source', 'stats']);
     expect(commands.find((c) => c.name === 'reload')!.default_member_permissions).toBe(MANAGE_GUILD);
+    expect(commands.find((c) => c.name === 'stats')!.default_member_permissions).toBe(MANAGE_GUILD);
+    expect(commands.find((c) => c.name === 'Find sources')!.type).toBe(3); // a message command
     expect(fake.identifies[0]!.intents).toBe(1); // Guilds only
   });
 });
@@ -94,7 +104,7 @@ describe('/ask', () => {
     expect(e.description).toMatch(/— \*Canada asked to send/);
     expect(e.footer?.text).toMatch(/Searched \d+ sentences in/);
     expect(r.data?.content).toBe('> what is Operation Unifier');
-    expect(buttons(r).map((b) => b.label)).toEqual(['Source 1', 'Source 2', 'Source 3', 'More']);
+    expect(buttons(r).map((b) => b.label)).toEqual(['Source 1', 'Source 2', 'Source 3', 'More', 'Helpful', 'Not helpful']);
     expect(pingsNobody(r.allowedMentions)).toBe(true);
     expect(r.ephemeral).toBe(false);
   });
@@ -108,7 +118,7 @@ describe('/ask', () => {
   it('answers privately when asked to', async () => {
     const r = await final(ask('Operation Unifier', { private: true, results: 1 }));
     expect(r.ephemeral).toBe(true);
-    expect(buttons(r).map((b) => b.label)).toEqual(['Source 1', 'More']);
+    expect(buttons(r).map((b) => b.label)).toEqual(['Source 1', 'More', 'Helpful', 'Not helpful']);
   });
 
   it('says kindly when nothing answers the question', async () => {
@@ -277,10 +287,12 @@ describe('failures and restarts', () => {
   it('keeps answer buttons working after the bot restarts (their state is in the custom id)', async () => {
     const answer = await final(ask('Operation Unifier', { results: 2 }));
     await bot.stop();
-    bot = await startBot(
-      loadSettings({ CORPUS_DIR: corpusDir, SNAPSHOT_DIR: path.join(corpusDir, '..', path.basename(corpusDir) + '-snapshots') }),
-      { token: fake.token, guildId: fake.guild.id, apiBase: fake.restBase, moderatorRoleIds: [MODERATOR_ROLE] },
-    );
+    bot = await startBot(loadSettings(botEnv()), {
+      token: fake.token,
+      guildId: fake.guild.id,
+      apiBase: fake.restBase,
+      moderatorRoleIds: [MODERATOR_ROLE],
+    });
     await bot.ready;
     const source1 = buttons(answer).find((b) => b.label === 'Source 1')!;
     const opened = await final(fake.button({ customId: source1.custom_id!, message: messageOf(answer) }));
@@ -322,18 +334,19 @@ describe('npm start with a token', () => {
           DISCORD_API_BASE: own.restBase,
           DISCORD_GUILD_ID: own.guild.id,
           CORPUS_DIR: path.join(ROOT, 'corpus'),
+          DATA_DIR: `${corpusDir}-data`,
         },
       });
       let output = '';
       child.stdout.on('data', (d) => (output += d));
       child.stderr.on('data', (d) => (output += d));
       const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
-      await until(() => own.commands(own.guild.id).length === 4 && own.connected, 'command registration');
+      await until(() => own.commands(own.guild.id).length === 6 && own.connected, 'command registration');
       const r = await final(own.slashCommand({ name: 'ask', options: [{ name: 'question', value: 'what is Operation Unifier' }] }));
       expect(JSON.stringify(r.data)).toMatch(/Operation Unifier/);
       process.kill(-child.pid!, 'SIGTERM');
       await exited;
-      expect(output).toMatch(/registered 4 commands in guild/);
+      expect(output).toMatch(/registered 6 commands in guild/);
       expect(output).toMatch(/SIGTERM: logging out/);
       expect(own.connected).toBe(false);
       expect(output).not.toContain(own.token);

@@ -27,7 +27,7 @@ beforeAll(async () => {
       'The morning ferry leaves the harbour at nine and returns at noon.\n',
   );
   fake = await startFakeDiscord();
-  const settings = loadSettings({ CORPUS_DIR: corpusDir, SNAPSHOT_DIR: path.join(dir, 'snapshots') });
+  const settings = loadSettings({ CORPUS_DIR: corpusDir, SNAPSHOT_DIR: path.join(dir, 'snapshots'), DATA_DIR: path.join(dir, 'data') });
   bot = await startBot(settings, { token: fake.token, guildId: fake.guild.id, apiBase: fake.restBase, moderatorRoleIds: [] });
   await bot.ready;
 });

@@ -3,16 +3,20 @@
  * command's own definition, so a command added to commands/ works there
  * without the console knowing it.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runConsole } from '../../src/cli/console.ts';
 import { LocalEngine } from '../../src/engine/localEngine.ts';
+import { openQuestionRecord } from '../../src/record/open.ts';
+import type { QuestionRecord } from '../../src/record/questions.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** Runs the console over `lines` with the commands in `commandsDir`; resolves with what it printed. */
-async function consoleSession(lines: string[], commandsDir: string): Promise<string> {
+async function consoleSession(lines: string[], commandsDir: string, record?: QuestionRecord): Promise<string> {
   const { engine } = await LocalEngine.open({ corpusDir: path.join(ROOT, 'corpus') });
   const input = new PassThrough();
   const output = new PassThrough();
@@ -20,7 +24,7 @@ async function consoleSession(lines: string[], commandsDir: string): Promise<str
   output.on('data', (d) => (printed += d));
   input.end(lines.join('\n') + '\n');
   try {
-    await runConsole({ corpusDir: path.join(ROOT, 'corpus'), engine, input, output, commandsDir, log: () => undefined });
+    await runConsole({ corpusDir: path.join(ROOT, 'corpus'), engine, input, output, commandsDir, log: () => undefined, record });
   } finally {
     await engine.close();
   }
@@ -58,5 +62,31 @@ describe('the console with the project commands', () => {
     expect(out).toMatch(/1\. .*Operation Unifier/);
     expect(out).not.toMatch(/^2\. /m);
     expect(out).toMatch(/Carney Visits Ukraine as Canada Considers Troop Deployment for Peacekeeping/);
+  });
+
+  it('runs Find sources on typed text, votes with /helpful and /not-helpful, and records both', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'verbatim-console-'));
+    const record = openQuestionRecord({ dataDir, record: { enabled: true, days: 90 } }, () => undefined)!;
+    try {
+      const out = await consoleSession(
+        ['what is Operation Unifier', '/helpful', '/not-helpful', '/find-sources Leopard 2 tanks?', '/helpful'],
+        path.join(ROOT, 'commands'),
+        record,
+      );
+      expect(out).toContain('Thanks — recorded.');
+      expect(out).toContain('Thanks — changed to Not helpful.');
+      expect(out).toMatch(/> Leopard 2 tanks\?[\s\S]*1\. .*Leopard 2 tanks/);
+      record.flush();
+      expect(record.db.prepare('SELECT kind FROM answers ORDER BY kind').pluck().all()).toEqual(['ask', 'message']);
+      expect(
+        record.db.prepare('SELECT a.kind, v.helpful FROM votes v JOIN answers a ON a.id = v.answer_id ORDER BY a.kind').raw().all(),
+      ).toEqual([
+        ['ask', 0],
+        ['message', 1],
+      ]);
+    } finally {
+      record.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

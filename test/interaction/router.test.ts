@@ -3,11 +3,21 @@
  * first part of their custom id; a handler that fails is logged and the user
  * gets a short ephemeral error, and nothing propagates to crash the bot.
  */
-import { PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { ApplicationCommandType, ContextMenuCommandBuilder, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import type { AnswerEngine } from '../../src/engine/types.ts';
 import { CommandRouter } from '../../src/interaction/router.ts';
-import type { AutocompleteContext, ButtonContext, Choice, CommandContext, CommandModule, Reply } from '../../src/interaction/types.ts';
+import type {
+  AnyCommandModule,
+  AutocompleteContext,
+  ButtonContext,
+  Choice,
+  CommandContext,
+  CommandModule,
+  MessageCommandContext,
+  MessageCommandModule,
+  Reply,
+} from '../../src/interaction/types.ts';
 
 /** A command that records what reached it, and fails when told to. */
 function command(name: string, calls: string[], fail = false): CommandModule {
@@ -132,5 +142,34 @@ describe('CommandRouter', () => {
     await router.command('reload', { ...c.commandCtx, invoker: { ...c.commandCtx.invoker, inGuild: false } });
     await router.command('ask', c.commandCtx);
     expect(seen).toEqual([true, false, false]);
+  });
+
+  it('runs a message command on its message, and keeps it apart from slash commands of the same router', async () => {
+    const calls: string[] = [];
+    const findSources: MessageCommandModule = {
+      data: new ContextMenuCommandBuilder().setName('Find sources').setType(ApplicationCommandType.Message),
+      execute: async (ctx) => void calls.push(`find:${ctx.target.content}`),
+    };
+    const router = new CommandRouter(
+      new Map<string, AnyCommandModule>([
+        ['ask', command('ask', calls)],
+        ['Find sources', findSources],
+      ]),
+    );
+    const c = contexts();
+    const { options: _options, ...rest } = c.commandCtx;
+    const messageCtx: MessageCommandContext = { ...rest, target: { id: '1', content: 'Leopard tanks' } };
+    await router.messageCommand('Find sources', messageCtx);
+    await router.messageCommand('ask', messageCtx);
+    await router.command('Find sources', c.commandCtx);
+    expect(calls).toEqual(['find:Leopard tanks']);
+    expect(c.replies.map((r) => r.embeds![0]!.description)).toEqual([
+      'I don\'t know the command "ask". Try /help.',
+      "I don't know the command /Find sources. Try /help.",
+    ]);
+    expect(router.definitions().map((d) => [d.name, d.type ?? 1])).toEqual([
+      ['ask', 1],
+      ['Find sources', 3],
+    ]);
   });
 });

@@ -111,6 +111,19 @@ describe('votes', () => {
     expect(readFileSync(path.join(tmp.dir, 'verbatim.db')).toString('latin1')).not.toContain('987654321098765432');
   });
 
+  it('counts a click that comes before its answer is recorded, once the answer is', async () => {
+    const record = openRecord();
+    const id = record.newAnswerId();
+    expect(record.vote(id, '1', true)).toBe('recorded');
+    expect(record.vote(id, '1', false)).toBe('changed');
+    expect(record.vote(id, '1', false)).toBe('unchanged');
+    record.answered({ id, kind: 'ask', answer: seed.ask('Operation Unifier'), latencyMs: 1 });
+    record.flush();
+    expect(record.db.prepare('SELECT helpful FROM votes WHERE answer_id = ?').pluck().all(id)).toEqual([0]);
+    expect(record.vote(id, '1', true)).toBe('changed');
+    record.close();
+  });
+
   it('says so when the answer is not in the record', () => {
     const record = openRecord();
     expect(record.vote('AAAAAAAAAAAAAAAA', '1', true)).toBe('unknown-answer');

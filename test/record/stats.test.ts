@@ -8,7 +8,7 @@ import type { ArticleRef } from '../../src/library/store.ts';
 import { openDatabase } from '../../src/record/database.ts';
 import { DATABASE_MIGRATIONS } from '../../src/record/open.ts';
 import { QuestionRecord } from '../../src/record/questions.ts';
-import { collectStats, rankArticles, unansweredQuestions } from '../../src/record/stats.ts';
+import { collectStats, collectStatsOffThread, rankArticles, unansweredQuestions } from '../../src/record/stats.ts';
 import { useSeedAnswers, useTempDir } from './helpers.ts';
 
 const tmp = useTempDir('stats');
@@ -135,6 +135,22 @@ describe('the statistics of a period', () => {
     expect(stats.leastQuoted[0]).toEqual({ id: 'never/one', title: 'Never quoted one', quotes: 0 });
     expect(stats.neverQuoted).toBe(1);
     record.close();
+  });
+});
+
+describe('the statistics read in a thread of their own', () => {
+  it('are the same as read in this thread', async () => {
+    const record = filled();
+    const scope = { days: 30, guildId: GUILD, now: NOW };
+    const corpus = [{ id: 'never/one', key: 'n', title: 'Never quoted' }];
+    expect(await collectStatsOffThread(record.file, scope, { corpus })).toEqual(collectStats(record.db, scope, { corpus }));
+    record.close();
+  });
+
+  it('say what went wrong when the file cannot be read', async () => {
+    await expect(collectStatsOffThread(path.join(tmp.dir, 'missing.db'), { days: 1 })).rejects.toThrow(
+      /unable to open database file|does not exist/,
+    );
   });
 });
 

@@ -132,6 +132,23 @@ describe('answer replies', () => {
     }
   });
 
+  it('carry Helpful / Not helpful for a recorded answer, on a row of their own, and pass its id to the next page', () => {
+    const answerId = 'AbCdEfGhIjKlMnOp';
+    const reply = renderAnswerReply(answerWith(5, 'A sentence.', { total: 20 }), { top: 5, feedback: { answerId } });
+    expect(reply.components).toHaveLength(3);
+    expect(reply.components![2]!.components.map((b) => ('custom_id' in b ? [b.label, b.custom_id] : []))).toEqual([
+      ['Helpful', `ask:vote:1:${answerId}`],
+      ['Not helpful', `ask:vote:0:${answerId}`],
+    ]);
+    const more = buttonsOf(reply).find((b) => 'label' in b && b.label === 'More');
+    expect(more && 'custom_id' in more && more.custom_id).toBe(`ask:more:5:5:${answerId}`);
+    for (const b of buttonsOf(reply)) expect(('custom_id' in b ? b.custom_id : '').length).toBeLessThanOrEqual(LIMITS.customId);
+    expect(buttonsOf(renderAnswerReply(answerWith(2, 'A sentence.'), { top: 3 })).map((b) => ('label' in b ? b.label : ''))).toEqual([
+      'Source 1',
+      'Source 2',
+    ]);
+  });
+
   it('say there is no answer, with the closest articles, and offer no buttons', () => {
     const answer = answerWith(0, '', {
       reason: 'no-match',
