@@ -51,6 +51,10 @@ export class Engine<H extends HostHandle> implements AnswerEngine {
     return this.current.suggestArticles(input, limit);
   }
 
+  findByText(fingerprint: string): Promise<ArticleRef | undefined> {
+    return this.current.findByText(fingerprint);
+  }
+
   memory(): Promise<MemoryUse> {
     return this.current.memory();
   }

@@ -50,6 +50,8 @@ export interface HostApi {
   articleByKey(key: string): ArticleView | undefined;
   /** Articles matching typed input, best first: by title, then by text. Empty input lists the first titles in order. */
   suggestArticles(input: string, limit: number): ArticleRef[];
+  /** The article whose text has this fingerprint (`textFingerprint`), if any: a document already in the corpus. */
+  findByText(fingerprint: string): ArticleRef | undefined;
   status(): HostStatus;
   /** Memory of the host's thread after a full garbage collection (slow: for reports). */
   memory(): MemoryUse;
@@ -81,6 +83,7 @@ export const HOST_OPERATIONS = {
   article: 'query',
   articleByKey: 'query',
   suggestArticles: 'query',
+  findByText: 'query',
   memory: 'query',
   status: 'control',
   counts: 'control',
