@@ -21,6 +21,7 @@ export async function execute(ctx: CommandContext): Promise<void> {
           '**/ask** `question` — the best sentences, matched words in bold, each with its source. Options: `results` (1–5), `private` (only you see it). Buttons: **Source N** opens the article at that quote, **More** shows the next quotes.',
           '**/source** `article` — read an article; start typing a title and pick one.',
           '**/reload** — moderators: re-read the corpus folder after editing it. Answers keep flowing meanwhile.',
+          '**/corpus** `add` `list` `remove` — moderators: add a document (a file, or a link to a web page, PDF or text), list what was added, remove it.',
           '**/help** — this message.',
           '',
           'Tips: name the thing you want ("Operation Unifier", "sanctions"); small typos are forgiven; if nothing fits, I say so rather than guess.',

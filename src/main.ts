@@ -17,7 +17,13 @@ config({ quiet: true });
 
 async function start(): Promise<number> {
   const settings = loadSettings(process.env);
-  if (!settings.discord) return runConsole({ corpusDir: settings.corpusDir, snapshotDir: settings.snapshotDir });
+  if (!settings.discord)
+    return runConsole({
+      corpusDir: settings.corpusDir,
+      snapshotDir: settings.snapshotDir,
+      dataDir: settings.dataDir,
+      fetchAllowHosts: settings.fetchAllowHosts,
+    });
   const { runBot } = await import('./bot/run.ts');
   return runBot(settings, settings.discord);
 }

@@ -78,6 +78,10 @@ export function commandContext(
       getInteger: (n) => interaction.options.getInteger(n),
       getNumber: (n) => interaction.options.getNumber(n),
       getBoolean: (n) => interaction.options.getBoolean(n),
+      getAttachment: (n) => {
+        const a = interaction.options.getAttachment(n);
+        return a ? { url: a.url, name: a.name, size: a.size, contentType: a.contentType } : null;
+      },
       getSubcommand: () => interaction.options.getSubcommand(false),
     },
     defer: async (opts = {}) => {

@@ -7,6 +7,7 @@
  */
 import { Client, Events, GatewayIntentBits, type Interaction } from 'discord.js';
 import type { DiscordSettings, Settings } from '../config.ts';
+import { CorpusEditor } from '../corpus/editor/index.ts';
 import { openEngine } from '../engine/open.ts';
 import type { AnswerEngine } from '../engine/types.ts';
 import { loadCommands } from '../interaction/registry.ts';
@@ -62,6 +63,14 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
   });
   const roles = discord.moderatorRoleIds;
   const activeEngine = engine;
+  // /corpus changes the corpus through this editor (one at a time, each logged in the data folder).
+  const corpus = new CorpusEditor({
+    corpusDir: settings.corpusDir,
+    dataDir: settings.dataDir,
+    engine: activeEngine,
+    fetch: { allowHosts: settings.fetchAllowHosts },
+  });
+  const extras = { corpus, via: 'discord' as const };
 
   client.on(Events.InteractionCreate, (interaction: Interaction) => {
     void handle(interaction).catch((err) => log('error', `interaction ${interaction.id} failed: ${(err as Error).stack ?? err}`));
@@ -69,11 +78,11 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
   async function handle(interaction: Interaction): Promise<void> {
     if (interaction.isChatInputCommand()) {
       log('info', `/${interaction.commandName} from ${interaction.user.id}${interaction.guildId ? ` in ${interaction.guildId}` : ' (DM)'}`);
-      await router.command(interaction.commandName, commandContext(interaction, activeEngine, roles));
+      await router.command(interaction.commandName, { ...commandContext(interaction, activeEngine, roles), ...extras });
     } else if (interaction.isAutocomplete()) {
-      await router.autocomplete(interaction.commandName, autocompleteContext(interaction, activeEngine, roles));
+      await router.autocomplete(interaction.commandName, { ...autocompleteContext(interaction, activeEngine, roles), ...extras });
     } else if (interaction.isButton()) {
-      await router.button(interaction.customId, buttonContext(interaction, activeEngine, roles));
+      await router.button(interaction.customId, { ...buttonContext(interaction, activeEngine, roles), ...extras });
     }
   }
   client.on(Events.Error, (err) => log('error', `discord.js: ${err.message}`));
