@@ -1,8 +1,9 @@
 /**
- * /reload — re-reads the corpus and swaps the new index in. Moderators only:
- * Discord hides it from members without Manage Server, and the handler checks
- * again (Manage Server, or a role in MODERATOR_ROLE_IDS), because server
- * admins can override the default permission.
+ * /reload — re-reads the corpus and swaps the new index in. Moderators only,
+ * the way Discord does it: the command's default permission is Manage
+ * Server, server admins may grant it to other roles or members in Server
+ * Settings → Integrations, and Discord delivers it only to those (the router
+ * marks such an invoker a moderator). Guild-only.
  */
 import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import type { Progress } from '../src/engine/types.ts';
@@ -21,8 +22,7 @@ export const data = new SlashCommandBuilder()
 
 export async function execute(ctx: CommandContext): Promise<void> {
   if (!ctx.invoker.inGuild) return ctx.reply(renderError('/reload works only in a server.'));
-  if (!ctx.invoker.isModerator)
-    return ctx.reply(renderError('Only moderators (Manage Server, or a moderator role) can reload the corpus.'));
+  if (!ctx.invoker.isModerator) return ctx.reply(renderError('Only moderators can reload the corpus.'));
   await ctx.defer({ ephemeral: true });
   const started = Date.now();
   let lastEdit = 0;

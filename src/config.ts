@@ -19,6 +19,26 @@ export interface Settings {
   /** Hosts whose links are fetched without the public-address check (`FETCH_ALLOW_HOSTS`; default none). */
   fetchAllowHosts: string[];
   discord?: DiscordSettings;
+  /** The record of questions and votes (issue 12; see `src/record/`). */
+  record: RecordSettings;
+  /** Per-member limit on /ask and Find sources (`ASK_COOLDOWN`); `undefined` when off. */
+  askCooldown?: CooldownSettings;
+}
+
+/** Settings of the record of questions (`RECORD_QUESTIONS`, `RECORD_DAYS`, `RECORD_HASH_SECRET`). */
+export interface RecordSettings {
+  /** Record questions, answers and votes in `dataDir/verbatim.db`. Default true. */
+  enabled: boolean;
+  /** Days a recorded question is kept. Default {@link DEFAULT_RECORD_DAYS}. */
+  days: number;
+  /** Key of the member-id hash; default: a random key kept in the data folder. */
+  hashSecret?: string;
+}
+
+/** At most `limit` questions per member in any `windowMs` (`ASK_COOLDOWN=5/30s`). */
+export interface CooldownSettings {
+  limit: number;
+  windowMs: number;
 }
 
 /** Settings of the Discord bot; present only when a token is set. */
@@ -41,6 +61,14 @@ const SNOWFLAKE = /^\d{15,22}$/;
 
 /** The default data folder, relative to the working directory. */
 export const DEFAULT_DATA_DIR = '.verbatim';
+/** Days a recorded question is kept by default (`RECORD_DAYS`). */
+export const DEFAULT_RECORD_DAYS = 90;
+/** Longest retention accepted, in days (ten years). */
+const MAX_RECORD_DAYS = 3650;
+/** The default cooldown: 5 questions per member per 30 seconds. */
+export const DEFAULT_ASK_COOLDOWN: CooldownSettings = { limit: 5, windowMs: 30_000 };
+/** Shortest key accepted in `RECORD_HASH_SECRET`: 32 characters (HMAC-SHA256 wants a key of at least its 32-byte output). */
+const MIN_HASH_SECRET = 32;
 
 /**
  * Reads and validates settings. `overrides` win over the environment.
@@ -60,6 +88,10 @@ export function loadSettings(env: NodeJS.ProcessEnv, overrides: { corpusDir?: st
     'DATA_DIR',
     'SNAPSHOT_DIR',
     'FETCH_ALLOW_HOSTS',
+    'RECORD_QUESTIONS',
+    'RECORD_DAYS',
+    'RECORD_HASH_SECRET',
+    'ASK_COOLDOWN',
   ]) {
     if (containsToken(env[name] ?? ''))
       throw new ConfigError(`${name} holds what looks like a bot token; the token belongs in DISCORD_TOKEN only`);
@@ -75,8 +107,11 @@ export function loadSettings(env: NodeJS.ProcessEnv, overrides: { corpusDir?: st
   const dataDir = path.resolve(env.DATA_DIR?.trim() || DEFAULT_DATA_DIR);
   const snapshotDir = path.resolve(env.SNAPSHOT_DIR?.trim() || dataDir);
   const fetchAllowHosts = parseAllowHosts(env.FETCH_ALLOW_HOSTS ?? '');
+  const record = recordSettings(env);
+  const askCooldown = parseCooldown(env.ASK_COOLDOWN);
+  const common = { corpusDir, dataDir, snapshotDir, fetchAllowHosts, record, ...(askCooldown && { askCooldown }) };
 
-  if (!token) return { corpusDir, dataDir, snapshotDir, fetchAllowHosts };
+  if (!token) return common;
   if (!TOKEN_SHAPE.test(token))
     throw new ConfigError(
       'DISCORD_TOKEN does not look like a bot token (three dot-separated parts; copy it from the Developer Portal, Bot page)',
@@ -102,7 +137,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, overrides: { corpusDir?: st
   if (clientId) discord.clientId = clientId;
   if (guildId) discord.guildId = guildId;
   if (apiBase) discord.apiBase = apiBase;
-  return { corpusDir, dataDir, snapshotDir, fetchAllowHosts, discord };
+  return { ...common, discord };
 }
 
 /** `FETCH_ALLOW_HOSTS`: comma-separated host names or IP addresses, without scheme, port or path. */
@@ -119,6 +154,52 @@ function parseAllowHosts(value: string): string[] {
       );
   }
   return hosts.map((h) => (h.startsWith('[') ? h.slice(1, -1) : h));
+}
+
+function recordSettings(env: NodeJS.ProcessEnv): RecordSettings {
+  const enabled = parseSwitch('RECORD_QUESTIONS', env.RECORD_QUESTIONS, true);
+  const daysText = env.RECORD_DAYS?.trim();
+  let days = DEFAULT_RECORD_DAYS;
+  if (daysText) {
+    days = Number(daysText);
+    if (!/^\d+$/.test(daysText) || days < 1 || days > MAX_RECORD_DAYS)
+      throw new ConfigError(`RECORD_DAYS must be a whole number of days from 1 to ${MAX_RECORD_DAYS} (got ${describeValue(daysText)})`);
+  }
+  const hashSecret = env.RECORD_HASH_SECRET?.trim();
+  redactSecret(hashSecret); // a key: never printed either
+  if (hashSecret && hashSecret.length < MIN_HASH_SECRET)
+    throw new ConfigError(`RECORD_HASH_SECRET must be at least ${MIN_HASH_SECRET} characters long (got ${hashSecret.length})`);
+  return { enabled, days, ...(hashSecret && { hashSecret }) };
+}
+
+/** true/false, yes/no, on/off, 1/0; empty gives the default. */
+function parseSwitch(name: string, value: string | undefined, fallback: boolean): boolean {
+  const v = value?.trim().toLowerCase();
+  if (!v) return fallback;
+  if (['true', 'yes', 'on', '1'].includes(v)) return true;
+  if (['false', 'no', 'off', '0'].includes(v)) return false;
+  throw new ConfigError(`${name} must be true or false (got ${describeValue(v)})`);
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * `ASK_COOLDOWN`: `COUNT/DURATION`, at most COUNT questions per member in any
+ * DURATION (a number with `ms`, `s`, `m` or `h`): `5/30s` (the default),
+ * `10/2m`. `off` (or `0`) turns the limit off.
+ */
+export function parseCooldown(value: string | undefined): CooldownSettings | undefined {
+  const v = value?.trim().toLowerCase();
+  if (!v) return DEFAULT_ASK_COOLDOWN;
+  if (v === 'off' || v === '0' || v === 'false' || v === 'none') return undefined;
+  const m = /^(\d{1,6})\s*\/\s*(\d{1,9}(?:\.\d+)?)\s*(ms|s|m|h)$/.exec(v);
+  const limit = m ? Number(m[1]) : 0;
+  const windowMs = m ? Math.round(Number(m[2]) * DURATION_UNITS[m[3]!]!) : 0;
+  if (!m || limit < 1 || windowMs < 1 || windowMs > 86_400_000)
+    throw new ConfigError(
+      `ASK_COOLDOWN must be COUNT/DURATION such as 5/30s or 10/2m (units ms, s, m, h; at most 24 h), or off (got ${describeValue(v)})`,
+    );
+  return { limit, windowMs };
 }
 
 /** A bad value described without repeating it: its length and what kind of characters it has. */

@@ -14,6 +14,8 @@ import { loadCommands } from '../interaction/registry.ts';
 import { CommandRouter } from '../interaction/router.ts';
 import { errorMessage, log, redactSecret } from '../log.ts';
 import { renderSkipped, splitSkipped } from '../render/text.ts';
+import { healthFile, HealthReporter } from './health.ts';
+import { inviteUrl } from './invite.ts';
 import { autocompleteContext, buttonContext, commandContext, NO_MENTIONS } from './adapter.ts';
 
 /** A running bot. */
@@ -85,6 +87,10 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
       await router.button(interaction.customId, { ...buttonContext(interaction, activeEngine, roles), ...extras });
     }
   }
+  const health = new HealthReporter(healthFile(settings.dataDir));
+  client.on(Events.ShardDisconnect, () => health.set('disconnected'));
+  client.on(Events.ShardResume, () => health.set('ready'));
+  client.on(Events.ShardReady, () => health.set('ready'));
   client.on(Events.Error, (err) => log('error', `discord.js: ${err.message}`));
   client.on(Events.Warn, (message) => log('warn', `discord.js: ${message}`));
 
@@ -98,6 +104,7 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
           'info',
           `logged in as ${c.user.tag}; registered ${definitions.length} commands ${discord.guildId ? `in guild ${discord.guildId}` : 'globally'}`,
         );
+        log('info', `invite it to a server with ${inviteUrl(c.application.id)}`);
         resolve();
       } catch (err) {
         log('error', `could not register commands: ${errorMessage(err)}`);
@@ -113,6 +120,7 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
   } catch (err) {
     // A refused login is fatal: close what was opened, so the caller can exit and a supervisor restart it.
     await client.destroy().catch(() => undefined);
+    await health.stop();
     if (!options.engine) await withTimeout(activeEngine.close(), CLOSE_TIMEOUT_MS);
     throw new Error(`could not log in to Discord: ${errorMessage(err)}`, { cause: err });
   }
@@ -123,6 +131,7 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
     ready,
     async stop() {
       await client.destroy();
+      await health.stop();
       await activeEngine.close();
     },
   };

@@ -9,7 +9,9 @@ import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import v8 from 'node:v8';
-import { loadSettings, type Settings } from '../config.ts';
+import path from 'node:path';
+import { checkHealth } from '../bot/health.ts';
+import { DEFAULT_DATA_DIR, loadSettings, type Settings } from '../config.ts';
 import { CorpusEditor, type Actor, type DocumentInput } from '../corpus/editor/index.ts';
 import type { SkippedItem } from '../corpus/types.ts';
 import { LocalEngine } from '../engine/localEngine.ts';
@@ -18,7 +20,8 @@ import type { AnswerEngine, Progress } from '../engine/types.ts';
 import { errorMessage, writeStderr, writeStdout } from '../log.ts';
 import { readableParagraphs } from '../render/article.ts';
 import { answerToJson } from '../render/json.ts';
-import { citation, renderAnswerText, renderSkipped, splitSkipped } from '../render/text.ts';
+import { citation, renderAnswerText, renderIgnored, renderSkipped, splitSkipped } from '../render/text.ts';
+import { CORPUS_EXTENSIONS } from '../corpus/paths.ts';
 import { packageVersion } from '../util/packageInfo.ts';
 import { runConsole } from './console.ts';
 
@@ -117,6 +120,20 @@ const COMMANDS: Record<string, CliCommand> = {
       if (!id) throw new UsageError('remove needs an article id (see verbatim list)');
       if (id.length > MAX_ARTICLE_ARG_CHARS) throw new UsageError(`an article id is at most ${MAX_ARTICLE_ARG_CHARS} characters`);
       return removeCommand(settings(), id, values.json === true);
+    },
+  },
+  health: {
+    summary: 'exit 0 when the bot using this data folder is connected and responsive, else say why and exit 1',
+    usage: ['health'],
+    options: {},
+    help: {},
+    maxArgs: 0,
+    run: async () => {
+      // Only the data folder matters here: no corpus is read, so a health check stays cheap.
+      const problem = await checkHealth(path.resolve(process.env.DATA_DIR?.trim() || DEFAULT_DATA_DIR));
+      if (problem) writeStderr(`verbatim: unhealthy: ${problem}\n`);
+      else writeStdout('healthy\n');
+      return problem ? 1 : 0;
     },
   },
   console: {
@@ -381,7 +398,16 @@ async function index(settings: Settings, json: boolean): Promise<number> {
         tookMs: Math.round(report.tookMs),
       };
       const snapshot = status.snapshot ?? (status.snapshotError && { path: status.snapshotError.path, error: status.snapshotError.error });
-      writeStdout(JSON.stringify({ ...summary, heapUsedBytes: memory.heapUsed, snapshot, skipped: report.skipped, articles }) + '\n');
+      writeStdout(
+        JSON.stringify({
+          ...summary,
+          heapUsedBytes: memory.heapUsed,
+          snapshot,
+          skipped: report.skipped,
+          ignored: report.ignored ?? {},
+          articles,
+        }) + '\n',
+      );
       return 0;
     }
     const n = (x: number) => x.toLocaleString('en');
@@ -402,6 +428,9 @@ async function index(settings: Settings, json: boolean): Promise<number> {
         `Memory: ${mib(memory.heapUsed)} MiB of heap + ${mib(memory.external)} MiB of buffers${perSentence}; heap limit ${mib(v8.getHeapStatistics().heap_size_limit)} MiB (raise with NODE_OPTIONS=--max-old-space-size=MiB).`,
         ...listing('Skipped', splitSkipped(report.skipped).skipped, 'Nothing skipped.'),
         ...listing('Loaded with a warning', splitSkipped(report.skipped).warnings),
+        ...(renderIgnored(report.ignored)
+          ? [`Not read, other file types: ${renderIgnored(report.ignored)} (supported: ${CORPUS_EXTENSIONS.join(' ')}).`]
+          : []),
       ].join('\n') + '\n',
     );
     return 0;

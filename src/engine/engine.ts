@@ -15,7 +15,7 @@
 import type { Answer, AnswerOptions } from '../search/answer.ts';
 import type { ArticleRef } from '../library/store.ts';
 import type { HostHandle, ProgressListener } from './protocol.ts';
-import type { AnswerEngine, ArticleView, EngineStatus, MemoryUse, ReloadReport } from './types.ts';
+import type { AnswerEngine, ArticleView, DistinctiveWords, EngineStatus, MemoryUse, ReloadReport } from './types.ts';
 
 /** Opens a fresh host on the corpus (from the snapshot when valid). */
 export type OpenHost<H extends HostHandle> = (onProgress?: ProgressListener) => Promise<{ host: H; report: ReloadReport }>;
@@ -53,6 +53,10 @@ export class Engine<H extends HostHandle> implements AnswerEngine {
 
   findByText(fingerprint: string): Promise<ArticleRef | undefined> {
     return this.current.findByText(fingerprint);
+  }
+
+  distinctiveWords(text: string, limit: number): Promise<DistinctiveWords> {
+    return this.current.distinctiveWords(text, limit);
   }
 
   memory(): Promise<MemoryUse> {

@@ -21,10 +21,10 @@ import { ContentIndex } from './contentIndex.ts';
 import { applyChanges, CorpusManifestState, readChangedFiles, type ChangePlan, type KeepCheck } from './corpusSync.ts';
 import { openLibrary } from './libraryLoader.ts';
 import type { HostApi, HostStatus, ProgressListener, UpdateOptions, UpdateResult } from './protocol.ts';
-import { articleView, suggestArticles } from './queries.ts';
+import { articleView, distinctiveWords, suggestArticles } from './queries.ts';
 import { storedArticleIsIntact } from './snapshotCheck.ts';
 import { SnapshotSaver, snapshotPath } from './snapshotSaver.ts';
-import type { ArticleView, Counts, MemoryUse, ReloadReport } from './types.ts';
+import type { ArticleView, Counts, DistinctiveWords, MemoryUse, ReloadReport } from './types.ts';
 
 /** Options of {@link IndexHost.open}. */
 export interface HostOptions {
@@ -94,6 +94,7 @@ export class IndexHost implements HostApi {
         changed: [],
         removed: [],
         skipped: host.manifest.skipped(),
+        ignored: host.manifest.ignored,
         tookMs: performance.now() - started,
         mode: opened.mode,
         ...(note && { note }),
@@ -131,12 +132,17 @@ export class IndexHost implements HostApi {
     return this.content.find(fingerprint);
   }
 
+  distinctiveWords(text: string, limit: number): DistinctiveWords {
+    return distinctiveWords(this.library, text, limit);
+  }
+
   status(): HostStatus {
     const { heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
     return {
       ...this.library.stats(),
       corpusDir: this.options.corpusDir,
       skipped: this.manifest.skipped(),
+      ignored: this.manifest.ignored,
       loadedAt: this.loadedAt,
       generation: this.generation,
       memory: { heapUsed, heapTotal, external, arrayBuffers },
@@ -168,7 +174,8 @@ export class IndexHost implements HostApi {
     let release = true;
     try {
       const plan = await this.manifest.plan();
-      if (plan.read.length === 0 && plan.removed.length === 0) return { kind: 'unchanged', skipped: this.manifest.skipped() };
+      if (plan.read.length === 0 && plan.removed.length === 0)
+        return { kind: 'unchanged', skipped: this.manifest.skipped(), ignored: this.manifest.ignored };
       if (plan.bytes > options.maxInPlaceBytes) {
         release = false; // held until this host is retired, or resumeSaves() if it stays
         return { kind: 'too-large', bytes: plan.bytes };
@@ -182,6 +189,7 @@ export class IndexHost implements HostApi {
         after: this.counts(),
         ...change,
         skipped: this.manifest.skipped(),
+        ignored: this.manifest.ignored,
         tookMs: performance.now() - started,
         mode: 'incremental',
       };

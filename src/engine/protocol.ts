@@ -14,7 +14,7 @@
 import type { SkippedItem } from '../corpus/types.ts';
 import type { ArticleRef } from '../library/store.ts';
 import type { Answer, AnswerOptions } from '../search/answer.ts';
-import type { ArticleView, Counts, EngineStatus, MemoryUse, Progress, ReloadReport } from './types.ts';
+import type { ArticleView, Counts, DistinctiveWords, EngineStatus, MemoryUse, Progress, ReloadReport } from './types.ts';
 
 /** Receives progress of a long operation. */
 export type ProgressListener = (progress: Progress) => void;
@@ -28,7 +28,7 @@ export interface UpdateOptions {
 /** What {@link HostApi.update} did. */
 export type UpdateResult =
   /** The corpus folder is as the index knows it. */
-  | { kind: 'unchanged'; skipped: SkippedItem[] }
+  | { kind: 'unchanged'; skipped: SkippedItem[]; ignored: Record<string, number> }
   /** The change was applied in place, in one step between two questions. */
   | { kind: 'applied'; report: ReloadReport }
   /**
@@ -52,6 +52,8 @@ export interface HostApi {
   suggestArticles(input: string, limit: number): ArticleRef[];
   /** The article whose text has this fingerprint (`textFingerprint`), if any: a document already in the corpus. */
   findByText(fingerprint: string): ArticleRef | undefined;
+  /** The `limit` words of a text that say most about what it is about, by their rarity in the corpus (Find sources). */
+  distinctiveWords(text: string, limit: number): DistinctiveWords;
   status(): HostStatus;
   /** Memory of the host's thread after a full garbage collection (slow: for reports). */
   memory(): MemoryUse;
@@ -84,6 +86,7 @@ export const HOST_OPERATIONS = {
   articleByKey: 'query',
   suggestArticles: 'query',
   findByText: 'query',
+  distinctiveWords: 'query',
   memory: 'query',
   status: 'control',
   counts: 'control',

@@ -7,7 +7,7 @@ import { ArticleStore, type ArticleRef, type StoredArticle } from '../library/st
 import { parseQuestion } from '../search/question.ts';
 import type { SentenceRanker } from '../search/rank.ts';
 import { cleanArticle } from '../text/clean.ts';
-import type { ArticleView } from './types.ts';
+import type { ArticleView, DistinctiveWords } from './types.ts';
 
 /**
  * Longest typed input matched against titles and text, in characters; the
@@ -68,4 +68,46 @@ export function suggestArticles(library: Library, ranker: SentenceRanker, typed:
     }
   }
   return [...out.values()];
+}
+
+/** Longest text {@link distinctiveWords} reads, in characters (Discord messages are at most 4,000); the rest is ignored. */
+export const MAX_DISTINCTIVE_INPUT = 4000;
+
+/**
+ * The `limit` most distinctive words of a text, to search for what a long
+ * message is about (Find sources). Words whose term the corpus has are
+ * ranked by their rarity in it (document frequency, fewest first: the idf
+ * order), ties in text order. Words the corpus has never seen cannot be
+ * ranked by it, but they matter: answering counts them against a quote's
+ * coverage, which is how a message about something the corpus does not cover
+ * finds no answer. So the choice keeps their share: of the `n` words chosen,
+ * unknown words make up the share they have among the text's distinct content
+ * words (the most repeated first, then in text order). Dropping them instead
+ * would turn "a good pizza place in Chicago near the lakefront…" into
+ * "place near", which some sentence always matches. A text of `limit`
+ * content words or fewer comes back whole.
+ * Costs time linear in the text, read up to {@link MAX_DISTINCTIVE_INPUT}.
+ */
+export function distinctiveWords(library: Library, text: string, limit: number): DistinctiveWords {
+  const index = library.sentences;
+  const seen = new Map<string, { word: string; position: number; count: number; df: number }>();
+  let position = 0;
+  for (const token of library.analyzer.tokens(text.slice(0, MAX_DISTINCTIVE_INPUT))) {
+    if (token.terms.length === 0) continue;
+    const entry = seen.get(token.word);
+    if (entry) entry.count++;
+    else {
+      // A compound's first term is the whole word ("anti-tank"); its rarity is the word's.
+      const df = index.documentFrequency(token.terms[0]!);
+      seen.set(token.word, { word: token.word, position: position++, count: 1, df });
+    }
+  }
+  const all = [...seen.values()];
+  const n = Math.max(0, Math.min(Math.trunc(limit), all.length));
+  const known = all.filter((w) => w.df > 0).sort((a, b) => a.df - b.df || a.position - b.position);
+  const unknown = all.filter((w) => w.df === 0).sort((a, b) => b.count - a.count || a.position - b.position);
+  let unknownSlots = all.length ? Math.round((n * unknown.length) / all.length) : 0;
+  unknownSlots = Math.min(unknown.length, Math.max(unknownSlots, n - known.length));
+  const chosen = [...unknown.slice(0, unknownSlots), ...known.slice(0, n - unknownSlots)];
+  return { words: chosen.sort((a, b) => a.position - b.position).map((w) => w.word), total: all.length };
 }

@@ -20,7 +20,7 @@ export class CommandRouter {
     const command = this.commands.get(name);
     if (!command) return this.fail(ctx, `unknown command /${name}`, `I don't know the command /${name}. Try /help.`);
     try {
-      await command.execute(ctx);
+      await command.execute(permittedByDiscord(command, ctx));
     } catch (err) {
       await this.fail(ctx, `/${name} failed: ${describe(err)}`, 'Sorry, something went wrong while answering. The error has been logged.');
     }
@@ -59,6 +59,20 @@ export class CommandRouter {
       ctx.log(`could not send the error reply either: ${describe(err)}`);
     }
   }
+}
+
+/**
+ * Discord delivers a command that has default member permissions (a
+ * moderator command) in a server only to members it permits: Manage Server by
+ * default, or whoever the server's admins granted the command to in Server
+ * Settings → Integrations. The bot takes that decision as it is rather than
+ * checking Manage Server again, which would refuse the members an admin chose
+ * (https://discord.com/developers/docs/interactions/application-commands#permissions).
+ */
+function permittedByDiscord(command: CommandModule, ctx: CommandContext): CommandContext {
+  const gated = command.data.toJSON().default_member_permissions;
+  if (gated === undefined || gated === null || !ctx.invoker.inGuild || ctx.invoker.isModerator) return ctx;
+  return { ...ctx, invoker: { ...ctx.invoker, isModerator: true } };
 }
 
 function describe(err: unknown): string {

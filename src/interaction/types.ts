@@ -33,7 +33,12 @@ export interface Invoker {
   name: string;
   /** False in DMs. */
   inGuild: boolean;
-  /** Has Manage Server in this guild, or a role listed in MODERATOR_ROLE_IDS. */
+  /**
+   * May use moderator features here: Discord let them run a moderator command
+   * (its permissions, as the server's admins set them), or they have Manage
+   * Server, or a role listed in MODERATOR_ROLE_IDS (which counts where
+   * Discord's command permissions do not reach: buttons, exemptions).
+   */
   isModerator: boolean;
 }
 

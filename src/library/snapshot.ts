@@ -39,7 +39,7 @@ export const SNAPSHOT_FORMAT = 2;
  * whenever a change would make an old snapshot's postings differ from a fresh
  * build: old snapshots are then rebuilt instead of trusted.
  */
-export const INDEX_VERSION = 'verbatim-index-3';
+export const INDEX_VERSION = 'verbatim-index-4';
 
 /** What the snapshot knows of the corpus it was built from, to tell what changed since. */
 export interface CorpusManifest {
@@ -48,6 +48,8 @@ export interface CorpusManifest {
   files: Array<{ file: string; size: number; mtimeMs: number; articles: string[]; skipped: SkippedItem[] }>;
   /** Items skipped while listing (unreadable folders, links). */
   listingSkipped: SkippedItem[];
+  /** Files left alone for their type, by extension (see `CorpusListing.ignored`). */
+  ignored?: Record<string, number>;
 }
 
 interface Header {

@@ -6,8 +6,11 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verbatim } from '../cli/runCli.ts';
 import { startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -103,5 +106,48 @@ describe('npm start with the token in the wrong setting', () => {
     expect(run.code).toBe(1);
     expect(run.output).toMatch(/DISCORD_CLIENT_ID must be a numeric Discord id of 15 to 22 digits \(got 21 characters/);
     expect(run.output).not.toContain('my-secret-application');
+  });
+});
+
+describe('npm start that works', () => {
+  it('prints the invite link with exactly the scopes it needs, and reports healthy until it logs out', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'verbatim-start-'));
+    const child = spawn('npm', ['start', '--silent'], {
+      cwd: ROOT,
+      detached: true,
+      env: {
+        ...process.env,
+        CORPUS_DIR: path.join(ROOT, 'corpus'),
+        DATA_DIR: dataDir,
+        DISCORD_TOKEN: fake.token,
+        DISCORD_API_BASE: fake.restBase,
+        DISCORD_GUILD_ID: fake.guild.id,
+      },
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!/invite it to a server with/.test(output) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const invite = /invite it to a server with (\S+)/.exec(output)?.[1];
+      expect(invite).toBeDefined();
+      const url = new URL(invite!);
+      expect(url.searchParams.get('scope')).toBe('bot applications.commands');
+      expect(url.searchParams.get('permissions')).toBe('0');
+      expect(url.searchParams.get('client_id')).toBe(fake.applicationId);
+      const healthy = await verbatim(['health'], undefined, { DATA_DIR: dataDir });
+      expect(healthy).toMatchObject({ code: 0, stdout: 'healthy\n' });
+      process.kill(-child.pid!, 'SIGTERM');
+      await exited;
+      expect(output).toMatch(/SIGTERM: logging out/);
+      const stopped = await verbatim(['health'], undefined, { DATA_DIR: dataDir });
+      expect(stopped.code).toBe(1);
+      expect(stopped.stderr).toMatch(/unhealthy: health-bot\.json: the bot is stopped/);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,7 +3,7 @@
  * first part of their custom id; a handler that fails is logged and the user
  * gets a short ephemeral error, and nothing propagates to crash the bot.
  */
-import { SlashCommandBuilder } from 'discord.js';
+import { PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import type { AnswerEngine } from '../../src/engine/types.ts';
 import { CommandRouter } from '../../src/interaction/router.ts';
@@ -116,5 +116,28 @@ describe('CommandRouter', () => {
   it('lists every command definition for registration', () => {
     const router = new CommandRouter(new Map([['ask', command('ask', [])]]));
     expect(router.definitions()).toEqual([expect.objectContaining({ name: 'ask', description: 'the ask command' })]);
+  });
+
+  it('takes Discord at its word for a moderator command it delivered in a server, and only there', async () => {
+    const seen: boolean[] = [];
+    const gated: CommandModule = {
+      data: new SlashCommandBuilder()
+        .setName('reload')
+        .setDescription('moderators')
+        .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild),
+      execute: async (ctx) => void seen.push(ctx.invoker.isModerator),
+    };
+    const open: CommandModule = { ...command('ask', []), execute: async (ctx) => void seen.push(ctx.invoker.isModerator) };
+    const router = new CommandRouter(
+      new Map([
+        ['reload', gated],
+        ['ask', open],
+      ]),
+    );
+    const c = contexts();
+    await router.command('reload', c.commandCtx);
+    await router.command('reload', { ...c.commandCtx, invoker: { ...c.commandCtx.invoker, inGuild: false } });
+    await router.command('ask', c.commandCtx);
+    expect(seen).toEqual([true, false, false]);
   });
 });

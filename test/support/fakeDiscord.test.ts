@@ -5,12 +5,14 @@
  * Discord would refuse the bot, the fake refuses it the same way.
  */
 import { once } from 'node:events';
+import { get as httpGet } from 'node:http';
 import zlib from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import {
   ActionRowBuilder,
   ApplicationCommandOptionType,
+  ApplicationCommandType,
   ButtonBuilder,
   ButtonStyle,
   ChannelType,
@@ -19,15 +21,20 @@ import {
   DiscordjsErrorCodes,
   Events,
   GatewayIntentBits,
+  InteractionContextType,
   MessageFlags,
+  MessageType,
   ModalBuilder,
+  Partials,
   PermissionFlagsBits,
   TextInputBuilder,
   TextInputStyle,
 } from 'discord.js';
-import type { ApplicationCommandDataResolvable, Interaction } from 'discord.js';
-import { FAKE_USER_ID, pingsNobody, startFakeDiscord } from './fakeDiscord.ts';
-import type { FakeDiscord, FakeDiscordOptions } from './fakeDiscord.ts';
+import type { APIMessage, ApplicationCommandDataResolvable, Interaction } from 'discord.js';
+import { FAKE_CHANNEL_ID, FAKE_OWNER_ID, FAKE_USER_ID, guildIdOnShard, pingsNobody, shardOf, startFakeDiscord } from './fakeDiscord.ts';
+import type { CommandGrant, FakeDiscord, FakeDiscordOptions, InjectedInteraction, SlashCommandInit } from './fakeDiscord.ts';
+
+type InvokerInitForTest = Omit<SlashCommandInit, 'name'>;
 import { findOperation, responseProblems } from './fakeDiscordSchemas.ts';
 
 let fake: FakeDiscord | undefined;
@@ -464,7 +471,8 @@ describe('slash commands', () => {
         ],
       }),
     ).toThrow('min_value/max_value');
-    expect(() => f.slashCommand({ name: 'admin' })).toThrow('default_member_permissions');
+    // A member Discord would not let use it is not an impossible injection: it returns the refusal.
+    expect(f.slashCommand({ name: 'admin' }).refused).toMatchObject({ reason: 'missing-permissions' });
   });
 });
 
@@ -1094,6 +1102,1051 @@ describe("what Discord's API description refuses", () => {
 
     expect(outcome.rules).toEqual([]);
     expect(outcome.status).toBeLessThan(300);
+  });
+});
+
+/** A bare gateway connection, to speak the protocol where discord.js would not misbehave. */
+async function rawGateway(f: FakeDiscord): Promise<{
+  identify(extra?: Record<string, unknown>): void;
+  next(op: number, t?: string): Promise<{ op: number; t?: string | null; d: unknown }>;
+  closed: Promise<number>;
+  close(): void;
+}> {
+  const ws = new WebSocket(`${f.gatewayUrl}?v=10&encoding=json`);
+  const payloads: { op: number; t?: string | null; d: unknown }[] = [];
+  const waiters = new Set<() => void>();
+  ws.on('message', (data: Buffer) => {
+    payloads.push(JSON.parse(data.toString('utf8')) as { op: number; d: unknown });
+    for (const w of [...waiters]) w();
+  });
+  const closed = new Promise<number>((resolve) => ws.on('close', (code: number) => resolve(code)));
+  await once(ws, 'open');
+  let cursor = 0;
+  return {
+    identify: (extra = {}) =>
+      ws.send(
+        JSON.stringify({
+          op: 2,
+          d: { token: f.token, intents: 1, properties: { os: 'linux', browser: 'test', device: 'test' }, ...extra },
+        }),
+      ),
+    next: (op, t) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no op ${op} ${t ?? ''} (got ${JSON.stringify(payloads.map((p) => p.t ?? p.op))})`)),
+          2000,
+        );
+        const check = (): void => {
+          const index = payloads.findIndex((p, i) => i >= cursor && p.op === op && (t === undefined || p.t === t));
+          if (index === -1) return;
+          cursor = index + 1;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(payloads[index]!);
+        };
+        waiters.add(check);
+        check();
+      }),
+    closed,
+    close: () => ws.close(1000),
+  };
+}
+
+describe('command permissions', () => {
+  const MODERATORS = '1300000000000000500';
+  const HELPERS = '1300000000000000501';
+  const STAFF = '1300000000000000502';
+  const ALICE = '1300000000000000601';
+  const manageGuild = PermissionFlagsBits.ManageGuild;
+
+  /** A fake whose guild has a Moderators role with Manage Server, a Helpers role without, and a Staff role with Administrator. */
+  async function withCommands(): Promise<{ f: FakeDiscord; client: Client<true>; delivered: string[] }> {
+    const f = await start({
+      guild: {
+        roles: [
+          { id: MODERATORS, name: 'Moderators', permissions: manageGuild },
+          { id: HELPERS, name: 'Helpers' },
+          { id: STAFF, name: 'Staff', permissions: PermissionFlagsBits.Administrator },
+        ],
+      },
+    });
+    const client = await loggedIn(f);
+    await client.guilds.cache
+      .get(f.guild.id)!
+      .commands.set([
+        { name: 'reload', description: 'Reload', defaultMemberPermissions: manageGuild },
+        { name: 'lock', description: 'Nobody but admins', defaultMemberPermissions: 0n },
+        ask,
+      ]);
+    await client.application.commands.set([
+      { name: 'serveronly', description: 'Guild only', contexts: [InteractionContextType.Guild] },
+      { name: 'anywhere', description: 'Everywhere', contexts: [InteractionContextType.Guild, InteractionContextType.BotDM] },
+    ]);
+    const delivered: string[] = [];
+    onInteraction(client, async (i) => {
+      if (!i.isChatInputCommand()) return;
+      delivered.push(i.commandName);
+      await i.reply({ content: `permissions ${i.memberPermissions?.bitfield ?? 'none'}`, flags: MessageFlags.Ephemeral });
+    });
+    return { f, client, delivered };
+  }
+
+  it('keeps a command from a member without its default_member_permissions: Discord never sends it, and says why', async () => {
+    const { f, delivered } = await withCommands();
+
+    const refused = f.slashCommand({ name: 'reload' });
+
+    expect(refused.refused).toMatchObject({ reason: 'missing-permissions' });
+    expect(refused.refused?.message).toMatch(/You do not have permission to use \/reload/);
+    await expect(refused.nextResponse()).rejects.toThrow('was not delivered to the bot');
+    await sleep(50);
+    expect(delivered).toEqual([]);
+    expect(f.requests.filter((r) => r.path.includes('/interactions/'))).toEqual([]);
+  });
+
+  it('delivers it to a member whose role has the permission, with the permissions the member really has', async () => {
+    const { f, delivered } = await withCommands();
+
+    const reply = await f.slashCommand({ name: 'reload', roles: [MODERATORS] }).nextResponse();
+
+    expect(delivered).toEqual(['reload']);
+    const bits = BigInt(/permissions (\d+)/.exec(reply.data?.content ?? '')![1]!);
+    expect(bits & manageGuild).toBe(manageGuild);
+    expect(bits & PermissionFlagsBits.Administrator).toBe(0n);
+  });
+
+  it('lets a role an admin granted the command use it, without giving its members Manage Server', async () => {
+    const { f, delivered } = await withCommands();
+    expect(f.slashCommand({ name: 'reload', roles: [HELPERS] }).refused).toBeDefined();
+
+    f.grantCommand({ command: 'reload', roleId: HELPERS });
+    const reply = await f.slashCommand({ name: 'reload', roles: [HELPERS] }).nextResponse();
+
+    expect(delivered).toEqual(['reload']);
+    expect(BigInt(/permissions (\d+)/.exec(reply.data?.content ?? '')![1]!) & manageGuild).toBe(0n);
+    // The grant is for that role: others are still refused.
+    expect(f.slashCommand({ name: 'reload' }).refused).toMatchObject({ reason: 'missing-permissions' });
+  });
+
+  it.each<[string, string, CommandGrant[], InvokerInitForTest, string | undefined]>([
+    ['a member granted by their own overwrite', 'reload', [{ command: 'reload', userId: ALICE }], { user: { id: ALICE } }, undefined],
+    [
+      'a member denied by their own overwrite, even with a granted role',
+      'reload',
+      [
+        { command: 'reload', roleId: HELPERS },
+        { command: 'reload', userId: ALICE, permission: false },
+      ],
+      { user: { id: ALICE }, roles: [HELPERS] },
+      'missing-permissions',
+    ],
+    [
+      'a member with one granted and one denied role (a role that allows wins)',
+      'reload',
+      [
+        { command: 'reload', roleId: HELPERS },
+        { command: 'reload', roleId: MODERATORS, permission: false },
+      ],
+      { roles: [HELPERS, MODERATORS] },
+      undefined,
+    ],
+    [
+      'a Moderator when @everyone is denied, although the role has Manage Server',
+      'reload',
+      [{ command: 'reload', everyone: true, permission: false }],
+      { roles: [MODERATORS] },
+      'missing-permissions',
+    ],
+    ['anyone when @everyone is granted', 'reload', [{ command: 'reload', everyone: true }], {}, undefined],
+    [
+      'a granted role in a channel where the command is disabled',
+      'reload',
+      [
+        { command: 'reload', roleId: HELPERS },
+        { command: 'reload', channelId: FAKE_CHANNEL_ID, permission: false },
+      ],
+      { roles: [HELPERS] },
+      'disabled-in-channel',
+    ],
+    [
+      'anyone when the command is disabled in all channels',
+      'ask',
+      [{ command: 'ask', allChannels: true, permission: false }],
+      {},
+      'disabled-in-channel',
+    ],
+    ['a role granted every command of the app', 'reload', [{ command: null, roleId: HELPERS }], { roles: [HELPERS] }, undefined],
+    [
+      "a role the app grants, when the command's own permissions deny it",
+      'reload',
+      [
+        { command: null, roleId: HELPERS },
+        { command: 'reload', roleId: HELPERS, permission: false },
+      ],
+      { roles: [HELPERS] },
+      'missing-permissions',
+    ],
+    ['a Moderator on a command for nobody ("0")', 'lock', [], { roles: [MODERATORS] }, 'missing-permissions'],
+    ['an administrator, even on a command for nobody ("0")', 'lock', [], { roles: [STAFF] }, undefined],
+    ['the owner, even on a command for nobody ("0")', 'lock', [], { user: { id: FAKE_OWNER_ID } }, undefined],
+  ])('decides as Discord does for %s', async (_what, name, grants, invoker, reason) => {
+    const { f } = await withCommands();
+    for (const grant of grants) f.grantCommand(grant);
+
+    const outcome = f.slashCommand({ name, ...invoker, ...(name === 'ask' ? { options: [{ name: 'question', value: 'q' }] } : {}) });
+
+    expect(outcome.refused?.reason).toBe(reason);
+    if (!reason) expect((await outcome.nextResponse()).ok).toBe(true);
+  });
+
+  it('offers a guild-only command, or a guild command, nowhere but in guilds', async () => {
+    const { f, delivered } = await withCommands();
+
+    expect(f.slashCommand({ name: 'serveronly', dm: true }).refused).toMatchObject({ reason: 'unavailable-here' });
+    expect(f.slashCommand({ name: 'reload', dm: true }).refused).toMatchObject({
+      reason: 'unavailable-here',
+      message: expect.stringContaining('guild commands are not available in DMs') as string,
+    });
+    expect(f.autocomplete({ name: 'serveronly', dm: true, options: [{ name: 'q', value: '', focused: true }] }).refused).toBeDefined();
+    expect((await f.slashCommand({ name: 'anywhere', dm: true }).nextResponse()).ok).toBe(true);
+    expect((await f.slashCommand({ name: 'serveronly' }).nextResponse()).ok).toBe(true);
+    expect(delivered).toEqual(['anywhere', 'serveronly']);
+  });
+
+  it('serves command permissions over REST as Discord does: read with the bot token, edited only with a Bearer token', async () => {
+    const { f, client } = await withCommands();
+    const guild = client.guilds.cache.get(f.guild.id)!;
+    const reload = guild.commands.cache.find((c) => c.name === 'reload')!;
+    const updated = once(client, Events.ApplicationCommandPermissionsUpdate);
+
+    // discord.js edits permissions with a user's Bearer token, as Discord requires.
+    await guild.commands.permissions.set({
+      command: reload.id,
+      token: f.adminBearerToken,
+      permissions: [{ id: HELPERS, type: 1, permission: true }],
+    });
+
+    const [event] = (await updated) as [{ id: string; permissions: unknown[] }];
+    expect(event).toMatchObject({ id: reload.id, permissions: [{ id: HELPERS, type: 1, permission: true }] });
+    expect(await guild.commands.permissions.fetch({ command: reload.id })).toEqual([{ id: HELPERS, type: 1, permission: true }]);
+    expect(f.commandPermissionsOf('reload')).toEqual([{ id: HELPERS, type: 1, permission: true }]);
+    expect(f.slashCommand({ name: 'reload', roles: [HELPERS] }).refused).toBeUndefined();
+
+    const withBotToken = await fetch(
+      `${f.restBase}/v10/applications/${f.applicationId}/guilds/${f.guild.id}/commands/${reload.id}/permissions`,
+      {
+        method: 'PUT',
+        headers: { Authorization: `Bot ${f.token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ permissions: [] }),
+      },
+    );
+    expect([withBotToken.status, await withBotToken.json()]).toEqual([403, { message: 'Bots cannot use this endpoint', code: 20001 }]);
+    expect(f.violations.map((v) => v.rule)).toEqual(['bots-cannot-use-endpoint']);
+    const none = await guild.commands.permissions
+      .fetch({ command: guild.commands.cache.find((c) => c.name === 'lock')!.id })
+      .catch((e: unknown) => e);
+    expect(none).toMatchObject({ status: 404, code: 10066 });
+  });
+});
+
+describe('attachments', () => {
+  const upload: ApplicationCommandDataResolvable = {
+    name: 'upload',
+    description: 'Add a file',
+    options: [
+      { type: ApplicationCommandOptionType.Attachment, name: 'file', description: 'The file', required: true },
+      { type: ApplicationCommandOptionType.String, name: 'title', description: 'Its title' },
+    ],
+  };
+
+  async function withUpload(options: FakeDiscordOptions = {}): Promise<{ f: FakeDiscord; client: Client<true> }> {
+    const f = await start(options);
+    const client = await loggedIn(f);
+    await client.application.commands.set([upload]);
+    return { f, client };
+  }
+
+  it("delivers an ATTACHMENT option with data.resolved.attachments, whose url the fake's CDN serves with the test's bytes", async () => {
+    const { f, client } = await withUpload();
+    const seen = onNextInteraction(client, (i) => {
+      if (!i.isChatInputCommand()) throw new Error('expected a command');
+      const a = i.options.getAttachment('file', true);
+      return { id: a.id, name: a.name, size: a.size, contentType: a.contentType, url: a.url, proxyURL: a.proxyURL, ephemeral: a.ephemeral };
+    });
+
+    const interaction = f.slashCommand({
+      name: 'upload',
+      options: [
+        { name: 'file', attachment: { filename: 'ferry notes.md', data: '# Ferry\nThe ferry leaves at nine.\n' } },
+        { name: 'title', value: 'Ferry' },
+      ],
+    });
+    const attachment = await seen;
+
+    expect(attachment).toMatchObject({ name: 'ferry notes.md', size: 34, contentType: 'text/markdown; charset=utf-8', ephemeral: true });
+    expect(interaction.payload.data).toMatchObject({ options: [{ name: 'file', type: 11, value: attachment.id }, { name: 'title' }] });
+    expect(attachment.url.startsWith(`${f.cdnBase}/ephemeral-attachments/${f.guild.channelId}/${attachment.id}/ferry%20notes.md?ex=`)).toBe(
+      true,
+    );
+    for (const url of [attachment.url, attachment.proxyURL]) {
+      const res = await fetch(url);
+      expect([res.status, res.headers.get('content-type'), res.headers.get('content-length'), await res.text()]).toEqual([
+        200,
+        'text/markdown; charset=utf-8',
+        '34',
+        '# Ferry\nThe ferry leaves at nine.\n',
+      ]);
+    }
+    expect(f.cdnRequests.map((r) => [r.status, r.bytesSent, r.completed, r.aborted])).toEqual([
+      [200, 34, true, false],
+      [200, 34, true, false],
+    ]);
+  });
+
+  it('answers 404 to an attachment URL whose signature was changed, or that expired', async () => {
+    const { f } = await withUpload({ attachmentUrlLifetimeMs: 1500 });
+    const interaction = f.slashCommand({ name: 'upload', options: [{ name: 'file', attachment: { filename: 'a.txt', data: 'a' } }] });
+    const url = attachmentUrl(interaction);
+
+    expect((await fetch(url)).status).toBe(200);
+    expect((await fetch(url.replace(/hm=[0-9a-f]+/, 'hm=00'))).status).toBe(404);
+    expect((await fetch(url.replace(/a\.txt/, 'b.txt'))).status).toBe(404);
+    await sleep(2100);
+    const expired = await fetch(url);
+    expect([expired.status, await expired.text()]).toEqual([404, 'This content is no longer available.']);
+  });
+
+  it('serves a slow download late and in small chunks, and records a client that hangs up before the end', async () => {
+    const { f } = await withUpload();
+    const slow = f.slashCommand({
+      name: 'upload',
+      options: [
+        {
+          name: 'file',
+          attachment: { filename: 'slow.txt', data: 'x'.repeat(1000), cdn: { delayMs: 150, chunkBytes: 100, chunkDelayMs: 40 } },
+        },
+      ],
+    });
+    const url = attachmentUrl(slow);
+
+    const started = Date.now();
+    const whole = await (await fetch(url)).text();
+    expect(whole).toHaveLength(1000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150 + 9 * 40 - 20);
+
+    const controller = new AbortController();
+    const res = await fetch(url, { signal: controller.signal });
+    const reader = res.body!.getReader();
+    await reader.read();
+    controller.abort();
+    await vi.waitFor(() => expect(f.cdnRequests[1]).toMatchObject({ aborted: true, completed: false }));
+    expect(f.cdnRequests[1]!.bytesSent).toBeLessThan(1000);
+  });
+
+  it('can serve more than the reported size, without or with a false Content-Length, or an error', async () => {
+    const { f } = await withUpload();
+    const big = Buffer.alloc(2 * 1024 * 1024, 'a');
+    const cases = [
+      { cdn: { contentLength: null }, size: 10 },
+      { cdn: { contentLength: 10 }, size: 10 },
+      { cdn: { status: 500 }, size: 10 },
+      { cdn: { contentType: 'application/x-msdownload' }, size: big.length },
+    ];
+    const urls = cases.map((c, n) =>
+      attachmentUrl(
+        f.slashCommand({ name: 'upload', options: [{ name: 'file', attachment: { filename: `big${n}.txt`, data: big, ...c } }] }),
+      ),
+    );
+
+    const unsized = await fetch(urls[0]!);
+    expect(unsized.headers.get('content-length')).toBeNull();
+    expect((await unsized.arrayBuffer()).byteLength).toBe(big.length);
+    const lying = await rawGet(urls[1]!);
+    expect(lying.headers['content-length']).toBe('10');
+    expect((await fetch(urls[2]!)).status).toBe(500);
+    expect((await fetch(urls[3]!)).headers.get('content-type')).toBe('application/x-msdownload');
+  });
+
+  it("refuses a file over the upload limit, as Discord's client does", async () => {
+    const { f } = await withUpload({ attachmentSizeLimit: 1000 });
+
+    const refused = f.slashCommand({
+      name: 'upload',
+      options: [{ name: 'file', attachment: { filename: 'big.pdf', data: Buffer.alloc(1001) } }],
+    });
+
+    expect(refused.refused).toMatchObject({ reason: 'file-too-large' });
+    expect(refused.payload).toMatchObject({ attachment_size_limit: 1000 });
+    expect(() => f.slashCommand({ name: 'upload', options: [{ name: 'file', value: 'x' }] })).toThrow('give it as { attachment');
+  });
+
+  it('serves the files the bot uploads at their attachment URLs', async () => {
+    const { f, client } = await withUpload();
+    onInteraction(client, async (i) => {
+      if (i.isChatInputCommand()) await i.reply({ content: 'here', files: [{ attachment: Buffer.from('quotes\n'), name: 'quotes.txt' }] });
+    });
+
+    const reply = await f.slashCommand({ name: 'export' }).nextResponse();
+    const attachment = reply.message!.attachments[0]!;
+    const res = await fetch(attachment.url);
+
+    expect(attachment.url.startsWith(`${f.cdnBase}/attachments/${f.guild.channelId}/${attachment.id}/quotes.txt?`)).toBe(true);
+    expect([res.status, await res.text()]).toEqual([200, 'quotes\n']);
+  });
+});
+
+/** The URL of an injected interaction's (first) attachment. */
+function attachmentUrl(interaction: InjectedInteraction): string {
+  const data = interaction.payload.data as { resolved?: { attachments?: Record<string, { url: string }> } };
+  return Object.values(data.resolved?.attachments ?? {})[0]!.url;
+}
+
+/** A GET that reads only the headers (fetch refuses a body longer than its Content-Length). */
+function rawGet(url: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((resolve, reject) => {
+    const req = httpGet(url, (res) => {
+      resolve({ status: res.statusCode ?? 0, headers: res.headers });
+      res.destroy();
+    });
+    req.on('error', reject);
+  });
+}
+
+describe('message context-menu commands', () => {
+  const findSources: ApplicationCommandDataResolvable = { name: 'Find sources', type: ApplicationCommandType.Message };
+
+  it('registers MESSAGE commands, which take no description or options', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+
+    await client.application.commands.set([ask, findSources]);
+    const bad = await client.application.commands
+      .set([
+        {
+          name: 'Find sources',
+          type: ApplicationCommandType.Message,
+          description: 'Quotes',
+          options: [],
+        } as ApplicationCommandDataResolvable,
+      ])
+      .catch((e: unknown) => e);
+
+    expect(f.commands().map((c) => [c.name, c.type])).toEqual([
+      ['ask', ApplicationCommandType.ChatInput],
+      ['Find sources', ApplicationCommandType.Message],
+    ]);
+    expect(f.commands()[1]).toMatchObject({ description: '' });
+    expect((bad as Error).message).toContain('0.description[APPLICATION_COMMAND_CONTEXT_MENU_DESCRIPTION_INVALID]');
+  });
+
+  it('delivers the command with data.target_id and the message in data.resolved.messages, content included without the MessageContent intent', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+    await client.application.commands.set([findSources]);
+    const seen = onNextInteraction(client, async (i) => {
+      if (!i.isMessageContextMenuCommand()) throw new Error(`expected a message command, got ${i.type}`);
+      await i.reply({ content: `sources for ${i.targetId}`, flags: MessageFlags.Ephemeral });
+      return {
+        name: i.commandName,
+        targetId: i.targetId,
+        content: i.targetMessage.content,
+        author: i.targetMessage.author.id,
+        channel: i.channelId,
+      };
+    });
+
+    const interaction = f.messageCommand({
+      name: 'Find sources',
+      message: { content: 'Did Canada send Leopard 2 tanks?', author: { id: '1300000000000000777' } },
+    });
+    const got = await seen;
+    const reply = await interaction.nextResponse();
+
+    const data = interaction.payload.data as { type: number; target_id: string; resolved: { messages: Record<string, APIMessage> } };
+    expect(data.type).toBe(ApplicationCommandType.Message);
+    expect(got).toEqual({
+      name: 'Find sources',
+      targetId: data.target_id,
+      content: 'Did Canada send Leopard 2 tanks?',
+      author: '1300000000000000777',
+      channel: f.guild.channelId,
+    });
+    expect(data.resolved.messages[data.target_id]).toMatchObject({
+      id: data.target_id,
+      content: 'Did Canada send Leopard 2 tanks?',
+      channel_id: f.guild.channelId,
+    });
+    expect(f.identifies[0]?.intents).toBe(GatewayIntentBits.Guilds);
+    expect(reply).toMatchObject({ ok: true, ephemeral: true });
+    expect(reply.message?.type).toBe(MessageType.ContextMenuCommand);
+  });
+
+  it("can be used on a message the bot sent, and in another guild's channel", async () => {
+    const f = await start({ extraGuilds: [{ id: '1300000000000009000', channelId: '1300000000000009001' }] });
+    const client = await loggedIn(f);
+    await client.application.commands.set([findSources]);
+    onInteraction(client, async (i) => {
+      if (i.isChatInputCommand()) await i.reply('the answer is 42');
+      else if (i.isMessageContextMenuCommand()) await i.reply({ content: `on: ${i.targetMessage.content}`, flags: MessageFlags.Ephemeral });
+    });
+
+    const answer = await f.slashCommand({ name: 'ask', guildId: '1300000000000009000' }).nextResponse();
+    const reply = await f.messageCommand({ name: 'Find sources', message: answer.message!, guildId: '1300000000000009000' }).nextResponse();
+
+    expect(reply.data?.content).toBe('on: the answer is 42');
+    expect(() => f.messageCommand({ name: 'Find sources', message: answer.messageId! })).toThrow('not where the command is used');
+    expect(() => f.messageCommand({ name: 'Find sources', message: '1' })).toThrow('holds no message 1');
+  });
+
+  it('refuses what Discord would refuse, and names a command that is not a message command', async () => {
+    const f = await start();
+    const client = await loggedIn(f);
+    await client.application.commands.set([
+      ask,
+      { name: 'Mod sources', type: ApplicationCommandType.Message, defaultMemberPermissions: PermissionFlagsBits.ManageGuild },
+      { name: 'Guild sources', type: ApplicationCommandType.Message, contexts: [InteractionContextType.Guild] },
+    ]);
+
+    expect(f.messageCommand({ name: 'Mod sources', message: { content: 'x' } }).refused).toMatchObject({ reason: 'missing-permissions' });
+    expect(f.messageCommand({ name: 'Guild sources', dm: true, message: { content: 'x' } }).refused).toMatchObject({
+      reason: 'unavailable-here',
+    });
+    expect(() => f.messageCommand({ name: 'ask', message: { content: 'x' } })).toThrow('not as a message command');
+  });
+});
+
+describe('sharding', () => {
+  // Two extra guilds on shard 0 and 1 of 2, next to the default guild (whose shard depends on its id).
+  const ON_0 = guildIdOnShard(0, 2);
+  const ON_1 = guildIdOnShard(1, 2);
+
+  it("places a test guild on the shard asked for, by Discord's formula", () => {
+    for (const [shard, count] of [
+      [0, 1],
+      [1, 2],
+      [2, 3],
+      [15, 16],
+    ] as const) {
+      for (const n of [0, 1, 2]) expect(shardOf(guildIdOnShard(shard, count, n), count)).toBe(shard);
+    }
+    expect(new Set([0, 1, 2].map((n) => guildIdOnShard(1, 2, n))).size).toBe(3);
+    expect(shardOf('41771983423143937', 1)).toBe(0);
+  });
+
+  it('recommends the configured shard count and session start limit in GET /gateway/bot, one session start per IDENTIFY', async () => {
+    const f = await start({ shards: 4, maxConcurrency: 2, sessionStartLimit: { total: 1000, remaining: 10, resetAfterMs: 60_000 } });
+    const gatewayBot = async (): Promise<unknown> =>
+      (await fetch(`${f.restBase}/v10/gateway/bot`, { headers: { Authorization: `Bot ${f.token}` } })).json();
+
+    expect(await gatewayBot()).toEqual({
+      url: f.gatewayUrl,
+      shards: 4,
+      session_start_limit: { total: 1000, remaining: 10, reset_after: 60_000, max_concurrency: 2 },
+    });
+    const gateway = await rawGateway(f);
+    gateway.identify({ shard: [0, 4] });
+    await gateway.next(0, 'READY');
+    gateway.close();
+    expect(await gatewayBot()).toMatchObject({ session_start_limit: { remaining: 9 } });
+  });
+
+  it("runs every shard discord.js starts with shards: 'auto', each getting READY and GUILD_CREATE for its own guilds only", async () => {
+    const f = await start({
+      shards: 2,
+      extraGuilds: [
+        { id: ON_0, name: 'Zero' },
+        { id: ON_1, name: 'One' },
+      ],
+    });
+    const client = new Client({ intents: [GatewayIntentBits.Guilds], shards: 'auto', rest: { api: f.restBase } });
+    clients.push(client);
+    const delivered: Array<[string, number]> = [];
+    client.on(Events.Raw, (packet: { t?: string; d?: { id?: string } }, shardId: number) => {
+      if (packet.t === 'GUILD_CREATE' && packet.d?.id) delivered.push([packet.d.id, shardId]);
+    });
+    const ready = once(client, Events.ClientReady);
+    await client.login(f.token);
+    await ready;
+    await f.waitForSession({ shards: 2 });
+
+    expect(client.ws.shards.size).toBe(2);
+    expect(f.identifies.map((i) => i.shard).sort()).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
+    expect(f.sessions().map((s) => [s.shard, s.connected])).toEqual(
+      expect.arrayContaining([
+        [[0, 2], true],
+        [[1, 2], true],
+      ]),
+    );
+    const expected = f.guilds.map((g) => [g.id, shardOf(g.id, 2)]);
+    expect(delivered.sort()).toEqual(expected.sort());
+    expect(f.guildIdsOnShard(0, 2)).toContain(ON_0);
+    expect(f.guildIdsOnShard(1, 2)).toContain(ON_1);
+    for (const guild of f.guilds) expect(client.guilds.cache.get(guild.id)?.shardId).toBe(shardOf(guild.id, 2));
+  });
+
+  it("delivers a guild's interaction on that guild's shard, and a DM's on shard 0", async () => {
+    const f = await start({ shards: 2, extraGuilds: [{ id: ON_0 }, { id: ON_1 }] });
+    const client = new Client({ intents: [GatewayIntentBits.Guilds], shards: 'auto', rest: { api: f.restBase } });
+    clients.push(client);
+    const seen: Array<{ guildId: string | null; shard: number }> = [];
+    onInteraction(client, async (i) => {
+      seen.push({ guildId: i.guildId, shard: i.guild?.shardId ?? 0 });
+      if (i.isChatInputCommand()) await i.reply({ content: `from shard ${i.client.ws.shards.size}`, flags: MessageFlags.Ephemeral });
+    });
+    const ready = once(client, Events.ClientReady);
+    await client.login(f.token);
+    await ready;
+    await f.waitForSession({ shards: 2 });
+    const rawShards: number[] = [];
+    client.on(Events.Raw, (packet: { t?: string }, shardId: number) => {
+      if (packet.t === 'INTERACTION_CREATE') rawShards.push(shardId);
+    });
+
+    const on1 = f.slashCommand({ name: 'where', guildId: ON_1 });
+    const on0 = f.slashCommand({ name: 'where', guildId: ON_0 });
+    const dm = f.slashCommand({ name: 'where', dm: true });
+    for (const i of [on1, on0, dm]) expect((await i.nextResponse()).ok).toBe(true);
+
+    expect([on1.shard, on0.shard, dm.shard]).toEqual([1, 0, 0]);
+    expect(rawShards).toEqual([1, 0, 0]);
+    expect(on1.payload.guild_id).toBe(ON_1);
+    expect(seen.map((s) => s.guildId)).toEqual([ON_1, ON_0, null]);
+  });
+
+  it('cannot deliver to a shard no session holds, and says which', async () => {
+    const f = await start({ shards: 2, extraGuilds: [{ id: ON_1 }] });
+    const gateway = await rawGateway(f);
+    gateway.identify({ shard: [0, 2] });
+    await gateway.next(0, 'READY');
+
+    expect(() => f.slashCommand({ name: 'where', guildId: ON_1 })).toThrow(/No bot session holds guild \d+ \(shard 1 of 2\)/);
+    expect(() => f.slashCommand({ name: 'where', guildId: '1' })).toThrow('the bot is not in guild 1');
+    gateway.close();
+  });
+
+  it.each([
+    ['a shard id not below the shard count', [2, 2]],
+    ['a negative shard id', [-1, 2]],
+    ['zero shards', [0, 0]],
+    ['a shard that is not a pair', [0]],
+    ['a shard that is not numbers', ['0', '1']],
+  ])('closes the gateway with 4010 Invalid shard on %s', async (_what, shard) => {
+    const f = await start({ shards: 2 });
+    const gateway = await rawGateway(f);
+    gateway.identify({ shard });
+    expect(await gateway.closed).toBe(4010);
+  });
+
+  it('closes the gateway with 4011 Sharding required when one shard would hold too many guilds', async () => {
+    const f = await start({ maxGuildsPerShard: 2, extraGuilds: [{ id: ON_0 }, { id: ON_1 }] });
+    const unsharded = await rawGateway(f);
+    unsharded.identify();
+    expect(await unsharded.closed).toBe(4011);
+
+    const shard = await rawGateway(f);
+    shard.identify({ shard: [1, 2] });
+    const ready = (await shard.next(0, 'READY')).d as { guilds: { id: string }[]; shard: number[] };
+    expect(ready.shard).toEqual([1, 2]);
+    expect(ready.guilds.map((g) => g.id)).toEqual(f.guildIdsOnShard(1, 2));
+    shard.close();
+  });
+
+  it('makes discord.js report "Sharding is required" when the bot does not shard', async () => {
+    const f = await start({ maxGuildsPerShard: 1, extraGuilds: [{ id: ON_0 }] });
+    const client = newClient(f);
+    const error = new Promise<Error>((resolve) => client.once(Events.Error, resolve));
+
+    const login = client.login(f.token).catch((e: unknown) => e);
+
+    expect((await Promise.race([error, login])) as Error).toHaveProperty('message', 'Sharding is required');
+  });
+
+  it('answers a second IDENTIFY in the same bucket within the identify window with op 9 Invalid Session', async () => {
+    const f = await start({ shards: 2, maxConcurrency: 1, identifyWindowMs: 1000 });
+    const first = await rawGateway(f);
+    first.identify({ shard: [0, 2] });
+    await first.next(0, 'READY');
+    const second = await rawGateway(f);
+    second.identify({ shard: [1, 2] });
+
+    expect((await second.next(9)).d).toBe(false);
+    first.close();
+    second.close();
+  });
+
+  it('lets shards of different buckets identify at once', async () => {
+    const f = await start({ shards: 2, maxConcurrency: 2, identifyWindowMs: 1000 });
+    const [a, b] = [await rawGateway(f), await rawGateway(f)];
+    a.identify({ shard: [0, 2] });
+    b.identify({ shard: [1, 2] });
+
+    await a.next(0, 'READY');
+    await b.next(0, 'READY');
+    a.close();
+    b.close();
+  });
+});
+
+describe('channels, messages, threads and forums', () => {
+  const HELP = '1300000000000000110';
+  const FORUM = '1300000000000000111';
+  const MEMBER = '1300000000000000301';
+  const withChannels: FakeDiscordOptions = {
+    guild: {
+      channels: [
+        { id: HELP, name: 'help' },
+        { id: FORUM, name: 'help-forum', type: 'forum', tags: ['question', 'solved'] },
+      ],
+    },
+    allowedPrivilegedIntents: GatewayIntentBits.MessageContent,
+  };
+  const allIntents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent];
+
+  async function clientWith(f: FakeDiscord, intents: GatewayIntentBits[], partials: Partials[] = []): Promise<Client<true>> {
+    const client = new Client({ intents, partials, rest: { api: f.restBase } });
+    clients.push(client);
+    const ready = once(client, Events.ClientReady);
+    await client.login(f.token);
+    await ready;
+    return client as Client<true>;
+  }
+
+  /** The gateway events a client receives, by name. */
+  function rawEvents(client: Client): Array<{ t: string; d: Record<string, unknown> }> {
+    const events: Array<{ t: string; d: Record<string, unknown> }> = [];
+    client.on(Events.Raw, (packet: { t?: string | null; d?: unknown }) => {
+      if (packet.t) events.push({ t: packet.t, d: packet.d as Record<string, unknown> });
+    });
+    return events;
+  }
+
+  it('lists text channels and forums, with their tags, in GUILD_CREATE', async () => {
+    const f = await start(withChannels);
+    const client = await clientWith(f, [GatewayIntentBits.Guilds]);
+
+    const forum = client.channels.cache.get(FORUM);
+    expect(client.channels.cache.get(HELP)?.type).toBe(ChannelType.GuildText);
+    expect(forum?.type).toBe(ChannelType.GuildForum);
+    expect(forum?.type === ChannelType.GuildForum ? forum.availableTags.map((t) => t.name) : []).toEqual(['question', 'solved']);
+    expect(f.channel(FORUM)).toMatchObject({ type: ChannelType.GuildForum, guild_id: f.guild.id });
+  });
+
+  it('sends a member message only to sessions with GUILD_MESSAGES, its content only with MESSAGE_CONTENT or a mention of the bot', async () => {
+    const f = await start(withChannels);
+    const guildsOnly = rawEvents(await clientWith(f, [GatewayIntentBits.Guilds]));
+    const noContent = rawEvents(await clientWith(f, [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages]));
+    const withContent = rawEvents(await clientWith(f, allIntents));
+
+    const plain = f.postMessage({ channelId: HELP, content: 'How do I reset my password?', author: { id: MEMBER } });
+    const mention = f.postMessage({ channelId: HELP, content: `<@${f.botUser.id}> can you help?`, author: { id: MEMBER } });
+    await vi.waitFor(() => expect(withContent.filter((e) => e.t === 'MESSAGE_CREATE')).toHaveLength(2));
+    await vi.waitFor(() => expect(noContent.filter((e) => e.t === 'MESSAGE_CREATE')).toHaveLength(2));
+
+    const created = (events: typeof withContent, id: string) => events.find((e) => e.t === 'MESSAGE_CREATE' && e.d['id'] === id)?.d;
+    expect(guildsOnly.filter((e) => e.t === 'MESSAGE_CREATE')).toEqual([]);
+    expect(created(withContent, plain.id)).toMatchObject({
+      content: 'How do I reset my password?',
+      guild_id: f.guild.id,
+      channel_id: HELP,
+      member: { roles: [] },
+    });
+    expect(created(noContent, plain.id)).toMatchObject({ content: '', embeds: [], attachments: [], components: [] });
+    expect(created(noContent, mention.id)).toMatchObject({ content: `<@${f.botUser.id}> can you help?`, mentions: [{ id: f.botUser.id }] });
+    expect(f.messagesIn(HELP).map((m) => m.id)).toEqual([plain.id, mention.id]);
+  });
+
+  it('reads member messages over REST without their content unless the portal enables MESSAGE_CONTENT', async () => {
+    const f = await start({ ...withChannels, allowedPrivilegedIntents: 0 });
+    const message = f.postMessage({ channelId: HELP, content: 'secret question?' });
+    const get = async (path: string): Promise<unknown> =>
+      (await fetch(`${f.restBase}/v10${path}`, { headers: { Authorization: `Bot ${f.token}` } })).json();
+
+    expect(await get(`/channels/${HELP}/messages/${message.id}`)).toMatchObject({ id: message.id, content: '' });
+    expect(await get(`/channels/${HELP}/messages?limit=5`)).toMatchObject([{ id: message.id, content: '' }]);
+    expect(f.message(message.id)?.content).toBe('secret question?');
+  });
+
+  it("delivers DMs with DIRECT_MESSAGES, content included, and other bots' and webhooks' messages as theirs", async () => {
+    const f = await start(withChannels);
+    const client = await clientWith(
+      f,
+      [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages],
+      [Partials.Channel],
+    );
+    const seen: Array<{ content: string; dm: boolean; bot: boolean; webhook: string | null }> = [];
+    client.on(Events.MessageCreate, (m) => seen.push({ content: m.content, dm: !m.inGuild(), bot: m.author.bot, webhook: m.webhookId }));
+
+    f.postMessage({ dm: true, content: 'hello bot', author: { id: MEMBER } });
+    f.postMessage({ channelId: HELP, content: 'beep', kind: 'bot' });
+    const hook = f.postMessage({ channelId: HELP, content: 'news', kind: 'webhook' });
+
+    await vi.waitFor(() => expect(seen).toHaveLength(3));
+    expect(seen).toEqual([
+      { content: 'hello bot', dm: true, bot: false, webhook: null },
+      // Without MESSAGE_CONTENT, guild messages arrive empty.
+      { content: '', dm: false, bot: true, webhook: null },
+      { content: '', dm: false, bot: true, webhook: hook.author.id },
+    ]);
+  });
+
+  it('opens a forum post with THREAD_CREATE, then the MESSAGE_CREATE of its first message in the thread', async () => {
+    const f = await start(withChannels);
+    const client = await clientWith(f, allIntents);
+    const events = rawEvents(client);
+    const starter = new Promise<{ inThread: boolean; parent: string | null; id: string; content: string; tags: string[] }>((resolve) =>
+      client.on(Events.MessageCreate, (m) => {
+        if (m.channel.isThread())
+          resolve({ inThread: true, parent: m.channel.parentId, id: m.id, content: m.content, tags: m.channel.appliedTags });
+      }),
+    );
+
+    const post = f.createForumPost({
+      channelId: FORUM,
+      title: 'Password reset',
+      content: 'How do I reset my password?',
+      tags: ['question'],
+      author: { id: MEMBER },
+    });
+    const got = await starter;
+
+    expect(events.filter((e) => e.t.startsWith('THREAD_') || e.t === 'MESSAGE_CREATE').map((e) => e.t)).toEqual([
+      'THREAD_CREATE',
+      'MESSAGE_CREATE',
+    ]);
+    expect(events[0]!.d).toMatchObject({
+      id: post.thread.id,
+      type: ChannelType.PublicThread,
+      parent_id: FORUM,
+      name: 'Password reset',
+      newly_created: true,
+    });
+    expect(got).toEqual({
+      inThread: true,
+      parent: FORUM,
+      id: post.thread.id,
+      content: 'How do I reset my password?',
+      tags: [post.thread.applied_tags![0]],
+    });
+    expect(post.message.id).toBe(post.thread.id);
+    expect(f.threads(FORUM).map((t) => t.id)).toEqual([post.thread.id]);
+  });
+
+  it('lets the bot start a thread on a question and answer there; the thread has the message id and opens with a starter message', async () => {
+    const f = await start(withChannels);
+    const client = await clientWith(f, allIntents);
+    client.on(Events.MessageCreate, (m) => {
+      if (m.author.bot || m.channel.isThread() || !m.content.endsWith('?')) return;
+      void (async () => {
+        const thread = await m.startThread({ name: 'Answer' });
+        await thread.send({ content: 'Here is a quote.', allowedMentions: { parse: [] } });
+      })();
+    });
+
+    const question = f.postMessage({ channelId: HELP, content: 'Why is the sky blue?', author: { id: MEMBER } });
+    f.postMessage({ channelId: HELP, content: 'Thanks.', author: { id: MEMBER } });
+    const answer = await f.waitForMessage({ from: 'bot' });
+
+    expect(answer).toMatchObject({ channel_id: question.id, content: 'Here is a quote.', position: 0 });
+    expect(f.threads(HELP)).toMatchObject([{ id: question.id, name: 'Answer', owner_id: f.botUser.id, message_count: 1 }]);
+    expect(f.messagesIn(question.id).map((m) => m.type)).toEqual([MessageType.ThreadStarterMessage, MessageType.Default]);
+    expect(f.message(question.id)!.flags! & MessageFlags.HasThread).toBe(MessageFlags.HasThread);
+    expect(f.botMessages()).toMatchObject([{ via: 'channel', message: { id: answer.id }, allowedMentions: { parse: [] }, deleted: false }]);
+    expect(f.botMessages(HELP)).toEqual([]);
+
+    const again = await fetch(`${f.restBase}/v10/channels/${HELP}/messages/${question.id}/threads`, {
+      method: 'POST',
+      headers: { Authorization: `Bot ${f.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'Again' }),
+    });
+    expect([again.status, await again.json()]).toEqual([
+      400,
+      { message: 'A thread has already been created for this message', code: 160004 },
+    ]);
+  });
+
+  it("lets the bot post in a forum post's thread, edit and delete its message: MESSAGE_UPDATE, MESSAGE_DELETE", async () => {
+    const f = await start(withChannels);
+    const bot = await clientWith(f, allIntents);
+    const watcher = rawEvents(await clientWith(f, allIntents));
+    bot.on(Events.ThreadCreate, (thread) => {
+      void (async () => {
+        const reply = await thread.send('first draft');
+        await reply.edit('final answer');
+        await reply.delete();
+      })();
+    });
+
+    const post = f.createForumPost({ channelId: FORUM, title: 'Help', content: 'Question?' });
+    await vi.waitFor(() => expect(watcher.some((e) => e.t === 'MESSAGE_DELETE')).toBe(true));
+
+    const mine = watcher.filter((e) => e.d['channel_id'] === post.thread.id && e.d['id'] !== post.thread.id);
+    expect(mine.map((e) => [e.t, e.d['content']])).toEqual([
+      ['MESSAGE_CREATE', 'first draft'],
+      ['MESSAGE_UPDATE', 'final answer'],
+      ['MESSAGE_DELETE', undefined],
+    ]);
+    expect(f.botMessages(post.thread.id)).toMatchObject([{ deleted: true, message: { content: 'final answer' } }]);
+    expect(f.messagesIn(post.thread.id).map((m) => m.id)).toEqual([post.thread.id]);
+    expect(f.threads(FORUM)[0]).toMatchObject({ message_count: 0, total_message_sent: 1 });
+  });
+
+  it('lets the bot open a forum post with tags', async () => {
+    const f = await start(withChannels);
+    const client = await clientWith(f, allIntents);
+    const forum = client.channels.cache.get(FORUM);
+    if (forum?.type !== ChannelType.GuildForum) throw new Error('no forum');
+
+    const thread = await forum.threads.create({
+      name: 'FAQ',
+      message: { content: 'Frequently asked', allowedMentions: { parse: [] } },
+      appliedTags: [forum.availableTags.find((t) => t.name === 'solved')!.id],
+    });
+
+    expect(thread.parentId).toBe(FORUM);
+    expect(f.threads(FORUM)).toMatchObject([{ id: thread.id, name: 'FAQ', owner_id: f.botUser.id }]);
+    expect(f.botMessages(thread.id)).toMatchObject([
+      { message: { id: thread.id, content: 'Frequently asked' }, allowedMentions: { parse: [] } },
+    ]);
+  });
+
+  it("sends a member's edits and deletions as MESSAGE_UPDATE and MESSAGE_DELETE", async () => {
+    const f = await start(withChannels);
+    const client = await clientWith(f, allIntents);
+    const updated = once(client, Events.MessageUpdate);
+    const deleted = once(client, Events.MessageDelete);
+
+    const message = f.postMessage({ channelId: HELP, content: 'typo?' });
+    await vi.waitFor(() => {
+      const help = client.channels.cache.get(HELP);
+      expect(help?.isTextBased() ? help.messages.cache.size : 0).toBe(1);
+    });
+    f.editMessage(message.id, { content: 'fixed?' });
+    const [, after] = (await updated) as [unknown, { content: string; editedTimestamp: number | null }];
+    f.deleteMessage(message.id);
+    const [gone] = (await deleted) as [{ id: string }];
+
+    expect(after.content).toBe('fixed?');
+    expect(after.editedTimestamp).not.toBeNull();
+    expect(gone.id).toBe(message.id);
+    expect(f.messagesIn(HELP)).toEqual([]);
+  });
+
+  it('makes interaction replies that others can see messages of their channel, and takes commands in threads', async () => {
+    const f = await start(withChannels);
+    const client = await clientWith(f, allIntents);
+    const fromBot: string[] = [];
+    client.on(Events.MessageCreate, (m) => {
+      if (m.author.id === f.botUser.id) fromBot.push(m.content);
+    });
+    onInteraction(client, async (i) => {
+      if (!i.isChatInputCommand()) return;
+      const where = i.channel?.isThread() ? `thread ${i.channelId}` : `channel ${i.channelId}`;
+      await i.reply({ content: `public in ${where}`, allowedMentions: { parse: [] } });
+      await i.followUp({ content: 'private', flags: MessageFlags.Ephemeral });
+    });
+    const post = f.createForumPost({ channelId: FORUM, title: 'Q', content: 'Q?' });
+
+    await f.slashCommand({ name: 'ask' }).waitFor((r) => r.kind === 'followup');
+    const inThread = await f.slashCommand({ name: 'ask', channelId: post.thread.id }).waitFor((r) => r.kind === 'followup');
+
+    await vi.waitFor(() => expect(fromBot).toEqual([`public in channel ${f.guild.channelId}`, `public in thread ${post.thread.id}`]));
+    expect(inThread.message?.channel_id).toBe(post.thread.id);
+    expect(f.messagesIn(post.thread.id).map((m) => m.content)).toEqual(['Q?', `public in thread ${post.thread.id}`]);
+    expect(f.botMessages().map((p) => [p.via, p.message.content])).toEqual([
+      ['interaction', `public in channel ${f.guild.channelId}`],
+      ['interaction', `public in thread ${post.thread.id}`],
+    ]);
+  });
+
+  it('answers a button on a message the bot posted in a thread', async () => {
+    const f = await start(withChannels);
+    const client = await clientWith(f, allIntents);
+    client.on(Events.ThreadCreate, (thread) => {
+      const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+        new ButtonBuilder().setCustomId('not-helpful').setLabel('Not helpful').setStyle(ButtonStyle.Secondary),
+      );
+      void thread.send({ content: 'An answer', components: [row] });
+    });
+    onInteraction(client, async (i) => {
+      if (i.isButton()) await i.message.delete().then(() => i.reply({ content: 'Removed.', flags: MessageFlags.Ephemeral }));
+    });
+    const post = f.createForumPost({ channelId: FORUM, title: 'Q', content: 'Q?' });
+    const answer = await f.waitForMessage({ channelId: post.thread.id, from: 'bot' });
+
+    const click = f.button({ customId: 'not-helpful', message: answer, user: { id: MEMBER } });
+    const reply = await click.nextResponse();
+
+    expect(click.payload).toMatchObject({ channel_id: post.thread.id, channel: { type: ChannelType.PublicThread } });
+    expect(reply).toMatchObject({ ok: true, ephemeral: true });
+    expect(f.botMessages(post.thread.id)).toMatchObject([{ deleted: true }]);
+  });
+
+  it.each<[string, string, string, unknown, number, number]>([
+    ['a message in a forum', 'POST', `/channels/${FORUM}/messages`, { content: 'x' }, 400, 50008],
+    ['a message with an invalid embed url', 'POST', `/channels/${HELP}/messages`, { embeds: [{ url: 'not a url' }] }, 400, 50035],
+    ['an empty message', 'POST', `/channels/${HELP}/messages`, { content: '' }, 400, 50006],
+    ['a message in a channel that does not exist', 'POST', '/channels/1/messages', { content: 'x' }, 404, 10003],
+    ['a thread without a name', 'POST', `/channels/${HELP}/threads`, { type: 11 }, 400, 50035],
+    ['a forum post without a message', 'POST', `/channels/${FORUM}/threads`, { name: 'x' }, 400, 50035],
+    [
+      'a forum post with an unknown tag',
+      'POST',
+      `/channels/${FORUM}/threads`,
+      { name: 'x', message: { content: 'y' }, applied_tags: ['1'] },
+      400,
+      50035,
+    ],
+    ['deleting a message that does not exist', 'DELETE', `/channels/${HELP}/messages/1`, undefined, 404, 10008],
+  ])('refuses %s as Discord does', async (_what, method, path, body, status, code) => {
+    const f = await start(withChannels);
+
+    const res = await fetch(`${f.restBase}/v10${path}`, {
+      method,
+      headers: { Authorization: `Bot ${f.token}`, 'Content-Type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+
+    expect([res.status, ((await res.json()) as { code: number }).code]).toEqual([status, code]);
+    expect(f.violations).toHaveLength(1);
+  });
+
+  it("refuses an edit of someone else's message with 50005", async () => {
+    const f = await start(withChannels);
+    const message = f.postMessage({ channelId: HELP, content: 'mine' });
+
+    const res = await fetch(`${f.restBase}/v10/channels/${HELP}/messages/${message.id}`, {
+      method: 'PATCH',
+      headers: { Authorization: `Bot ${f.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ content: 'yours' }),
+    });
+
+    expect([res.status, await res.json()]).toEqual([403, { message: 'Cannot edit a message authored by another user', code: 50005 }]);
+  });
+
+  it.each([
+    ['GuildMembers', GatewayIntentBits.GuildMembers, 0, 4014],
+    ['GuildPresences', GatewayIntentBits.GuildPresences, 0, 4014],
+    ['MessageContent', GatewayIntentBits.MessageContent, 0, 4014],
+    ['MessageContent, enabled in the portal', GatewayIntentBits.MessageContent, GatewayIntentBits.MessageContent, 0],
+    ['GuildMembers, when only MessageContent is enabled', GatewayIntentBits.GuildMembers, GatewayIntentBits.MessageContent, 4014],
+    ['GuildMessages (not privileged)', GatewayIntentBits.GuildMessages, 0, 0],
+    ['DirectMessages (not privileged)', GatewayIntentBits.DirectMessages, 0, 0],
+  ])('answers an IDENTIFY asking for %s as Discord does (4014 Disallowed intents, or READY)', async (_what, intent, allowed, code) => {
+    const f = await start({ allowedPrivilegedIntents: allowed });
+    const gateway = await rawGateway(f);
+
+    gateway.identify({ intents: GatewayIntentBits.Guilds | intent });
+
+    if (code === 0) {
+      await gateway.next(0, 'READY');
+      gateway.close();
+    } else {
+      expect(await gateway.closed).toBe(code);
+      expect(f.sessions()).toEqual([]);
+    }
   });
 });
 

@@ -25,29 +25,36 @@
  * command validation): a request real Discord would refuse gets the same HTTP
  * status and JSON error body, so discord.js throws the same `DiscordAPIError`,
  * and is also recorded in {@link FakeDiscord.violations} for tests to assert on.
+ * Every request body is also checked against Discord's own OpenAPI description
+ * (see fakeDiscordSchemas.ts).
+ *
+ * The bot can be in several guilds (`extraGuilds`) and run several shards
+ * (`shards`, see fakeDiscordGateway.ts): each guild's events, and the
+ * interactions injected in it (`guildId`), go to the session of its shard.
+ * Guilds have text channels and forums (`channels`); members post messages,
+ * forum posts and threads (`postMessage`, `createForumPost`, `startThread`),
+ * and the bot posts, edits and deletes through REST (fakeDiscordChannels.ts),
+ * with MESSAGE_* and THREAD_CREATE events gated by intents as on Discord.
+ * Attachments are served by the fake's own CDN (fakeDiscordCdn.ts).
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { randomBytes } from 'node:crypto';
-import zlib from 'node:zlib';
-import { WebSocket, WebSocketServer } from 'ws';
-import type { RawData } from 'ws';
 import {
   ApplicationCommandOptionType,
   ApplicationCommandType,
   ButtonStyle,
   ChannelType,
   ComponentType,
-  GatewayCloseCodes,
   GatewayDispatchEvents,
   GatewayIntentBits,
-  GatewayOpcodes,
   InteractionContextType,
   InteractionResponseType,
   InteractionType,
   Locale,
+  PermissionFlagsBits,
+  ApplicationCommandPermissionType,
   MessageFlags,
   MessageType,
   RESTJSONErrorCodes,
@@ -58,9 +65,11 @@ import type {
   APIApplicationCommandInteractionDataOption,
   APIApplicationCommandOption,
   APIApplicationCommandOptionChoice,
+  APIApplicationCommandPermission,
   APIAttachment,
   APIChannel,
   APIEmbed,
+  APIThreadChannel,
   APIInteraction,
   APIInteractionDataResolved,
   APIInteractionDataResolvedChannel,
@@ -85,6 +94,14 @@ import {
 } from './fakeDiscordRules.ts';
 import type { DiscordErrorBody } from './fakeDiscordRules.ts';
 import { checkRequestBody } from './fakeDiscordSchemas.ts';
+import { error, isRecord, mergeMessage, methodNotAllowed, normalizeEmbeds, numberComponents } from './fakeDiscordMessages.ts';
+import type { HttpResult, ParsedRequest, UploadedFile } from './fakeDiscordMessages.ts';
+import { FakeGateway, shardOf } from './fakeDiscordGateway.ts';
+import { FakeCdn, contentTypeOf } from './fakeDiscordCdn.ts';
+import { FakeChannels } from './fakeDiscordChannels.ts';
+import type { BotPost, ForumPostInit, MessageFilter, PostMessageInit } from './fakeDiscordChannels.ts';
+import type { CdnBehavior, CdnRequest } from './fakeDiscordCdn.ts';
+import type { GatewaySession, GatewaySessionInfo } from './fakeDiscordGateway.ts';
 import {
   ALL_PERMISSIONS,
   DEFAULT_MEMBER_PERMISSIONS,
@@ -103,7 +120,10 @@ import {
 import type { World } from './fakeDiscordPayloads.ts';
 
 export type { DiscordErrorBody } from './fakeDiscordRules.ts';
-export { MessageLimits, CommandLimits } from './fakeDiscordRules.ts';
+export type { GatewaySessionInfo } from './fakeDiscordGateway.ts';
+export { shardOf } from './fakeDiscordGateway.ts';
+export type { CdnBehavior, CdnRequest } from './fakeDiscordCdn.ts';
+export type { BotPost, ForumPostInit, MessageFilter, PostMessageInit } from './fakeDiscordChannels.ts';
 
 // ---------------------------------------------------------------------------
 // Defaults
@@ -126,8 +146,17 @@ export const FAKE_OWNER_ID = '1300000000000000200';
  */
 export const FAKE_BOT_TOKEN = `${Buffer.from(FAKE_APPLICATION_ID).toString('base64url')}.GfAk3d.${'f4keT0kenF0rTheL0opbackDiscordServer0'.padEnd(38, '0')}`;
 
-const PRIVILEGED_INTENTS = GatewayIntentBits.GuildMembers | GatewayIntentBits.GuildPresences | GatewayIntentBits.MessageContent;
-const ALL_INTENTS = (Object.values(GatewayIntentBits).filter((v) => typeof v === 'number') as number[]).reduce((a, b) => a | b, 0);
+/**
+ * A guild id that lands on shard `shardId` of `numShards` by Discord's formula
+ * (`(guild_id >> 22) % num_shards`), for tests that put guilds on chosen shards.
+ * `n` picks among such ids (0, 1, 2…).
+ */
+export function guildIdOnShard(shardId: number, numShards: number, n = 0): string {
+  // A timestamp part of ~2023 plus the offset that gives the wanted remainder; the low 22 bits are arbitrary.
+  const base = 1n << 40n;
+  const timestamp = base - (base % BigInt(numShards)) + BigInt(shardId) + BigInt(n) * BigInt(numShards);
+  return ((timestamp << 22n) | 0x1_2345n).toString();
+}
 
 // ---------------------------------------------------------------------------
 // Public types
@@ -142,15 +171,24 @@ export interface FakeDiscordOptions {
   botUserId?: string;
   /** Default `'verbatim'`. */
   botUsername?: string;
-  /** The one guild the bot is in. */
-  guild?: {
-    id?: string;
-    name?: string;
-    ownerId?: string;
-    channelId?: string;
-    channelName?: string;
-    roles?: Array<{ id: string; name: string }>;
-  };
+  /** The first guild the bot is in ({@link FakeDiscord.guild}), where interactions happen unless they name another. */
+  guild?: GuildInit;
+  /** Further guilds the bot is in, each with one text channel. Default none. */
+  extraGuilds?: GuildInit[];
+  /** The shard count `GET /gateway/bot` recommends. Default 1. */
+  shards?: number;
+  /** `session_start_limit.max_concurrency`: how many identify buckets there are. Default: the shard count, so every shard may identify at once. */
+  maxConcurrency?: number;
+  /** `session_start_limit` of `GET /gateway/bot`. Default 1000 a day, all remaining (`remaining` goes down by one per IDENTIFY). */
+  sessionStartLimit?: { total?: number; remaining?: number; resetAfterMs?: number };
+  /** Most guilds one shard may hold; IDENTIFY of a shard holding more closes with 4011 Sharding required. Default 2500, Discord's limit. */
+  maxGuildsPerShard?: number;
+  /**
+   * How long a bucket of shards (`shard_id % max_concurrency`) must wait between
+   * two IDENTIFYs, else it gets op 9 Invalid Session. Discord's is 5000 ms; the
+   * default 0 turns the check off, since tests restart clients often.
+   */
+  identifyWindowMs?: number;
   /** How long after dispatch the first callback is accepted. Default 3000 ms, Discord's limit. */
   ackTimeoutMs?: number;
   /** How long the interaction token works for follow-ups and edits. Default 15 minutes, Discord's limit. */
@@ -161,6 +199,34 @@ export interface FakeDiscordOptions {
   allowedPrivilegedIntents?: number;
   /** Default timeout of the wait helpers. Default 5000 ms. */
   waitTimeoutMs?: number;
+  /** Largest upload a user may attach (`attachment_size_limit`). Default 10 MiB, Discord's for servers without boosts. */
+  attachmentSizeLimit?: number;
+  /** How long the CDN's signed attachment URLs work. Default 24 hours, as Discord's. */
+  attachmentUrlLifetimeMs?: number;
+}
+
+/** A guild of the fake's world. Every field has a default. */
+export interface GuildInit {
+  id?: string;
+  name?: string;
+  ownerId?: string;
+  /** Its one text channel, where guild interactions happen. */
+  channelId?: string;
+  channelName?: string;
+  /** Roles besides @everyone and the bot's own (e.g. a moderator role). A role has no permissions unless given (a bit set). */
+  roles?: Array<{ id: string; name: string; permissions?: bigint | string }>;
+  /** What @everyone may do. Default: roughly Discord's default for a new guild (no Manage Server). */
+  everyonePermissions?: bigint | string;
+  /** Channels besides the first text channel: more text channels, and forums (type 15) with their tags. */
+  channels?: Array<{ id?: string; name: string; type?: 'text' | 'forum'; topic?: string; tags?: string[] }>;
+}
+
+/** A guild the bot is in, as tests see it. */
+export interface FakeGuild {
+  readonly id: string;
+  readonly name: string;
+  readonly ownerId: string;
+  readonly channelId: string;
 }
 
 /** One HTTP request the fake received, for debugging. */
@@ -206,7 +272,17 @@ export type ViolationRule =
   /** Invalid command registration: 400 `50035`, or `30032` for too many commands. */
   | 'invalid-command'
   /** A REST call with a missing or wrong bot token: 401 `0`. */
-  | 'unauthorized';
+  | 'unauthorized'
+  /** A bot token on an endpoint Discord keeps for users (editing command permissions): 403 `20001 Bots cannot use this endpoint`. */
+  | 'bots-cannot-use-endpoint'
+  /** A channel route for a channel that does not exist: 404 `10003 Unknown Channel`. */
+  | 'unknown-channel'
+  /** A message where messages cannot go (a forum takes posts), or a thread where none can start: 400 `50008` / `50024`. */
+  | 'cannot-send-here'
+  /** Editing someone else's message: 403 `50005 Cannot edit a message authored by another user`. */
+  | 'not-author'
+  /** Starting a second thread on a message: 400 `160004 A thread has already been created for this message`. */
+  | 'thread-exists';
 
 /** A refused request (see {@link ViolationRule}). */
 export interface Violation {
@@ -267,8 +343,10 @@ export interface BotResponse {
 /** An option of an injected command. Type and nesting come from the registered command when there is one. */
 export interface OptionInput {
   name: string;
-  /** The value; for autocomplete's focused option, what the user has typed so far. Omit for subcommands. */
+  /** The value; for autocomplete's focused option, what the user has typed so far. Omit for subcommands and attachments. */
   value?: string | number | boolean;
+  /** The file of an ATTACHMENT option (type 11): the fake's CDN serves its bytes at the URL in `data.resolved.attachments`. */
+  attachment?: AttachmentInput;
   /** Needed only when the command is not registered and the type cannot be inferred from the value (user, channel, role...). */
   type?: ApplicationCommandOptionType;
   /** Options of a subcommand or subcommand group. */
@@ -277,16 +355,41 @@ export interface OptionInput {
   focused?: boolean;
 }
 
+/** A file a user attaches to an ATTACHMENT option. */
+export interface AttachmentInput {
+  /**
+   * As Discord reports it. Discord cleans names up (spaces become underscores, paths are dropped); the fake
+   * passes this one through unchanged, so tests can check that the bot trusts no name (`../../x.txt`).
+   */
+  filename: string;
+  /** The bytes the CDN serves (a string is UTF-8). */
+  data: Buffer | Uint8Array | string;
+  /** `content_type` and the CDN's Content-Type. Default: from the extension (`text/plain; charset=utf-8`, `application/pdf`…). */
+  contentType?: string;
+  /** The `size` Discord reports. Default: the data's length (a test can make it differ from what the CDN serves). */
+  size?: number;
+  description?: string;
+  /** How the CDN serves it: slow, chunked, a wrong Content-Length, an error… Default: at once. */
+  cdn?: CdnBehavior;
+}
+
 /** Who invokes an interaction, and where. */
 export interface InvokerInit {
   /** The invoking user. Default: id {@link FAKE_USER_ID}, username `tester`. */
   user?: Partial<APIUser>;
-  /** The member's permissions in the channel (bitfield). Default: @everyone's, or all of them for the guild owner. */
+  /**
+   * The member's permissions in the channel (bit set), as given. Default: computed as Discord does,
+   * @everyone's permissions plus those of the member's `roles` (all of them with Administrator, or for the owner).
+   */
   permissions?: bigint | string;
-  /** Role ids of the member. Default none. */
+  /** Role ids of the member (roles of the guild, see {@link GuildInit.roles}). Default none. */
   roles?: string[];
-  /** Invoke in a DM with the bot instead of the guild's text channel. */
+  /** Invoke in a DM with the bot instead of a guild's text channel. */
   dm?: boolean;
+  /** The guild to invoke in (one of {@link FakeDiscord.guilds}). Default: the first, {@link FakeDiscord.guild}. */
+  guildId?: string;
+  /** The channel or thread to invoke in (its guild is then the guild). Default: the guild's first text channel. */
+  channelId?: string;
   /** The user's client locale. Default `en-US`. */
   locale?: Locale;
 }
@@ -310,11 +413,58 @@ export interface AutocompleteInit extends InvokerInit {
   options: OptionInput[];
 }
 
+/** A message context-menu command to inject (interaction type 2, command type 3). */
+export interface MessageCommandInit extends InvokerInit {
+  /** The command's name as registered, e.g. `Find sources`. */
+  name: string;
+  /**
+   * The message it is used on: a message the fake holds (as recorded in a {@link BotResponse}, or its id),
+   * or a member's new message, written in the channel first.
+   */
+  message: APIMessage | string | { content: string; author?: Partial<APIUser>; embeds?: APIEmbed[] };
+  /** Deliver even if Discord would refuse it (see {@link SlashCommandInit.unchecked}). */
+  unchecked?: boolean;
+}
+
 /** A button click to inject (interaction type 3). */
 export interface ButtonInit extends InvokerInit {
   customId: string;
   /** The message carrying the button (as recorded in a {@link BotResponse}), or its id. The fake uses its latest state. */
   message: APIMessage | string;
+}
+
+/**
+ * Why Discord would not send an invocation to the bot: the member may not use
+ * the command there, so Discord's client refuses it and says so to the user.
+ */
+export interface InvocationRefusal {
+  /**
+   * - `missing-permissions`: the member lacks the command's `default_member_permissions`, or a command
+   *   permission (overwrite) denies them (user, role or @everyone) and none grants it;
+   * - `disabled-in-channel`: a command permission disables the command in this channel (or all channels);
+   * - `unavailable-here`: the command's `contexts` exclude where it was used (e.g. a guild-only command in a DM);
+   * - `file-too-large`: an attachment's size is over the upload limit (`attachment_size_limit`).
+   */
+  reason: 'missing-permissions' | 'disabled-in-channel' | 'unavailable-here' | 'file-too-large';
+  /** What the user is told, and why, for test output. */
+  message: string;
+}
+
+/** A command permission (overwrite) to add with {@link FakeDiscord.grantCommand}: exactly one target. */
+export interface CommandGrant {
+  /** The command's name or id; `null` for the application-wide permissions (all commands without their own). */
+  command: string | null;
+  /** Default: the first guild. */
+  guildId?: string;
+  roleId?: string;
+  userId?: string;
+  channelId?: string;
+  /** Every member (the `@everyone` constant: the guild id). */
+  everyone?: true;
+  /** Every channel (the constant `guild_id - 1`). */
+  allChannels?: true;
+  /** `true` grants (default), `false` denies. */
+  permission?: boolean;
 }
 
 /** Options of the wait helpers. */
@@ -332,6 +482,13 @@ export interface WaitOptions {
 export interface InjectedInteraction {
   readonly id: string;
   readonly token: string;
+  /** The shard id of the session it was dispatched to (the guild's shard; 0 for DMs); -1 when refused. */
+  readonly shard: number;
+  /**
+   * Set when Discord would not have sent this interaction (see {@link InvocationRefusal}): nothing was
+   * dispatched, `responses` stays empty and `nextResponse` rejects at once with the refusal.
+   */
+  readonly refused?: InvocationRefusal;
   /** The INTERACTION_CREATE payload as dispatched. */
   readonly payload: APIInteraction;
   /** What the bot sent for it so far, in arrival order, refused requests included. */
@@ -353,33 +510,18 @@ export interface InjectedInteraction {
 // ---------------------------------------------------------------------------
 // Internal state
 
-interface UploadedFile {
-  name: string;
-  size: number;
-  contentType: string;
-}
-
-interface ParsedRequest {
-  method: string;
-  /** As received, e.g. `/api/v10/interactions/123/tok/callback`. */
-  path: string;
-  query: URLSearchParams;
-  json: unknown;
-  files: UploadedFile[];
-  /** Whether the body came as multipart/form-data (its JSON in `payload_json`). */
-  multipart: boolean;
-  authorization: string | undefined;
-  /**
-   * A fresh {@link FormErrors} holding what in the body does not conform to the
-   * request schema of Discord's API description, for the handler to add its
-   * documented rules to. Every route with a body calls it (see {@link FakeDiscord.route}).
-   */
-  bodyErrors(): FormErrors;
-}
-
-interface HttpResult {
-  status: number;
-  body?: unknown;
+/** What building an interaction's options needs to know. */
+interface OptionContext {
+  command: string;
+  resolved: APIInteractionDataResolved;
+  autocomplete: boolean;
+  dm: boolean;
+  world: World;
+  unchecked: boolean;
+  /** Where the interaction happens (attachments are uploaded there). */
+  channelId: string;
+  /** The attachments of ATTACHMENT options, collected while building. */
+  attachments: APIAttachment[];
 }
 
 interface InteractionRecord {
@@ -396,6 +538,10 @@ interface InteractionRecord {
   focusedType?: ApplicationCommandOptionType;
   /** The message a component interaction came from. */
   componentMessageId?: string;
+  /** Shard id of the session it was dispatched to (-1 when refused). */
+  shard: number;
+  /** Why Discord would not have sent it (then it was not dispatched). */
+  refused?: InvocationRefusal;
   ack?: { type: InteractionResponseType; at: number; ephemeral: boolean };
   originalMessageId?: string;
   /** A deferred "thinking…" original response not yet edited or replaced. */
@@ -406,33 +552,7 @@ interface InteractionRecord {
   ackTimer?: NodeJS.Timeout;
 }
 
-interface GatewaySessionState {
-  sessionId: string;
-  seq: number;
-  intents: number;
-  /** Dispatches sent, kept so a RESUME can replay the ones the client missed. */
-  sent: { op: GatewayOpcodes.Dispatch; t: string; s: number; d: unknown }[];
-  connection?: GatewayConnection;
-  readyAt: number;
-}
-
-interface GatewayConnection {
-  ws: WebSocket;
-  /** `zlib-stream` transport compression requested in the URL. */
-  deflate?: zlib.Deflate;
-  deflated: Buffer[];
-  /** Per-payload compression requested by IDENTIFY's `compress: true`. */
-  payloadCompression: boolean;
-  session?: GatewaySessionState;
-}
-
 class BadJsonError extends Error {}
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function error(status: number, code: number, message: string): HttpResult {
-  return { status, body: { message, code } satisfies DiscordErrorBody };
-}
 
 /** Whether these allowed_mentions make a message ping nobody (no parse types, no user or role ids, no replied user). */
 export function pingsNobody(allowedMentions: APIAllowedMentions | undefined): boolean {
@@ -495,36 +615,51 @@ export class FakeDiscord {
   readonly restBase: string;
   /** What `GET /gateway/bot` returns, e.g. `ws://127.0.0.1:PORT/gateway`. */
   readonly gatewayUrl: string;
+  /** The fake's CDN, serving attachments: e.g. `http://127.0.0.1:PORT` (URLs under `/attachments/` and `/ephemeral-attachments/`). */
+  readonly cdnBase: string;
   readonly port: number;
   /** The accepted bot token. */
   readonly token: string;
   readonly applicationId: string;
   /** The bot's user object. */
   readonly botUser: APIUser;
-  /** The guild the bot is in, and its text channel. */
-  readonly guild: { readonly id: string; readonly name: string; readonly ownerId: string; readonly channelId: string };
+  /** The first guild the bot is in, and its text channel: where interactions happen unless they name another guild. */
+  readonly guild: FakeGuild;
+  /** Every guild the bot is in ({@link guild} first, then `extraGuilds`). */
+  readonly guilds: readonly FakeGuild[];
+  /** The shard count `GET /gateway/bot` recommends. */
+  readonly shardCount: number;
+  /**
+   * A Bearer token of a guild admin (Manage Server and Manage Roles), the only kind of token Discord accepts
+   * for `PUT …/commands/{id}/permissions` (a bot token gets 403 20001). Tests can also use {@link grantCommand}.
+   */
+  readonly adminBearerToken: string = `fake-admin-${Buffer.from(String(Math.random())).toString('base64url')}`;
   /** Every HTTP request received, in order. */
   readonly requests: RequestLogEntry[] = [];
   /** Every request refused because Discord would have refused it, plus unanswered interactions. */
   readonly violations: Violation[] = [];
-  /** Every IDENTIFY received (token left out), to check intents and properties. */
-  readonly identifies: Omit<GatewayIdentifyData, 'token'>[] = [];
-
+  /** The first guild's world; {@link worlds} has every guild's. */
   private readonly world: World;
+  private readonly worlds: World[];
+  private readonly gateway: FakeGateway;
+  private readonly sessionStartLimit: { total: number; remaining: number; resetAfterMs: number; maxConcurrency: number };
   private readonly ackTimeoutMs: number;
   private readonly tokenLifetimeMs: number;
-  private readonly heartbeatIntervalMs: number;
-  private readonly allowedPrivilegedIntents: number;
   private readonly waitTimeoutMs: number;
-  private readonly wss: WebSocketServer;
-  private readonly connections = new Set<GatewayConnection>();
-  private readonly sessions = new Map<string, GatewaySessionState>();
+  private readonly attachmentSizeLimit: number;
+  private readonly cdn: FakeCdn;
+  private readonly channels: FakeChannels;
+  private readonly allowedPrivilegedIntents: number;
+  /** DM channels by id, with their recipient. */
+  private readonly dmUsers = new Map<string, APIUser>();
   private readonly interactions = new Map<string, InteractionRecord>();
   private readonly interactionsByToken = new Map<string, InteractionRecord>();
   private readonly messages = new Map<string, APIMessage>();
   private readonly dmChannels = new Map<string, string>();
   private readonly globalCommands: APIApplicationCommand[] = [];
   private readonly guildCommands = new Map<string, APIApplicationCommand[]>();
+  /** Command permissions per guild, per command id (or the application id, for app-wide ones). */
+  private readonly commandPermissions = new Map<string, Map<string, APIApplicationCommandPermission[]>>();
   private readonly sessionListeners = new Set<() => void>();
   private closed = false;
 
@@ -540,28 +675,96 @@ export class FakeDiscord {
     this.token = options.token ?? FAKE_BOT_TOKEN;
     this.applicationId = options.applicationId ?? FAKE_APPLICATION_ID;
     this.botUser = makeUser(options.botUserId ?? this.applicationId, options.botUsername ?? 'verbatim', { bot: true });
-    const g = options.guild ?? {};
-    this.world = {
+    const worldOf = (g: GuildInit, defaults: Required<Omit<GuildInit, 'roles' | 'everyonePermissions' | 'channels'>>): World => ({
       applicationId: this.applicationId,
       botUser: this.botUser,
-      guildId: g.id ?? FAKE_GUILD_ID,
-      guildName: g.name ?? 'Verbatim Test Guild',
-      ownerId: g.ownerId ?? FAKE_OWNER_ID,
-      channelId: g.channelId ?? FAKE_CHANNEL_ID,
-      channelName: g.channelName ?? 'general',
+      guildId: g.id ?? defaults.id,
+      guildName: g.name ?? defaults.name,
+      ownerId: g.ownerId ?? defaults.ownerId,
+      channelId: g.channelId ?? defaults.channelId,
+      channelName: g.channelName ?? defaults.channelName,
       botRoleId: snowflake(),
-      extraRoles: g.roles ?? [],
+      extraRoles: (g.roles ?? []).map((r) => ({ id: r.id, name: r.name, permissions: BigInt(r.permissions ?? 0).toString() })),
+      everyonePermissions: BigInt(g.everyonePermissions ?? DEFAULT_MEMBER_PERMISSIONS).toString(),
+      extraChannels: (g.channels ?? []).map((c, i) => ({
+        id: c.id ?? snowflake(),
+        name: c.name,
+        type: c.type === 'forum' ? ChannelType.GuildForum : ChannelType.GuildText,
+        topic: c.topic ?? null,
+        tags: (c.tags ?? []).map((name) => ({ id: snowflake(), name })),
+        position: i + 1,
+      })),
       guildCreatedAt: Date.now() - 86_400_000,
-    };
-    this.guild = { id: this.world.guildId, name: this.world.guildName, ownerId: this.world.ownerId, channelId: this.world.channelId };
+    });
+    this.world = worldOf(options.guild ?? {}, {
+      id: FAKE_GUILD_ID,
+      name: 'Verbatim Test Guild',
+      ownerId: FAKE_OWNER_ID,
+      channelId: FAKE_CHANNEL_ID,
+      channelName: 'general',
+    });
+    this.worlds = [
+      this.world,
+      ...(options.extraGuilds ?? []).map((g, i) =>
+        worldOf(g, { id: snowflake(), name: `Guild ${i + 2}`, ownerId: FAKE_OWNER_ID, channelId: snowflake(), channelName: 'general' }),
+      ),
+    ];
+    const ids = this.worlds.flatMap((w) => [w.guildId, w.channelId]);
+    if (new Set(ids).size !== ids.length) throw new Error('startFakeDiscord: guild and channel ids must all differ');
+    const describeGuild = (w: World): FakeGuild => ({ id: w.guildId, name: w.guildName, ownerId: w.ownerId, channelId: w.channelId });
+    this.guild = describeGuild(this.world);
+    this.guilds = this.worlds.map(describeGuild);
     this.ackTimeoutMs = options.ackTimeoutMs ?? 3000;
     this.tokenLifetimeMs = options.tokenLifetimeMs ?? 15 * 60_000;
-    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 41_250;
-    this.allowedPrivilegedIntents = options.allowedPrivilegedIntents ?? 0;
     this.waitTimeoutMs = options.waitTimeoutMs ?? 5000;
+    this.attachmentSizeLimit = options.attachmentSizeLimit ?? 10_485_760;
+    this.cdnBase = `http://127.0.0.1:${port}`;
+    this.cdn = new FakeCdn(this.cdnBase, options.attachmentUrlLifetimeMs ?? 86_400_000);
+    this.shardCount = options.shards ?? 1;
+    const maxConcurrency = options.maxConcurrency ?? this.shardCount;
+    if (!Number.isInteger(this.shardCount) || this.shardCount < 1 || !Number.isInteger(maxConcurrency) || maxConcurrency < 1) {
+      throw new Error('startFakeDiscord: shards and maxConcurrency must be positive integers');
+    }
+    const limit = options.sessionStartLimit ?? {};
+    this.sessionStartLimit = {
+      total: limit.total ?? 1000,
+      remaining: limit.remaining ?? limit.total ?? 1000,
+      resetAfterMs: limit.resetAfterMs ?? 86_400_000,
+      maxConcurrency,
+    };
+    this.allowedPrivilegedIntents = options.allowedPrivilegedIntents ?? 0;
+    this.gateway = new FakeGateway(
+      {
+        token: this.token,
+        url: this.gatewayUrl,
+        heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
+        allowedPrivilegedIntents: this.allowedPrivilegedIntents,
+        maxGuildsPerShard: options.maxGuildsPerShard ?? 2500,
+        maxConcurrency,
+        identifyWindowMs: options.identifyWindowMs ?? 0,
+      },
+      {
+        guildCount: (shard) => this.worldsOnShard(shard).length,
+        identified: (session) => this.onIdentified(session),
+        changed: () => {
+          for (const listener of [...this.sessionListeners]) listener();
+        },
+      },
+    );
+
+    this.channels = new FakeChannels({
+      worlds: this.worlds,
+      botUser: this.botUser,
+      messages: this.messages,
+      gateway: this.gateway,
+      allowedPrivilegedIntents: this.allowedPrivilegedIntents,
+      dmChannelId: (userId) => this.dmChannelId(userId),
+      dmRecipient: (channelId) => this.dmUsers.get(channelId),
+      attachmentsFor: (channelId, files, body, now) => this.attachmentsFor(channelId, files, body, now),
+      violate: (rule, message, req, result) => this.violate(rule, message, req, result),
+    });
 
     server.on('request', (req: IncomingMessage, res: ServerResponse) => void this.onHttp(req, res));
-    this.wss = new WebSocketServer({ noServer: true });
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
   }
 
@@ -574,6 +777,43 @@ export class FakeDiscord {
   }
 
   /**
+   * Adds (or replaces) one command permission in a guild, as a server admin does in Server Settings →
+   * Integrations: e.g. `grantCommand({ command: 'reload', roleId: MODERATORS })` lets members with that
+   * role use /reload whatever its `default_member_permissions`. The bot receives
+   * APPLICATION_COMMAND_PERMISSIONS_UPDATE, as from Discord.
+   */
+  grantCommand(grant: CommandGrant): void {
+    const world = this.worldFor({ ...(grant.guildId === undefined ? {} : { guildId: grant.guildId }) });
+    const targets = [
+      grant.roleId === undefined ? undefined : { id: grant.roleId, type: ApplicationCommandPermissionType.Role },
+      grant.userId === undefined ? undefined : { id: grant.userId, type: ApplicationCommandPermissionType.User },
+      grant.channelId === undefined ? undefined : { id: grant.channelId, type: ApplicationCommandPermissionType.Channel },
+      grant.everyone ? { id: world.guildId, type: ApplicationCommandPermissionType.Role } : undefined,
+      grant.allChannels ? { id: (BigInt(world.guildId) - 1n).toString(), type: ApplicationCommandPermissionType.Channel } : undefined,
+    ].filter((t) => t !== undefined);
+    if (targets.length !== 1) throw new Error('grantCommand: name exactly one of roleId, userId, channelId, everyone, allChannels');
+    const target = targets[0]!;
+    const current = this.commandPermissionsOf(grant.command, world.guildId).filter((p) => !(p.id === target.id && p.type === target.type));
+    this.setCommandPermissions({
+      command: grant.command,
+      guildId: world.guildId,
+      permissions: [...current, { ...target, permission: grant.permission ?? true }],
+    });
+  }
+
+  /** Replaces a command's permissions in a guild (what `PUT …/commands/{id}/permissions` does); `command: null` for the app-wide ones. */
+  setCommandPermissions(options: { command: string | null; guildId?: string; permissions: APIApplicationCommandPermission[] }): void {
+    const world = this.worldFor({ ...(options.guildId === undefined ? {} : { guildId: options.guildId }) });
+    this.storeCommandPermissions(world.guildId, this.commandIdOf(options.command, world.guildId), options.permissions);
+  }
+
+  /** A command's permissions in a guild (`command: null`: the app-wide ones); empty when none are set. */
+  commandPermissionsOf(command: string | null, guildId?: string): APIApplicationCommandPermission[] {
+    const world = this.worldFor({ ...(guildId === undefined ? {} : { guildId }) });
+    return structuredClone(this.commandPermissions.get(world.guildId)?.get(this.commandIdOf(command, world.guildId)) ?? []);
+  }
+
+  /**
    * Everything the bot sent for every injected interaction, in arrival order,
    * e.g. to assert that no message could ping anyone:
    * `expect(fake.responses.filter((r) => r.data).every((r) => pingsNobody(r.allowedMentions))).toBe(true)`.
@@ -582,31 +822,118 @@ export class FakeDiscord {
     return [...this.interactions.values()].flatMap((r) => r.responses).sort((a, b) => a.at - b.at);
   }
 
-  /** The current state of a message the bot sent (through an interaction). */
+  /** The current state of a message: the bot's (sent through an interaction or a channel) or anyone's. */
   message(id: string): APIMessage | undefined {
     const m = this.messages.get(id);
     return m && structuredClone(m);
   }
 
+  /**
+   * A member writes a message in a channel or thread (or, with `kind`, another bot or a webhook does; with
+   * `dm`, in their DM with the bot). The bot gets MESSAGE_CREATE only with the GUILD_MESSAGES intent
+   * (DIRECT_MESSAGES for DMs), and its `content` only with MESSAGE_CONTENT, unless the message mentions it.
+   */
+  postMessage(init: PostMessageInit = {}): APIMessage {
+    return this.channels.post(init);
+  }
+
+  /** The author edits their message: MESSAGE_UPDATE. */
+  editMessage(id: string, changes: { content?: string; embeds?: APIEmbed[] }): APIMessage {
+    return this.channels.edit(id, changes);
+  }
+
+  /** The message is deleted (by its author or a moderator): MESSAGE_DELETE. */
+  deleteMessage(id: string): void {
+    this.channels.remove(id);
+  }
+
+  /** A member opens a post in a forum: THREAD_CREATE, then MESSAGE_CREATE of its first message (which has the thread's id). */
+  createForumPost(init: ForumPostInit): { thread: APIThreadChannel; message: APIMessage } {
+    return this.channels.createForumPost(init);
+  }
+
+  /** A member starts a thread on a message: THREAD_CREATE; the thread has the message's id. */
+  startThread(init: { messageId: string; name: string; author?: Partial<APIUser> }): APIThreadChannel {
+    return this.channels.startThread(init);
+  }
+
+  /** A channel or thread as Discord would send it now (text channels, forums, threads, DMs). */
+  channel(id: string): APIChannel | undefined {
+    return this.channels.channel(id)?.json;
+  }
+
+  /** The threads (forum posts included) of a channel, or of every channel. */
+  threads(parentId?: string): APIThreadChannel[] {
+    return this.channels.threadList(parentId);
+  }
+
+  /** A channel's or thread's messages now, oldest first (deleted ones gone; ephemeral replies are not in channels). */
+  messagesIn(channelId: string): APIMessage[] {
+    return this.channels.messagesIn(channelId);
+  }
+
+  /**
+   * Every message the bot posted, oldest first, in one channel or thread or everywhere: through
+   * `POST /channels/{id}/messages` (and forum posts) and as interaction replies others can see, each
+   * with its current state, the body and allowed mentions sent, and whether it was deleted.
+   */
+  botMessages(channelId?: string): BotPost[] {
+    return this.channels.botPosts(channelId);
+  }
+
+  /** The first message (already there or to come) that matches, e.g. `waitForMessage({ channelId: thread.id, from: 'bot' })`. */
+  waitForMessage(filter: MessageFilter = {}, options: WaitOptions = {}): Promise<APIMessage> {
+    return this.channels.waitForMessage(filter, options.timeoutMs ?? this.waitTimeoutMs);
+  }
+
   /** Whether a bot is connected to the gateway with a READY session. */
   get connected(): boolean {
-    return this.liveSession() !== undefined;
+    return this.gateway.connected;
+  }
+
+  /** Every IDENTIFY received (token left out), to check intents, shards and properties. */
+  get identifies(): Omit<GatewayIdentifyData, 'token'>[] {
+    return this.gateway.identifies;
+  }
+
+  /** Every download from the fake's CDN (attachment URLs), in order: what was sent and whether the client hung up early. */
+  get cdnRequests(): readonly CdnRequest[] {
+    return this.cdn.requests;
+  }
+
+  /** Every gateway session (one per shard connection), oldest first, with its shard and whether it is connected. */
+  sessions(): GatewaySessionInfo[] {
+    return this.gateway.sessions();
+  }
+
+  /** The ids of the guilds a session of shard `[shardId, numShards]` holds (Discord's sharding formula). */
+  guildIdsOnShard(shardId: number, numShards: number = this.shardCount): string[] {
+    return this.worldsOnShard([shardId, numShards]).map((w) => w.guildId);
   }
 
   /**
    * Resolves once a bot has identified on the gateway and been sent READY
    * (immediately if one is connected). Useful when the bot runs in another process.
+   * With `shards: n`, waits for a connected session for every shard of `[0…n-1, n]`.
    */
-  waitForSession(options: WaitOptions = {}): Promise<void> {
+  waitForSession(options: WaitOptions & { shards?: number } = {}): Promise<void> {
     const timeoutMs = options.timeoutMs ?? this.waitTimeoutMs;
+    const count = options.shards;
+    const ready = (): boolean =>
+      count === undefined
+        ? this.gateway.connected
+        : Array.from({ length: count }, (_, id) => id).every((id) =>
+            this.gateway.sessions().some((s) => s.connected && s.shard[0] === id && s.shard[1] === count),
+          );
     return this.waitUntil(
       this.sessionListeners,
-      () => (this.liveSession() ? true : undefined),
+      () => (ready() ? true : undefined),
       timeoutMs,
       () =>
-        `Timed out after ${timeoutMs} ms waiting for a bot to log in to the fake gateway. ` +
+        `Timed out after ${timeoutMs} ms waiting for a bot to log in to the fake gateway` +
+        (count === undefined ? '. ' : ` on each of ${count} shards. `) +
         `Requests received: ${this.requests.map((r) => `${r.method} ${r.path} → ${r.status}`).join(', ') || 'none'}. ` +
-        `Identify attempts: ${this.identifies.length}.`,
+        `Identify attempts: ${this.identifies.length} (shards ${JSON.stringify(this.identifies.map((i) => i.shard ?? null))}).`,
     ).then(() => undefined);
   }
 
@@ -618,18 +945,19 @@ export class FakeDiscord {
    * value outside the choices, DM use of a guild-only command all throw).
    */
   slashCommand(init: SlashCommandInit): InjectedInteraction {
-    const command = this.findCommand(init.name, init.dm === true && !init.unchecked);
-    if (!init.unchecked) this.checkCommandUsable(command, init);
+    let refusal = init.unchecked ? undefined : this.refusalFor(init.name, init);
+    const command = this.findCommand(init.name, { ...init, dm: init.dm === true && !init.unchecked });
     const resolved: APIInteractionDataResolved = {};
-    const options = this.buildOptions(
-      init.name,
-      init.options ?? [],
-      command?.options,
-      resolved,
-      false,
-      init.dm === true,
-      init.unchecked === true,
-    );
+    const context = this.optionContext(init, resolved, false);
+    const options = this.buildOptions(init.options ?? [], command?.options, context);
+    // Discord's client will not upload a file over the limit ("Your files are too powerful").
+    const tooBig = init.unchecked ? undefined : context.attachments.find((a) => a.size > this.attachmentSizeLimit);
+    if (tooBig && !refusal) {
+      refusal = {
+        reason: 'file-too-large',
+        message: `Your files are too powerful: ${tooBig.filename} is ${tooBig.size} bytes, over the ${this.attachmentSizeLimit}-byte upload limit`,
+      };
+    }
     const data = {
       id: command?.id ?? snowflake(),
       name: init.name,
@@ -638,7 +966,7 @@ export class FakeDiscord {
       ...(Object.keys(resolved).length ? { resolved } : {}),
       ...(command?.guild_id ? { guild_id: command.guild_id } : {}),
     };
-    return this.inject(InteractionType.ApplicationCommand, init, data, `/${init.name}`);
+    return this.inject(InteractionType.ApplicationCommand, init, data, `/${init.name}`, undefined, refusal);
   }
 
   /**
@@ -647,10 +975,10 @@ export class FakeDiscord {
    * the partial text typed so far.
    */
   autocomplete(init: AutocompleteInit): InjectedInteraction {
-    const command = this.findCommand(init.name, init.dm === true);
-    this.checkCommandUsable(command, init);
+    const refusal = this.refusalFor(init.name, init);
+    const command = this.findCommand(init.name, init);
     const resolved: APIInteractionDataResolved = {};
-    const options = this.buildOptions(init.name, init.options, command?.options, resolved, true, init.dm === true);
+    const options = this.buildOptions(init.options, command?.options, this.optionContext(init, resolved, true));
     const focused = findFocused(options);
     if (focused.length !== 1) {
       throw new Error(`autocomplete for /${init.name} needs exactly one option with focused: true (got ${focused.length})`);
@@ -662,10 +990,67 @@ export class FakeDiscord {
       options,
       ...(command?.guild_id ? { guild_id: command.guild_id } : {}),
     };
-    const handle = this.inject(InteractionType.ApplicationCommandAutocomplete, init, data, `autocomplete /${init.name}`);
+    const handle = this.inject(
+      InteractionType.ApplicationCommandAutocomplete,
+      init,
+      data,
+      `autocomplete /${init.name}`,
+      undefined,
+      refusal,
+    );
     const record = this.interactions.get(handle.id);
     if (record && focused[0]) record.focusedType = focused[0].type;
     return handle;
+  }
+
+  /**
+   * Dispatches a message context-menu command (INTERACTION_CREATE type 2, command type 3: Apps → name)
+   * used on a message: `data.target_id` is the message's id and `data.resolved.messages` holds it, with its
+   * content whatever the bot's intents ("Content of the message a message context menu command is used on",
+   * https://discord.com/developers/docs/events/gateway#message-content-intent). The message is one the fake
+   * holds (the bot's, or a member's posted earlier), or a new member's message written in the channel
+   * first (`{ content }`). Checked like slash commands: the command must be a registered MESSAGE command
+   * when any is registered under that name, and members Discord would not let use it get `refused`.
+   */
+  messageCommand(init: MessageCommandInit): InjectedInteraction {
+    const command = this.findCommand(init.name, init, ApplicationCommandType.Message);
+    const refusal = init.unchecked ? undefined : this.refusalFor(init.name, init, ApplicationCommandType.Message);
+    const registered = [...this.globalCommands, ...[...this.guildCommands.values()].flat()].filter((c) => c.name === init.name);
+    if (registered.length && !registered.some((c) => c.type === ApplicationCommandType.Message)) {
+      throw new Error(`"${init.name}" is registered, but not as a message command (type 3), so it is not in the Apps menu of messages`);
+    }
+    const dm = init.dm === true;
+    const channelId = dm ? this.dmChannelId(init.user?.id ?? FAKE_USER_ID) : this.placeOf(init).channelId;
+    let target: APIMessage;
+    if (typeof init.message === 'string' || 'id' in init.message) {
+      const id = typeof init.message === 'string' ? init.message : init.message.id;
+      const held = this.messages.get(id) ?? (typeof init.message === 'string' ? undefined : init.message);
+      if (!held) throw new Error(`messageCommand: the fake holds no message ${id}`);
+      target = held;
+    } else {
+      const author = makeUser(init.message.author?.id ?? FAKE_USER_ID, init.message.author?.username ?? 'tester', init.message.author);
+      target = this.channels.post({
+        channelId,
+        content: init.message.content,
+        ...(init.message.embeds ? { embeds: init.message.embeds } : {}),
+        author,
+        ...(dm ? { dm: true } : {}),
+      });
+    }
+    if (target.channel_id !== channelId) {
+      throw new Error(
+        `messageCommand: message ${target.id} is in channel ${target.channel_id}, not where the command is used (${channelId})`,
+      );
+    }
+    const data = {
+      id: command?.id ?? snowflake(),
+      name: init.name,
+      type: ApplicationCommandType.Message,
+      target_id: target.id,
+      resolved: { messages: { [target.id]: structuredClone(target) } },
+      ...(command?.guild_id ? { guild_id: command.guild_id } : {}),
+    };
+    return this.inject(InteractionType.ApplicationCommand, init, data, `message command "${init.name}"`, undefined, refusal);
   }
 
   /**
@@ -687,9 +1072,10 @@ export class FakeDiscord {
       );
     }
     if (button['disabled'] === true) throw new Error(`button: ${JSON.stringify(init.customId)} is disabled, so it cannot be clicked`);
-    const dm = message.channel_id !== this.world.channelId;
+    const world = this.channels.channel(message.channel_id)?.world;
     const data = { custom_id: init.customId, component_type: ComponentType.Button };
-    return this.inject(InteractionType.MessageComponent, { ...init, dm }, data, `button ${JSON.stringify(init.customId)}`, message);
+    const where = world ? { dm: false, guildId: world.guildId, channelId: message.channel_id } : { dm: true };
+    return this.inject(InteractionType.MessageComponent, { ...init, ...where }, data, `button ${JSON.stringify(init.customId)}`, message);
   }
 
   /**
@@ -698,7 +1084,7 @@ export class FakeDiscord {
    * the dispatches it missed, then RESUMED); await {@link waitForSession} after.
    */
   dropGatewayConnections(): void {
-    for (const connection of this.connections) connection.ws.terminate();
+    this.gateway.dropConnections();
   }
 
   /** Stops the server: closes gateway connections and HTTP sockets. Destroy discord.js clients first, or they will try to reconnect. */
@@ -706,12 +1092,8 @@ export class FakeDiscord {
     if (this.closed) return;
     this.closed = true;
     for (const record of this.interactions.values()) clearTimeout(record.ackTimer);
-    for (const connection of this.connections) {
-      connection.deflate?.close();
-      connection.ws.terminate();
-    }
-    this.connections.clear();
-    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    await this.gateway.close();
+    this.cdn.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve, reject) => this.server.close((err) => (err ? reject(err) : resolve())));
   }
@@ -765,6 +1147,8 @@ export class FakeDiscord {
     return {
       id: record.id,
       token: record.token,
+      shard: record.shard,
+      ...(record.refused ? { refused: record.refused } : {}),
       payload: record.payload,
       get responses() {
         return record.responses;
@@ -773,6 +1157,7 @@ export class FakeDiscord {
         return violations();
       },
       nextResponse(options: WaitOptions = {}) {
+        if (record.refused) return Promise.reject(new Error(`${record.label} was not delivered to the bot: ${record.refused.message}`));
         const timeoutMs = options.timeoutMs ?? defaultTimeout;
         const index = cursor++;
         return waitUntil(
@@ -783,6 +1168,7 @@ export class FakeDiscord {
         );
       },
       waitFor(predicate: (r: BotResponse) => boolean, options: WaitOptions = {}) {
+        if (record.refused) return Promise.reject(new Error(`${record.label} was not delivered to the bot: ${record.refused.message}`));
         const timeoutMs = options.timeoutMs ?? defaultTimeout;
         return waitUntil(
           record.listeners,
@@ -801,49 +1187,186 @@ export class FakeDiscord {
   // -------------------------------------------------------------------------
   // Injecting interactions
 
-  private findCommand(name: string, dm: boolean): APIApplicationCommand | undefined {
-    const isChatInput = (c: APIApplicationCommand): boolean => c.name === name && c.type === ApplicationCommandType.ChatInput;
-    if (!dm) {
-      const guildCommand = this.guildCommands.get(this.world.guildId)?.find(isChatInput);
+  /** The guild an interaction happens in: the one it names, else the first. */
+  private worldFor(init: InvokerInit): World {
+    if (init.channelId !== undefined && init.dm !== true) {
+      const world = this.channels.channel(init.channelId)?.world;
+      if (!world) throw new Error(`channel ${init.channelId} is not in a guild the bot is in`);
+      return world;
+    }
+    if (init.guildId === undefined) return this.world;
+    const world = this.worlds.find((w) => w.guildId === init.guildId);
+    if (!world) throw new Error(`the bot is not in guild ${init.guildId} (its guilds: ${this.worlds.map((w) => w.guildId).join(', ')})`);
+    return world;
+  }
+
+  /** The guilds a session of shard `[id, count]` holds. */
+  private worldsOnShard(shard: readonly [number, number]): World[] {
+    return this.worlds.filter((w) => shardOf(w.guildId, shard[1]) === shard[0]);
+  }
+
+  private findCommand(
+    name: string,
+    init: InvokerInit,
+    type: ApplicationCommandType = ApplicationCommandType.ChatInput,
+  ): APIApplicationCommand | undefined {
+    const isChatInput = (c: APIApplicationCommand): boolean => c.name === name && c.type === type;
+    if (init.dm !== true) {
+      const guildCommand = this.guildCommands.get(this.worldFor(init).guildId)?.find(isChatInput);
       if (guildCommand) return guildCommand;
     }
     return this.globalCommands.find(isChatInput);
   }
 
-  private checkCommandUsable(command: APIApplicationCommand | undefined, init: InvokerInit & { name: string }): void {
-    if (!command) return;
-    if (init.dm) {
-      const contexts = command.contexts;
-      if ((Array.isArray(contexts) && !contexts.includes(InteractionContextType.BotDM)) || command.dm_permission === false) {
-        throw new Error(`/${init.name} is not available in DMs (contexts/dm_permission), so Discord would not offer it there`);
+  /**
+   * Why Discord would not send this invocation of a registered command (chat-input unless `type` says), or undefined when it
+   * would, following https://discord.com/developers/docs/interactions/application-commands#permissions:
+   * - guild commands exist only in their guild; a command's `contexts` (and the older `dm_permission`) say
+   *   whether it is offered in guilds and in DMs with the bot;
+   * - "Members with the Administrator permission can use all commands" (the owner has every permission);
+   * - command permissions (overwrites) come first, the command's own before the application-wide ones
+   *   ("the permissions apply to all commands that do not contain explicit overwrites"), each kind of
+   *   target falling back on its own: a channel (or all channels, `guild_id - 1`) that disables the command
+   *   refuses it; then the member's own overwrite decides, else their roles' (one that allows wins), else
+   *   @everyone's (the guild id);
+   * - with no overwrite for the member, `default_member_permissions` decides: every bit needed, and "0"
+   *   prohibits everyone but admins.
+   * Commands the bot never registered are not checked (tests of the fake inject arbitrary names).
+   */
+  private refusalFor(
+    name: string,
+    init: InvokerInit,
+    type: ApplicationCommandType = ApplicationCommandType.ChatInput,
+  ): InvocationRefusal | undefined {
+    const isChatInput = (c: APIApplicationCommand): boolean => c.name === name && c.type === type;
+    const refuse = (reason: InvocationRefusal['reason'], why: string): InvocationRefusal => ({
+      reason,
+      message:
+        reason === 'missing-permissions'
+          ? `You do not have permission to use /${name}: ${why}`
+          : reason === 'disabled-in-channel'
+            ? `/${name} is disabled in this channel: ${why}`
+            : `/${name} cannot be used here: ${why}`,
+    });
+    if (init.dm === true) {
+      const global = this.globalCommands.find(isChatInput);
+      if (!global) {
+        const inGuild = [...this.guildCommands.values()].some((list) => list.some(isChatInput));
+        return inGuild ? refuse('unavailable-here', 'it is a guild command, and guild commands are not available in DMs') : undefined;
       }
-      return;
+      if (Array.isArray(global.contexts) && !global.contexts.includes(InteractionContextType.BotDM)) {
+        return refuse('unavailable-here', `its contexts (${JSON.stringify(global.contexts)}) do not include BOT_DM`);
+      }
+      if (global.dm_permission === false) return refuse('unavailable-here', 'its dm_permission is false');
+      return undefined;
     }
-    if (command.default_member_permissions !== null && command.default_member_permissions !== undefined) {
-      const needed = BigInt(command.default_member_permissions);
-      const has = this.memberPermissions(init);
-      if ((has & needed) !== needed) {
-        throw new Error(
-          `/${init.name} requires permissions ${needed} (default_member_permissions); this member has ${has}, so Discord would hide it`,
+    const world = this.worldFor(init);
+    const command = this.guildCommands.get(world.guildId)?.find(isChatInput) ?? this.globalCommands.find(isChatInput);
+    if (!command) return undefined;
+    if (Array.isArray(command.contexts) && !command.contexts.includes(InteractionContextType.Guild)) {
+      return refuse('unavailable-here', `its contexts (${JSON.stringify(command.contexts)}) do not include GUILD`);
+    }
+    const permissions = this.memberPermissions(init, world);
+    if ((permissions & PermissionFlagsBits.Administrator) !== 0n) return undefined;
+    const userId = init.user?.id ?? FAKE_USER_ID;
+    const roles = init.roles ?? [];
+    const overwrites = this.commandPermissions.get(world.guildId);
+    const levels = [
+      { where: 'the command', list: overwrites?.get(command.id) ?? [] },
+      { where: 'the application', list: overwrites?.get(this.applicationId) ?? [] },
+    ];
+    const allChannels = (BigInt(world.guildId) - 1n).toString();
+    for (const { where, list } of levels) {
+      const channel =
+        list.find((p) => p.type === ApplicationCommandPermissionType.Channel && p.id === this.placeOf(init).permissionChannelId) ??
+        list.find((p) => p.type === ApplicationCommandPermissionType.Channel && p.id === allChannels);
+      if (!channel) continue;
+      if (!channel.permission)
+        return refuse(
+          'disabled-in-channel',
+          `a permission of ${where} disables it in ${channel.id === allChannels ? 'all channels' : 'this channel'}`,
         );
-      }
+      break;
     }
+    for (const { where, list } of levels) {
+      const user = list.find((p) => p.type === ApplicationCommandPermissionType.User && p.id === userId);
+      if (user) return user.permission ? undefined : refuse('missing-permissions', `a permission of ${where} denies this member`);
+      const byRole = list.filter((p) => p.type === ApplicationCommandPermissionType.Role && roles.includes(p.id));
+      if (byRole.some((p) => p.permission)) return undefined;
+      if (byRole.length) return refuse('missing-permissions', `a permission of ${where} denies the member's roles`);
+      const everyone = list.find((p) => p.type === ApplicationCommandPermissionType.Role && p.id === world.guildId);
+      if (everyone) return everyone.permission ? undefined : refuse('missing-permissions', `a permission of ${where} denies @everyone`);
+    }
+    if (command.default_member_permissions === null || command.default_member_permissions === undefined) return undefined;
+    const needed = BigInt(command.default_member_permissions);
+    if (needed !== 0n && (permissions & needed) === needed) return undefined;
+    return refuse(
+      'missing-permissions',
+      needed === 0n
+        ? 'its default_member_permissions is "0" (administrators and granted members only)'
+        : `it needs permissions ${needed} (default_member_permissions); the member has ${permissions}`,
+    );
   }
 
-  private memberPermissions(init: InvokerInit): bigint {
+  /** The member's permissions: as given, else @everyone's plus their roles' (all with Administrator, or for the owner). */
+  private memberPermissions(init: InvokerInit, world: World): bigint {
     if (init.permissions !== undefined) return BigInt(init.permissions);
-    return (init.user?.id ?? FAKE_USER_ID) === this.world.ownerId ? ALL_PERMISSIONS : DEFAULT_MEMBER_PERMISSIONS;
+    if ((init.user?.id ?? FAKE_USER_ID) === world.ownerId) return ALL_PERMISSIONS;
+    let bits = BigInt(world.everyonePermissions);
+    for (const id of init.roles ?? []) {
+      const role = world.extraRoles.find((r) => r.id === id);
+      if (!role) {
+        throw new Error(
+          `guild ${world.guildId} has no role ${id}: declare it in the guild's roles (startFakeDiscord({ guild: { roles } }))`,
+        );
+      }
+      bits |= BigInt(role.permissions);
+    }
+    return (bits & PermissionFlagsBits.Administrator) !== 0n ? ALL_PERMISSIONS : bits;
+  }
+
+  private optionContext(init: SlashCommandInit, resolved: APIInteractionDataResolved, autocomplete: boolean): OptionContext {
+    const dm = init.dm === true;
+    const world = this.worldFor(init);
+    return {
+      command: init.name,
+      resolved,
+      autocomplete,
+      dm,
+      world,
+      unchecked: init.unchecked === true,
+      channelId: dm ? this.dmChannelId(init.user?.id ?? FAKE_USER_ID) : this.placeOf(init).channelId,
+      attachments: [],
+    };
+  }
+
+  /**
+   * The attachment of an ATTACHMENT option, as Discord resolves it: an ephemeral upload whose bytes
+   * the fake's CDN serves at `url` (and `proxy_url`), with the size and type Discord reports.
+   */
+  private optionAttachment(input: AttachmentInput, channelId: string): APIAttachment {
+    const data = typeof input.data === 'string' ? Buffer.from(input.data, 'utf8') : Buffer.from(input.data);
+    const id = snowflake();
+    const contentType = input.contentType ?? contentTypeOf(input.filename);
+    const { url, proxyUrl } = this.cdn.put(channelId, id, input.filename, data, contentType, input.cdn, 'ephemeral-attachments');
+    return {
+      id,
+      filename: input.filename,
+      size: input.size ?? data.length,
+      url,
+      proxy_url: proxyUrl,
+      content_type: contentType,
+      ephemeral: true,
+      ...(input.description === undefined ? {} : { description: input.description }),
+    };
   }
 
   private buildOptions(
-    command: string,
     inputs: OptionInput[],
     defs: APIApplicationCommandOption[] | undefined,
-    resolved: APIInteractionDataResolved,
-    autocomplete: boolean,
-    dm: boolean,
-    unchecked = false,
+    context: OptionContext,
   ): APIApplicationCommandInteractionDataOption[] {
+    const { command, resolved, autocomplete, dm, world, unchecked } = context;
     const out: Record<string, unknown>[] = [];
     for (const input of inputs) {
       const def = defs?.find((d) => d.name === input.name);
@@ -855,7 +1378,23 @@ export class FakeDiscord {
       const type = input.type ?? def?.type ?? inferOptionType(input);
       if (type === ApplicationCommandOptionType.Subcommand || type === ApplicationCommandOptionType.SubcommandGroup) {
         const subDefs = def && 'options' in def ? ((def.options as APIApplicationCommandOption[] | undefined) ?? []) : undefined;
-        out.push({ name: input.name, type, options: this.buildOptions(command, input.options ?? [], subDefs, resolved, autocomplete, dm) });
+        out.push({
+          name: input.name,
+          type,
+          options: this.buildOptions(input.options ?? [], subDefs, context),
+        });
+        continue;
+      }
+      if (type === ApplicationCommandOptionType.Attachment && !input.focused) {
+        if (!input.attachment) {
+          throw new Error(
+            `/${command}: option ${JSON.stringify(input.name)} is an attachment: give it as { attachment: { filename, data } }`,
+          );
+        }
+        const attachment = this.optionAttachment(input.attachment, context.channelId);
+        resolved.attachments = { ...resolved.attachments, [attachment.id]: attachment };
+        context.attachments.push(attachment);
+        out.push({ name: input.name, type, value: attachment.id });
         continue;
       }
       if (input.value === undefined) throw new Error(`/${command}: option ${JSON.stringify(input.name)} needs a value`);
@@ -865,7 +1404,7 @@ export class FakeDiscord {
         const user = makeUser(id, id === (FAKE_USER_ID as string) ? 'tester' : `user${id.slice(-4)}`);
         resolved.users = { ...resolved.users, [id]: user };
         if (!dm) {
-          const { user: _user, ...member } = interactionMember(this.world, user, [], DEFAULT_MEMBER_PERMISSIONS);
+          const { user: _user, ...member } = interactionMember(world, user, [], DEFAULT_MEMBER_PERMISSIONS);
           resolved.members = { ...resolved.members, [id]: member };
         }
       } else if (type === ApplicationCommandOptionType.Channel) {
@@ -873,12 +1412,10 @@ export class FakeDiscord {
         const channel: APIInteractionDataResolvedChannel = {
           id,
           type: ChannelType.GuildText,
-          name: id === this.world.channelId ? this.world.channelName : `channel-${id.slice(-4)}`,
+          name: id === world.channelId ? world.channelName : `channel-${id.slice(-4)}`,
           permissions: DEFAULT_MEMBER_PERMISSIONS.toString(),
         };
         resolved.channels = { ...resolved.channels, [id]: channel };
-      } else if (type === ApplicationCommandOptionType.Attachment) {
-        throw new Error(`/${command}: attachment options are not supported by the fake Discord`);
       }
       out.push({ name: input.name, type, value: input.value, ...(input.focused ? { focused: true } : {}) });
     }
@@ -892,46 +1429,67 @@ export class FakeDiscord {
     return out as unknown as APIApplicationCommandInteractionDataOption[];
   }
 
-  private dmChannelId(userId: string): string {
+  private dmChannelId(userId: string, user?: APIUser): string {
     let id = this.dmChannels.get(userId);
     if (!id) {
       id = snowflake();
       this.dmChannels.set(userId, id);
     }
+    if (user || !this.dmUsers.has(id))
+      this.dmUsers.set(id, user ?? makeUser(userId, userId === FAKE_USER_ID ? 'tester' : `user${userId.slice(-4)}`));
     return id;
   }
 
-  /** The most recent session with an open connection. */
-  private liveSession(): GatewaySessionState | undefined {
-    return this.latestSession((session) => session.connection?.ws.readyState === WebSocket.OPEN);
-  }
-
-  private latestSession(accept: (session: GatewaySessionState) => boolean = () => true): GatewaySessionState | undefined {
-    let latest: GatewaySessionState | undefined;
-    for (const session of this.sessions.values()) {
-      if (accept(session) && (!latest || session.readyAt >= latest.readyAt)) latest = session;
+  /**
+   * Where a guild invocation happens: the channel it names (a text channel or a thread), else the
+   * guild's first text channel; command permissions for a thread's channel are its parent's.
+   */
+  private placeOf(init: InvokerInit): { world: World; channelId: string; permissionChannelId: string; channel: APIChannel } {
+    if (init.channelId === undefined) {
+      const world = this.worldFor(init);
+      return { world, channelId: world.channelId, permissionChannelId: world.channelId, channel: textChannel(world) };
     }
-    return latest;
+    const info = this.channels.channel(init.channelId);
+    if (!info?.world || (info.kind !== 'text' && info.kind !== 'thread')) {
+      throw new Error(`channel ${init.channelId} is not a text channel or thread of a guild the bot is in`);
+    }
+    if (init.guildId !== undefined && init.guildId !== info.world.guildId) {
+      throw new Error(`channel ${init.channelId} is in guild ${info.world.guildId}, not ${init.guildId}`);
+    }
+    return { world: info.world, channelId: init.channelId, permissionChannelId: info.parentId ?? init.channelId, channel: info.json };
   }
 
   /** Builds the INTERACTION_CREATE payload common to every interaction type, dispatches it and starts the acknowledgement clock. */
-  private inject(type: InteractionType, init: InvokerInit, data: unknown, label: string, message?: APIMessage): InjectedInteraction {
-    // A session whose connection dropped still gets the dispatch: it is replayed when the bot RESUMEs, as Discord does.
-    const session = this.latestSession();
-    if (!session) {
+  private inject(
+    type: InteractionType,
+    init: InvokerInit,
+    data: unknown,
+    label: string,
+    message?: APIMessage,
+    refusal?: InvocationRefusal,
+  ): InjectedInteraction {
+    const dm = init.dm === true;
+    const world = this.worldFor(init);
+    // The guild's shard gets the interaction; DMs go to shard 0. A session whose connection
+    // dropped still gets the dispatch: it is replayed when the bot RESUMEs, as Discord does.
+    const session = this.gateway.sessionFor(dm ? undefined : world.guildId);
+    if (!session && !refusal) {
       throw new Error(
-        'No bot is connected to the fake Discord gateway: log a client in (and await its clientReady event) before injecting interactions',
+        this.gateway.sessions().length === 0
+          ? 'No bot is connected to the fake Discord gateway: log a client in (and await its clientReady event) before injecting interactions'
+          : `No bot session holds ${dm ? 'DMs (shard 0)' : `guild ${world.guildId} (shard ${shardOf(world.guildId, this.shardCount)} of ${this.shardCount})`}; ` +
+              `sessions: ${JSON.stringify(this.gateway.sessions().map((x) => x.shard))}`,
       );
     }
     const id = snowflake();
     const token = interactionToken(id);
     const user = makeUser(init.user?.id ?? FAKE_USER_ID, init.user?.username ?? 'tester', init.user);
-    const dm = init.dm === true;
-    const channelId = message?.channel_id ?? (dm ? this.dmChannelId(user.id) : this.world.channelId);
-    const permissions = this.memberPermissions(init);
+    const place = dm ? undefined : this.placeOf(message ? { ...init, channelId: message.channel_id } : init);
+    const channelId = dm ? (message?.channel_id ?? this.dmChannelId(user.id, user)) : place!.channelId;
+    const permissions = this.memberPermissions(init, world);
     const channel = dm
       ? { id: channelId, type: ChannelType.DM, last_message_id: null, flags: 0, recipients: [user] }
-      : { ...textChannel(this.world), id: channelId, permissions: permissions.toString() };
+      : { ...place!.channel, permissions: permissions.toString() };
     const locale = init.locale ?? Locale.EnglishUS;
     const payload = {
       id,
@@ -945,18 +1503,18 @@ export class FakeDiscord {
       app_permissions: appPermissions(),
       locale,
       entitlements: [],
-      attachment_size_limit: 10_485_760,
+      attachment_size_limit: this.attachmentSizeLimit,
       // Guild-installed app: the key 0 (GUILD_INSTALL) holds the guild id, or "0" in the bot's DMs.
-      authorizing_integration_owners: { 0: dm ? '0' : this.world.guildId },
+      authorizing_integration_owners: { 0: dm ? '0' : world.guildId },
       context: dm ? InteractionContextType.BotDM : InteractionContextType.Guild,
       ...(message ? { message } : {}),
       ...(dm
         ? { user }
         : {
-            guild_id: this.world.guildId,
-            guild: { id: this.world.guildId, locale: Locale.EnglishUS, features: [] },
+            guild_id: world.guildId,
+            guild: { id: world.guildId, locale: Locale.EnglishUS, features: [] },
             guild_locale: Locale.EnglishUS,
-            member: interactionMember(this.world, user, init.roles ?? [], permissions),
+            member: interactionMember(world, user, init.roles ?? [], permissions),
           }),
     } as unknown as APIInteraction;
 
@@ -968,13 +1526,17 @@ export class FakeDiscord {
       payload,
       dispatchedAt: Date.now(),
       channelId,
+      shard: session && !refusal ? session.shard[0] : -1,
       user,
       loading: false,
       messageIds: new Set(),
       responses: [],
       listeners: new Set(),
       ...(message ? { componentMessageId: message.id } : {}),
+      ...(refusal ? { refused: refusal } : {}),
     };
+    // Discord's client refuses it: the bot never hears of it.
+    if (refusal || !session) return this.handleFor(record);
     this.interactions.set(id, record);
     this.interactionsByToken.set(token, record);
     record.ackTimer = setTimeout(() => {
@@ -993,7 +1555,7 @@ export class FakeDiscord {
       this.notify(record);
     }, this.ackTimeoutMs);
     record.ackTimer.unref();
-    this.dispatch(session, GatewayDispatchEvents.InteractionCreate, payload);
+    this.gateway.dispatch(session, GatewayDispatchEvents.InteractionCreate, payload);
     return this.handleFor(record);
   }
 
@@ -1010,161 +1572,24 @@ export class FakeDiscord {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, url.searchParams));
+    this.gateway.handleUpgrade(req, socket, head, url.searchParams);
   }
 
-  private onConnection(ws: WebSocket, params: URLSearchParams): void {
-    const connection: GatewayConnection = { ws, deflated: [], payloadCompression: false };
-    this.connections.add(connection);
-    ws.on('close', (code: number) => {
-      this.connections.delete(connection);
-      connection.deflate?.close();
-      const session = connection.session;
-      if (session?.connection === connection) {
-        delete session.connection;
-        // A client closing with 1000/1001 ends its session (Discord invalidates it);
-        // any other close (network drop, 4xxx) leaves it resumable.
-        if (code === 1000 || code === 1001) this.sessions.delete(session.sessionId);
-      }
-    });
-    ws.on('error', () => undefined);
-    // Discord closes with 4012 on a bad version and 4002 on an encoding it cannot speak (here: anything but JSON).
-    if (params.get('v') !== '10') {
-      ws.close(GatewayCloseCodes.InvalidAPIVersion, 'Invalid API version');
-      return;
-    }
-    if ((params.get('encoding') ?? 'json') !== 'json') {
-      ws.close(GatewayCloseCodes.DecodeError, 'Error while decoding payload.');
-      return;
-    }
-    if (params.get('compress') === 'zlib-stream') {
-      // One zlib context for the whole connection, each payload ending with a
-      // Z_SYNC_FLUSH (00 00 ff ff), which is how clients know a payload is complete.
-      connection.deflate = zlib.createDeflate();
-      connection.deflate.on('data', (chunk: Buffer) => connection.deflated.push(chunk));
-    }
-    ws.on('message', (data: RawData, isBinary: boolean) => this.onFrame(connection, data, isBinary));
-    this.send(connection, {
-      op: GatewayOpcodes.Hello,
-      d: { heartbeat_interval: this.heartbeatIntervalMs, _trace: ['["fake-gateway",{"micros":0}]'] },
-      s: null,
-      t: null,
-    });
-  }
-
-  private send(connection: GatewayConnection, payload: unknown): void {
-    if (connection.ws.readyState !== WebSocket.OPEN) return;
-    const json = JSON.stringify(payload);
-    if (connection.deflate) {
-      const deflate = connection.deflate;
-      deflate.write(json);
-      deflate.flush(zlib.constants.Z_SYNC_FLUSH, () => {
-        const chunk = Buffer.concat(connection.deflated);
-        connection.deflated = [];
-        if (chunk.length && connection.ws.readyState === WebSocket.OPEN) connection.ws.send(chunk);
-      });
-    } else if (connection.payloadCompression) {
-      connection.ws.send(zlib.deflateSync(json));
-    } else {
-      connection.ws.send(json);
-    }
-  }
-
-  private dispatch(session: GatewaySessionState, t: string, d: unknown): void {
-    const payload = { op: GatewayOpcodes.Dispatch as const, t, s: ++session.seq, d };
-    session.sent.push(payload);
-    if (session.connection) this.send(session.connection, payload);
-  }
-
-  private onFrame(connection: GatewayConnection, data: RawData, isBinary: boolean): void {
-    let payload: unknown;
-    try {
-      if (isBinary) throw new Error('binary frames are ETF, which this fake does not speak');
-      payload = JSON.parse(rawToString(data));
-    } catch {
-      connection.ws.close(GatewayCloseCodes.DecodeError, 'Error while decoding payload.');
-      return;
-    }
-    if (!isRecord(payload) || typeof payload['op'] !== 'number') {
-      connection.ws.close(GatewayCloseCodes.DecodeError, 'Error while decoding payload.');
-      return;
-    }
-    const d = payload['d'];
-    switch (payload['op'] as GatewayOpcodes) {
-      case GatewayOpcodes.Heartbeat:
-        this.send(connection, { op: GatewayOpcodes.HeartbeatAck, d: null, s: null, t: null });
-        return;
-      case GatewayOpcodes.Identify:
-        this.onIdentify(connection, d);
-        return;
-      case GatewayOpcodes.Resume:
-        this.onResume(connection, d);
-        return;
-      case GatewayOpcodes.PresenceUpdate:
-      case GatewayOpcodes.VoiceStateUpdate:
-      case GatewayOpcodes.RequestGuildMembers:
-      case GatewayOpcodes.RequestSoundboardSounds:
-        if (!connection.session) connection.ws.close(GatewayCloseCodes.NotAuthenticated, 'Not authenticated.');
-        return;
-      default:
-        connection.ws.close(GatewayCloseCodes.UnknownOpcode, 'Unknown opcode.');
-    }
-  }
-
-  private tokenMatches(token: unknown): boolean {
-    return typeof token === 'string' && token.replace(/^Bot\s+/i, '') === this.token;
-  }
-
-  private onIdentify(connection: GatewayConnection, d: unknown): void {
-    if (connection.session) {
-      connection.ws.close(GatewayCloseCodes.AlreadyAuthenticated, 'Already authenticated.');
-      return;
-    }
-    if (!isRecord(d)) {
-      connection.ws.close(GatewayCloseCodes.DecodeError, 'Error while decoding payload.');
-      return;
-    }
-    const { token, ...rest } = d;
-    this.identifies.push(rest as Omit<GatewayIdentifyData, 'token'>);
-    if (!this.tokenMatches(token)) {
-      connection.ws.close(GatewayCloseCodes.AuthenticationFailed, 'Authentication failed.');
-      return;
-    }
-    const intents = d['intents'];
-    if (typeof intents !== 'number' || !Number.isInteger(intents) || intents < 0 || (intents & ~ALL_INTENTS) !== 0) {
-      connection.ws.close(GatewayCloseCodes.InvalidIntents, 'Invalid intent(s).');
-      return;
-    }
-    if ((intents & PRIVILEGED_INTENTS & ~this.allowedPrivilegedIntents) !== 0) {
-      connection.ws.close(GatewayCloseCodes.DisallowedIntents, 'Disallowed intent(s).');
-      return;
-    }
-    const shard = d['shard'];
-    if (shard !== undefined && (!Array.isArray(shard) || shard[0] !== 0 || shard[1] !== 1)) {
-      connection.ws.close(GatewayCloseCodes.InvalidShard, 'Invalid shard.');
-      return;
-    }
-    connection.payloadCompression = d['compress'] === true && !connection.deflate;
-    const session: GatewaySessionState = {
-      sessionId: randomBytes(16).toString('hex'),
-      seq: 0,
-      intents,
-      sent: [],
-      connection,
-      readyAt: Date.now(),
-    };
-    this.sessions.set(session.sessionId, session);
-    connection.session = session;
+  /** READY with the session's guilds (unavailable at first), then a GUILD_CREATE for each, as Discord sends them. */
+  private onIdentified(session: GatewaySession): void {
+    this.sessionStartLimit.remaining = Math.max(0, this.sessionStartLimit.remaining - 1);
+    const worlds = this.worldsOnShard(session.shard);
     const ready: GatewayReadyDispatchData = {
       v: 10,
-      user: { ...this.botUser, verified: true, mfa_enabled: false, email: null },
-      guilds: [{ id: this.world.guildId, unavailable: true }],
+      user: currentUser(this.botUser),
+      guilds: worlds.map((w) => ({ id: w.guildId, unavailable: true })),
       session_id: session.sessionId,
       resume_gateway_url: this.gatewayUrl,
-      shard: [0, 1],
+      // Discord echoes the shard only when IDENTIFY sent one.
+      ...(session.shardGiven ? { shard: [session.shard[0], session.shard[1]] as [number, number] } : {}),
       application: { id: this.applicationId, flags: 0 as ApplicationFlags, flags_new: '0' },
     };
-    this.dispatch(session, GatewayDispatchEvents.Ready, {
+    this.gateway.dispatch(session, GatewayDispatchEvents.Ready, {
       ...ready,
       // Present in Discord's READY although not typed for bots.
       session_type: 'normal',
@@ -1177,28 +1602,11 @@ export class FakeDiscord {
       _trace: ['["fake-gateway",{"micros":0}]'],
     });
     // Discord sends GUILD_CREATE for each guild of READY, lazily, to bots with the GUILDS intent.
-    if (intents & GatewayIntentBits.Guilds) this.dispatch(session, GatewayDispatchEvents.GuildCreate, guildCreate(this.world));
-    for (const listener of [...this.sessionListeners]) listener();
-  }
-
-  private onResume(connection: GatewayConnection, d: unknown): void {
-    if (!isRecord(d) || !this.tokenMatches(d['token'])) {
-      connection.ws.close(GatewayCloseCodes.AuthenticationFailed, 'Authentication failed.');
-      return;
+    if (session.intents & GatewayIntentBits.Guilds) {
+      for (const world of worlds) {
+        this.gateway.dispatch(session, GatewayDispatchEvents.GuildCreate, guildCreate(world, this.channels.threadsOf(world)));
+      }
     }
-    const session = typeof d['session_id'] === 'string' ? this.sessions.get(d['session_id']) : undefined;
-    const seq = typeof d['seq'] === 'number' ? d['seq'] : 0;
-    if (!session || seq > session.seq) {
-      // op 9 with d=false: the session cannot be resumed, identify anew.
-      this.send(connection, { op: GatewayOpcodes.InvalidSession, d: false, s: null, t: null });
-      return;
-    }
-    if (session.connection && session.connection !== connection) session.connection.ws.terminate();
-    session.connection = connection;
-    connection.session = session;
-    for (const missed of session.sent.filter((p) => p.s > seq)) this.send(connection, missed);
-    this.dispatch(session, GatewayDispatchEvents.Resumed, null);
-    for (const listener of [...this.sessionListeners]) listener();
   }
 
   // -------------------------------------------------------------------------
@@ -1206,6 +1614,10 @@ export class FakeDiscord {
 
   private async onHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (this.cdn.handles(url.pathname)) {
+      this.cdn.serve(req, res);
+      return;
+    }
     const entry: RequestLogEntry = {
       at: Date.now(),
       method: req.method ?? 'GET',
@@ -1278,15 +1690,23 @@ export class FakeDiscord {
       return this.webhook(req, match[1]!, match[2]!, match[3]);
     }
     if (path === '/gateway') return req.method === 'GET' ? { status: 200, body: { url: this.gatewayUrl } } : methodNotAllowed();
+    // Command permissions take a bot token to read and a user's Bearer token to edit, so they authenticate themselves.
+    if ((match = m(/^\/applications\/(\d+)\/guilds\/(\d+)\/commands(?:\/(\d+))?\/permissions$/))) {
+      return this.permissionsRoute(req, match[1]!, match[2]!, match[3]);
+    }
 
     if (req.authorization !== `Bot ${this.token}`) {
       const result = error(401, 0, '401: Unauthorized');
       this.violate('unauthorized', `${req.method} ${req.path} without a valid "Authorization: Bot <token>" header`, req, result);
       return result;
     }
-    // Routes tied to an interaction (above) and command registration (which adds Discord's documented
-    // rules to the same error tree) check their bodies themselves; every other body is checked here.
-    if (req.json !== undefined && !/^\/applications\/\d+(?:\/guilds\/\d+)?\/commands(?:\/\d+)?$/.test(path)) {
+    // Routes tied to an interaction (above), command registration and channel messages and threads (which
+    // add Discord's documented rules to the same error tree) check their bodies themselves; every other body is checked here.
+    if (
+      req.json !== undefined &&
+      !/^\/applications\/\d+(?:\/guilds\/\d+)?\/commands(?:\/\d+)?$/.test(path) &&
+      !/^\/channels\/\d+\/(?:messages|threads)(?:\/|$)/.test(path)
+    ) {
       const errors = req.bodyErrors();
       if (!errors.empty) {
         const result: HttpResult = { status: 400, body: errors.toBody() };
@@ -1296,10 +1716,16 @@ export class FakeDiscord {
     }
     if (path === '/gateway/bot') {
       if (req.method !== 'GET') return methodNotAllowed();
+      const limit = this.sessionStartLimit;
       const body: RESTGetAPIGatewayBotResult = {
         url: this.gatewayUrl,
-        shards: 1,
-        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+        shards: this.shardCount,
+        session_start_limit: {
+          total: limit.total,
+          remaining: limit.remaining,
+          reset_after: limit.resetAfterMs,
+          max_concurrency: limit.maxConcurrency,
+        },
       };
       return { status: 200, body };
     }
@@ -1309,13 +1735,14 @@ export class FakeDiscord {
     }
     if ((match = m(/^\/guilds\/(\d+)$/))) {
       if (req.method !== 'GET') return methodNotAllowed();
-      if (match[1] !== this.world.guildId) return error(403, RESTJSONErrorCodes.MissingAccess, 'Missing Access');
-      return { status: 200, body: restGuild(this.world) };
+      const guildId = match[1];
+      const world = this.worlds.find((w) => w.guildId === guildId);
+      if (!world) return error(403, RESTJSONErrorCodes.MissingAccess, 'Missing Access');
+      return { status: 200, body: restGuild(world) };
     }
-    if ((match = m(/^\/channels\/(\d+)$/))) {
-      if (req.method !== 'GET') return methodNotAllowed();
-      if (match[1] !== this.world.channelId) return error(404, RESTJSONErrorCodes.UnknownChannel, 'Unknown Channel');
-      return { status: 200, body: textChannel(this.world) };
+    if (path.startsWith('/channels/')) {
+      const result = this.channels.route(req, path);
+      if (result) return result;
     }
     if ((match = m(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands(?:\/(\d+))?$/))) {
       return this.commandsRoute(req, match[1]!, match[2], match[3]);
@@ -1339,9 +1766,102 @@ export class FakeDiscord {
   // -------------------------------------------------------------------------
   // Application commands
 
+  /** A command's id from its name or id (guild commands of `guildId` first, then global ones); the application id for null. */
+  private commandIdOf(command: string | null, guildId: string): string {
+    if (command === null) return this.applicationId;
+    const all = [...(this.guildCommands.get(guildId) ?? []), ...this.globalCommands];
+    const found =
+      all.find((c) => c.id === command) ??
+      all.find((c) => c.name === command && c.type === ApplicationCommandType.ChatInput) ??
+      all.find((c) => c.name === command);
+    if (!found) throw new Error(`no command ${JSON.stringify(command)} is registered (globally or in guild ${guildId})`);
+    return found.id;
+  }
+
+  private storeCommandPermissions(guildId: string, commandId: string, permissions: APIApplicationCommandPermission[]): void {
+    let perGuild = this.commandPermissions.get(guildId);
+    if (!perGuild) {
+      perGuild = new Map();
+      this.commandPermissions.set(guildId, perGuild);
+    }
+    if (permissions.length) perGuild.set(commandId, structuredClone(permissions));
+    else perGuild.delete(commandId);
+    const event = this.permissionsEntry(guildId, commandId);
+    for (const session of this.gateway.sessionsFor(guildId)) {
+      this.gateway.dispatch(session, GatewayDispatchEvents.ApplicationCommandPermissionsUpdate, event);
+    }
+  }
+
+  private permissionsEntry(guildId: string, commandId: string): Record<string, unknown> {
+    return {
+      id: commandId,
+      application_id: this.applicationId,
+      guild_id: guildId,
+      permissions: structuredClone(this.commandPermissions.get(guildId)?.get(commandId) ?? []),
+    };
+  }
+
+  /**
+   * `GET /applications/{app}/guilds/{guild}/commands/permissions`, and `GET`/`PUT` of one command's
+   * (or, with the application id, the app-wide) permissions. Reading takes the bot token; editing a
+   * Bearer token of a user who may manage the guild (https://discord.com/developers/docs/interactions/application-commands#permissions):
+   * the fake's {@link FakeDiscord.adminBearerToken}. A bot token gets 403 20001.
+   */
+  private permissionsRoute(req: ParsedRequest, appId: string, guildId: string, commandId: string | undefined): HttpResult {
+    const bot = req.authorization === `Bot ${this.token}`;
+    const bearer = req.authorization === `Bearer ${this.adminBearerToken}`;
+    if (!bot && !bearer) {
+      const result = error(401, 0, '401: Unauthorized');
+      this.violate('unauthorized', `${req.method} ${req.path} without a valid bot token or Bearer token`, req, result);
+      return result;
+    }
+    if (appId !== this.applicationId || !this.worlds.some((w) => w.guildId === guildId)) {
+      return error(403, RESTJSONErrorCodes.MissingAccess, 'Missing Access');
+    }
+    const perGuild = this.commandPermissions.get(guildId);
+    if (commandId === undefined) {
+      if (req.method !== 'GET') return methodNotAllowed();
+      return { status: 200, body: [...(perGuild?.keys() ?? [])].map((id) => this.permissionsEntry(guildId, id)) };
+    }
+    const known =
+      commandId === this.applicationId ||
+      this.globalCommands.some((c) => c.id === commandId) ||
+      (this.guildCommands.get(guildId) ?? []).some((c) => c.id === commandId);
+    if (!known) return error(404, RESTJSONErrorCodes.UnknownApplicationCommand, 'Unknown application command');
+    if (req.method === 'GET') {
+      if (!perGuild?.has(commandId)) {
+        return error(404, RESTJSONErrorCodes.UnknownApplicationCommandPermissions, 'Unknown application command permissions');
+      }
+      return { status: 200, body: this.permissionsEntry(guildId, commandId) };
+    }
+    if (req.method !== 'PUT') return methodNotAllowed();
+    if (bot) {
+      // Discord's description lists a bot token for this operation, but Discord refuses it (since April 2022).
+      const result = error(403, RESTJSONErrorCodes.BotsCannotUseThisEndpoint, 'Bots cannot use this endpoint');
+      this.violate(
+        'bots-cannot-use-endpoint',
+        `PUT ${req.path} with the bot token; editing command permissions needs a user's Bearer token`,
+        req,
+        result,
+      );
+      return result;
+    }
+    const errors = req.bodyErrors();
+    if (!errors.empty) {
+      const result: HttpResult = { status: 400, body: errors.toBody() };
+      this.violate('invalid-form-body', `PUT ${req.path}: ${errors.summary()}`, req, result);
+      return result;
+    }
+    const body = req.json as { permissions?: APIApplicationCommandPermission[] | null };
+    this.storeCommandPermissions(guildId, commandId, body.permissions ?? []);
+    return { status: 200, body: this.permissionsEntry(guildId, commandId) };
+  }
+
   private commandsRoute(req: ParsedRequest, appId: string, guildId: string | undefined, commandId: string | undefined): HttpResult {
     if (appId !== this.applicationId) return error(403, RESTJSONErrorCodes.MissingAccess, 'Missing Access');
-    if (guildId !== undefined && guildId !== this.world.guildId) return error(403, RESTJSONErrorCodes.MissingAccess, 'Missing Access');
+    if (guildId !== undefined && !this.worlds.some((w) => w.guildId === guildId)) {
+      return error(403, RESTJSONErrorCodes.MissingAccess, 'Missing Access');
+    }
     let list = guildId === undefined ? this.globalCommands : this.guildCommands.get(guildId);
     if (!list) {
       list = [];
@@ -1622,7 +2142,12 @@ export class FakeDiscord {
         record.originalMessageId = target.id;
         record.messageIds.add(target.id);
         if (type === InteractionResponseType.UpdateMessage) {
-          const merged = mergeMessage(target, data ?? {}, req.files, Date.now());
+          const merged = mergeMessage(
+            target,
+            data ?? {},
+            this.attachmentsFor(target.channel_id, req.files, data ?? {}, Date.now()),
+            Date.now(),
+          );
           if (isEmptyMessage(merged as unknown as Record<string, unknown>, 0)) {
             return this.finish(
               record,
@@ -1633,7 +2158,7 @@ export class FakeDiscord {
               'update leaves the message empty',
             );
           }
-          this.messages.set(target.id, merged);
+          this.storeInteractionMessage(merged, 'update');
           message = merged;
         } else {
           message = target;
@@ -1674,6 +2199,27 @@ export class FakeDiscord {
     return this.finish(record, req, response, result);
   }
 
+  /** The attachments of uploaded files, served by the fake's CDN (their `attachments` entries give filename and description). */
+  private attachmentsFor(channelId: string, files: UploadedFile[], data: Record<string, unknown>, now: number): APIAttachment[] {
+    const described = Array.isArray(data['attachments']) ? (data['attachments'] as Record<string, unknown>[]) : [];
+    return files.map((file, i) => {
+      const id = snowflake(now);
+      const meta = described.find((d) => d['id'] === String(i)) ?? described[i] ?? {};
+      const filename = (meta['filename'] as string | undefined) ?? file.name;
+      const contentType = file.contentType || contentTypeOf(filename);
+      const { url, proxyUrl } = this.cdn.put(channelId, id, filename, file.data, contentType);
+      return {
+        id,
+        filename,
+        size: file.size,
+        url,
+        proxy_url: proxyUrl,
+        content_type: contentType,
+        ...(typeof meta['description'] === 'string' ? { description: meta['description'] } : {}),
+      };
+    });
+  }
+
   private createMessage(record: InteractionRecord, data: Record<string, unknown>, flags: number, files: UploadedFile[]): APIMessage {
     const id = snowflake();
     const now = Date.now();
@@ -1688,10 +2234,15 @@ export class FakeDiscord {
       mention_everyone: false,
       mentions: [],
       mention_roles: [],
-      attachments: attachmentsFor(files, data, now),
+      attachments: this.attachmentsFor(record.channelId, files, data, now),
       embeds: normalizeEmbeds(data['embeds']),
       pinned: false,
-      type: record.type === InteractionType.ApplicationCommand ? MessageType.ChatInputCommand : MessageType.Reply,
+      type:
+        record.type !== InteractionType.ApplicationCommand
+          ? MessageType.Reply
+          : (record.payload.data as { type?: number } | undefined)?.type === ApplicationCommandType.ChatInput
+            ? MessageType.ChatInputCommand
+            : MessageType.ContextMenuCommand,
       flags,
       components: numberComponents(data['components']),
       webhook_id: this.applicationId,
@@ -1706,9 +2257,22 @@ export class FakeDiscord {
       } as NonNullable<APIMessage['interaction_metadata']>,
       ...(data['poll'] !== undefined ? { poll: data['poll'] as NonNullable<APIMessage['poll']> } : {}),
     };
-    this.messages.set(id, message);
+    this.storeInteractionMessage(message, 'create', isRecord(data['allowed_mentions']) ? data['allowed_mentions'] : undefined);
     record.messageIds.add(id);
     return message;
+  }
+
+  /**
+   * Stores a message of an interaction. One that others can see (not ephemeral) is also a message of
+   * its channel, with MESSAGE_CREATE / UPDATE / DELETE to the sessions that get them, as on Discord.
+   */
+  private storeInteractionMessage(message: APIMessage, event: 'create' | 'update' | 'delete', allowedMentions?: APIAllowedMentions): void {
+    if (((message.flags ?? 0) & MessageFlags.Ephemeral) !== 0) {
+      if (event === 'delete') this.messages.delete(message.id);
+      else this.messages.set(message.id, message);
+      return;
+    }
+    this.channels.record(message, event, { via: 'interaction', ...(allowedMentions ? { allowedMentions } : {}) });
   }
 
   // -------------------------------------------------------------------------
@@ -1784,8 +2348,11 @@ export class FakeDiscord {
       if (loading) {
         // The first follow-up after a deferred reply replaces the "thinking…" message;
         // its ephemerality is the one chosen when deferring.
-        message = { ...mergeMessage(loading, body, req.files, null), flags: (loading.flags ?? 0) & ~MessageFlags.Loading };
-        this.messages.set(message.id, message);
+        message = {
+          ...mergeMessage(loading, body, this.attachmentsFor(loading.channel_id, req.files, body, Date.now()), null),
+          flags: (loading.flags ?? 0) & ~MessageFlags.Loading,
+        };
+        this.storeInteractionMessage(message, 'update');
         record.loading = false;
       } else {
         message = this.createMessage(
@@ -1809,7 +2376,7 @@ export class FakeDiscord {
     }
     if (isFetch) return { status: 200, body: current };
     if (kind === 'delete') {
-      this.messages.delete(messageId);
+      this.storeInteractionMessage(current, 'delete');
       record.messageIds.delete(messageId);
       response.message = current;
       response.messageId = messageId;
@@ -1820,7 +2387,12 @@ export class FakeDiscord {
     validateMessageBody(errors, [], { ...body, flags: body['flags'] ?? current.flags });
     if (!errors.empty) return fail({ status: 400, body: errors.toBody() }, 'invalid-form-body', errors.summary());
     const wasLoading = record.loading && messageId === record.originalMessageId;
-    const merged = mergeMessage(current, body, req.files, wasLoading ? null : Date.now());
+    const merged = mergeMessage(
+      current,
+      body,
+      this.attachmentsFor(current.channel_id, req.files, body, Date.now()),
+      wasLoading ? null : Date.now(),
+    );
     if (wasLoading) merged.flags = (merged.flags ?? 0) & ~MessageFlags.Loading;
     if (isEmptyMessage(merged as unknown as Record<string, unknown>, 0)) {
       return fail(
@@ -1829,7 +2401,7 @@ export class FakeDiscord {
         'edit leaves the message empty',
       );
     }
-    this.messages.set(messageId, merged);
+    this.storeInteractionMessage(merged, 'update');
     if (wasLoading) record.loading = false;
     return this.acceptMessage(record, req, response, merged, 200);
   }
@@ -1867,10 +2439,6 @@ function apiPath(requestPath: string): string | undefined {
   }
 }
 
-function methodNotAllowed(): HttpResult {
-  return error(405, 0, '405: Method Not Allowed');
-}
-
 function countOfType(list: APIApplicationCommand[], type: ApplicationCommandType): number {
   return list.filter((c) => c.type === type).length;
 }
@@ -1882,6 +2450,7 @@ function limitOfType(type: ApplicationCommandType): number {
 }
 
 function inferOptionType(input: OptionInput): ApplicationCommandOptionType {
+  if (input.attachment !== undefined) return ApplicationCommandOptionType.Attachment;
   if (input.options !== undefined && input.value === undefined) return ApplicationCommandOptionType.Subcommand;
   if (typeof input.value === 'boolean') return ApplicationCommandOptionType.Boolean;
   if (typeof input.value === 'number')
@@ -1955,100 +2524,6 @@ function collectButtons(components: unknown[]): Record<string, unknown>[] {
   return out;
 }
 
-/** A copy without the fields set to null: Discord stores an absent field, and its replies leave it out. */
-function withoutNulls<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(withoutNulls) as T;
-  if (!isRecord(value)) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, v]) => v !== null)
-      .map(([k, v]) => [k, withoutNulls(v)]),
-  ) as T;
-}
-
-/** Discord fills in `type: 'rich'` on embeds it stores. */
-function normalizeEmbeds(embeds: unknown): APIEmbed[] {
-  if (!Array.isArray(embeds)) return [];
-  return embeds.map((e) => ({ type: 'rich', ...withoutNulls(e as APIEmbed) }) as APIEmbed);
-}
-
-/**
- * The components as Discord stores them: every component has a numeric `id`,
- * unique in the message; those the bot left out (or set to 0) are numbered in
- * order, skipping ids already taken
- * (https://discord.com/developers/docs/components/reference#anatomy-of-a-component).
- */
-function numberComponents(components: unknown): NonNullable<APIMessage['components']> {
-  if (!Array.isArray(components)) return [];
-  const copy = withoutNulls(components) as unknown[];
-  const nodes: Record<string, unknown>[] = [];
-  const walk = (node: unknown): void => {
-    if (!isRecord(node)) return;
-    nodes.push(node);
-    if (Array.isArray(node['components'])) node['components'].forEach(walk);
-    if (node['accessory'] !== undefined) walk(node['accessory']);
-    if (node['component'] !== undefined) walk(node['component']);
-  };
-  copy.forEach(walk);
-  const taken = new Set(nodes.map((n) => n['id']).filter((id) => typeof id === 'number' && id > 0));
-  let next = 1;
-  for (const node of nodes) {
-    if (typeof node['id'] === 'number' && node['id'] > 0) continue;
-    while (taken.has(next)) next++;
-    node['id'] = next;
-    taken.add(next);
-  }
-  return copy as NonNullable<APIMessage['components']>;
-}
-
-function attachmentsFor(files: UploadedFile[], data: Record<string, unknown>, now: number): APIAttachment[] {
-  const described = Array.isArray(data['attachments']) ? (data['attachments'] as Record<string, unknown>[]) : [];
-  return files.map((file, i) => {
-    const id = snowflake(now);
-    const meta = described[i] ?? {};
-    return {
-      id,
-      filename: (meta['filename'] as string | undefined) ?? file.name,
-      size: file.size,
-      url: `https://cdn.discordapp.com/attachments/fake/${id}/${encodeURIComponent(file.name)}`,
-      proxy_url: `https://media.discordapp.net/attachments/fake/${id}/${encodeURIComponent(file.name)}`,
-      content_type: file.contentType || 'application/octet-stream',
-      ...(typeof meta['description'] === 'string' ? { description: meta['description'] } : {}),
-    };
-  });
-}
-
-/**
- * Applies an edit the way Discord does: fields present in the body replace the
- * message's (null resets them), absent fields are kept.
- * @param editedAt epoch ms for `edited_timestamp`, or null to leave it (the first edit of a deferred reply "sends" it)
- */
-function mergeMessage(message: APIMessage, body: Record<string, unknown>, files: UploadedFile[], editedAt: number | null): APIMessage {
-  const next: APIMessage = structuredClone(message);
-  if ('content' in body) next.content = typeof body['content'] === 'string' ? body['content'] : '';
-  if ('embeds' in body) next.embeds = normalizeEmbeds(body['embeds']);
-  if ('components' in body) next.components = numberComponents(body['components']);
-  if ('flags' in body && typeof body['flags'] === 'number') {
-    // Only SUPPRESS_EMBEDS and IS_COMPONENTS_V2 can change after sending.
-    const mutable = MessageFlags.SuppressEmbeds | MessageFlags.IsComponentsV2;
-    next.flags = ((next.flags ?? 0) & ~mutable) | (body['flags'] & mutable);
-  }
-  if ('attachments' in body || files.length) {
-    const kept = Array.isArray(body['attachments'])
-      ? next.attachments.filter((a) => (body['attachments'] as Record<string, unknown>[]).some((b) => b['id'] === a.id))
-      : next.attachments;
-    next.attachments = [...kept, ...attachmentsFor(files, body, Date.now())];
-  }
-  if (editedAt !== null) next.edited_timestamp = discordTimestamp(editedAt);
-  return next;
-}
-
-function rawToString(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return data.toString('utf8');
-}
-
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -2076,7 +2551,7 @@ async function parseBody(contentType: string | undefined, raw: Buffer): Promise<
       if (typeof value === 'string') {
         if (key === 'payload_json') json = parseJson(value);
       } else {
-        files.push({ name: value.name, size: value.size, contentType: value.type });
+        files.push({ name: value.name, size: value.size, contentType: value.type, data: Buffer.from(await value.arrayBuffer()) });
       }
     }
     return { json, files };

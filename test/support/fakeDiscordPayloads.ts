@@ -17,6 +17,7 @@ import {
   GuildSystemChannelFlags,
   GuildVerificationLevel,
   Locale,
+  MessageType,
   PermissionFlagsBits,
 } from 'discord-api-types/v10';
 import type {
@@ -26,6 +27,12 @@ import type {
   RoleFlags,
   UserFlags,
   APIApplication,
+  APIGuildChannel,
+  GuildChannelType,
+  APIThreadChannel,
+  APIEmbed,
+  APIMessage,
+  MessageFlags,
   APIGuildMember,
   APIInteractionGuildMember,
   APIRole,
@@ -119,9 +126,24 @@ export interface World {
   channelName: string;
   /** The managed role Discord gives a bot when it joins a guild. */
   botRoleId: string;
-  /** Further roles of the guild (e.g. a moderator role), with no permissions of their own. */
-  extraRoles: Array<{ id: string; name: string }>;
+  /** Further roles of the guild (e.g. a moderator role), with their permissions (a decimal bit set). */
+  extraRoles: Array<{ id: string; name: string; permissions: string }>;
+  /** The @everyone role's permissions (a decimal bit set). */
+  everyonePermissions: string;
+  /** Channels besides the first text channel: text channels and forums. */
+  extraChannels: ChannelSpec[];
   guildCreatedAt: number;
+}
+
+/** A guild channel of the fake's world (besides the first text channel, which the World names). */
+export interface ChannelSpec {
+  id: string;
+  name: string;
+  type: ChannelType.GuildText | ChannelType.GuildForum;
+  topic: string | null;
+  /** A forum's tags (`available_tags`). */
+  tags: Array<{ id: string; name: string }>;
+  position: number;
 }
 
 export function everyoneRole(world: World): APIRole {
@@ -134,7 +156,7 @@ export function everyoneRole(world: World): APIRole {
     icon: null,
     unicode_emoji: null,
     position: 0,
-    permissions: DEFAULT_MEMBER_PERMISSIONS.toString(),
+    permissions: world.everyonePermissions,
     managed: false,
     mentionable: false,
     flags: 0 as RoleFlags,
@@ -171,6 +193,74 @@ export function textChannel(world: World): APITextChannel {
   };
 }
 
+/** A guild channel as Discord sends it: a text channel, or a forum (type 15) with its tags. */
+export function guildChannel(world: World, spec: ChannelSpec): APIGuildChannel<GuildChannelType> {
+  const base = {
+    id: spec.id,
+    guild_id: world.guildId,
+    name: spec.name,
+    position: spec.position,
+    permission_overwrites: [],
+    parent_id: null,
+    nsfw: false,
+    topic: spec.topic,
+    last_message_id: null,
+    rate_limit_per_user: 0,
+    flags: 0 as ChannelFlags,
+  };
+  if (spec.type === ChannelType.GuildText) {
+    return { ...base, type: ChannelType.GuildText, last_pin_timestamp: null } as APIGuildChannel<GuildChannelType>;
+  }
+  return {
+    ...base,
+    type: ChannelType.GuildForum,
+    available_tags: spec.tags.map((t) => ({ id: t.id, name: t.name, moderated: false, emoji_id: null, emoji_name: null })),
+    default_reaction_emoji: null,
+    default_thread_rate_limit_per_user: 0,
+    default_auto_archive_duration: 4320,
+    default_sort_order: null,
+    default_forum_layout: 0,
+    default_tag_setting: 'match_some',
+  } as unknown as APIGuildChannel<GuildChannelType>;
+}
+
+/** A public thread (type 11) as Discord sends it, e.g. in THREAD_CREATE. */
+export function threadChannel(init: {
+  id: string;
+  world: World;
+  parentId: string;
+  ownerId: string;
+  name: string;
+  autoArchiveDuration?: number;
+  appliedTags?: string[];
+  at?: number;
+}): APIThreadChannel {
+  const at = discordTimestamp(init.at ?? Date.now());
+  return {
+    id: init.id,
+    type: ChannelType.PublicThread,
+    guild_id: init.world.guildId,
+    parent_id: init.parentId,
+    owner_id: init.ownerId,
+    name: init.name,
+    last_message_id: null,
+    last_pin_timestamp: null,
+    rate_limit_per_user: 0,
+    flags: 0 as ChannelFlags,
+    message_count: 0,
+    member_count: 1,
+    total_message_sent: 0,
+    thread_metadata: {
+      archived: false,
+      auto_archive_duration: init.autoArchiveDuration ?? 4320,
+      archive_timestamp: at,
+      locked: false,
+      create_timestamp: at,
+    },
+    applied_tags: init.appliedTags ?? [],
+  };
+}
+
 /** The bot's own member object: Discord includes it in GUILD_CREATE. */
 function botMember(world: World): APIGuildMember {
   return guildMember(world.botUser, [world.botRoleId], world.guildCreatedAt + 1000);
@@ -199,8 +289,8 @@ export function appPermissions(): string {
   return (DEFAULT_MEMBER_PERMISSIONS | PermissionFlagsBits.ManageMessages).toString();
 }
 
-/** The GUILD_CREATE payload: a full guild, available, with the bot as member. */
-export function guildCreate(world: World): GatewayGuildCreateDispatchData {
+/** The GUILD_CREATE payload: a full guild, available, with the bot as member, its channels and its active threads. */
+export function guildCreate(world: World, threads: APIThreadChannel[] = []): GatewayGuildCreateDispatchData {
   return {
     id: world.guildId,
     name: world.guildName,
@@ -221,7 +311,7 @@ export function guildCreate(world: World): GatewayGuildCreateDispatchData {
     roles: [
       everyoneRole(world),
       botRole(world),
-      ...world.extraRoles.map((r, i) => ({ ...everyoneRole(world), id: r.id, name: r.name, position: i + 2, permissions: '0' })),
+      ...world.extraRoles.map((r, i) => ({ ...everyoneRole(world), id: r.id, name: r.name, position: i + 2, permissions: r.permissions })),
     ],
     emojis: [],
     stickers: [],
@@ -251,8 +341,8 @@ export function guildCreate(world: World): GatewayGuildCreateDispatchData {
     member_count: 2,
     voice_states: [],
     members: [botMember(world)],
-    channels: [textChannel(world)],
-    threads: [],
+    channels: [textChannel(world), ...world.extraChannels.map((c) => guildChannel(world, c))] as GatewayGuildCreateDispatchData['channels'],
+    threads,
     presences: [],
     stage_instances: [],
     guild_scheduled_events: [],
@@ -304,6 +394,37 @@ export function application(world: World): APIApplication {
     integration_types_config: {
       [ApplicationIntegrationType.GuildInstall]: {},
     },
+  };
+}
+
+/** A message a member (or another bot, or a webhook) wrote, as Discord stores it (type DEFAULT). */
+export function userMessage(init: {
+  id: string;
+  channelId: string;
+  author: APIUser;
+  content: string;
+  embeds?: APIEmbed[];
+  at?: number;
+  webhookId?: string;
+}): APIMessage {
+  return {
+    id: init.id,
+    channel_id: init.channelId,
+    author: init.author,
+    content: init.content,
+    timestamp: discordTimestamp(init.at ?? Date.now()),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+    attachments: [],
+    embeds: init.embeds ?? [],
+    pinned: false,
+    type: MessageType.Default,
+    flags: 0 as MessageFlags,
+    components: [],
+    ...(init.webhookId ? { webhook_id: init.webhookId } : {}),
   };
 }
 

@@ -1,0 +1,65 @@
+/**
+ * The health file and the invite link: a supervisor can tell a working bot
+ * from one that is up but useless, and the invite never asks for more than
+ * the bot needs.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PermissionFlagsBits } from 'discord.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkHealth, healthFile, HealthReporter } from '../../src/bot/health.ts';
+import { inviteUrl } from '../../src/bot/invite.ts';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'verbatim-health-'));
+});
+afterEach(async () => rm(dir, { recursive: true, force: true }));
+
+describe('the health check', () => {
+  it('passes while the bot reports ready, and fails once it stopped', async () => {
+    const reporter = new HealthReporter(healthFile(dir));
+    reporter.set('ready');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await checkHealth(dir)).toBeUndefined();
+    await reporter.stop();
+    expect(await checkHealth(dir)).toMatch(/the bot is stopped/);
+  });
+
+  it('fails for a bot that is disconnected, hung (stale file) or gone (dead process), or never started', async () => {
+    const file = healthFile(dir);
+    const now = Date.now();
+    await writeFile(file, JSON.stringify({ pid: process.pid, state: 'disconnected', at: now }));
+    expect(await checkHealth(dir, now)).toMatch(/disconnected/);
+    await writeFile(file, JSON.stringify({ pid: process.pid, state: 'ready', at: now - 120_000 }));
+    expect(await checkHealth(dir, now)).toMatch(/not updated for 120 s/);
+    await writeFile(file, JSON.stringify({ pid: 2 ** 22 + 5, state: 'ready', at: now }));
+    expect(await checkHealth(dir, now)).toMatch(/is gone/);
+    await rm(file);
+    expect(await checkHealth(dir, now)).toMatch(/no health file/);
+  });
+
+  it('checks every bot process sharing the folder (one file each)', async () => {
+    const now = Date.now();
+    await writeFile(healthFile(dir, 'shard-0'), JSON.stringify({ pid: process.pid, state: 'ready', at: now }));
+    await writeFile(healthFile(dir, 'shard-1'), JSON.stringify({ pid: process.pid, state: 'starting', at: now }));
+    expect(await checkHealth(dir, now)).toMatch(/health-shard-1\.json: the bot is starting/);
+  });
+});
+
+describe('the invite link', () => {
+  it('asks for the bot and commands scopes and no permissions beyond what the features list', () => {
+    const url = new URL(inviteUrl('123456789012345678'));
+    expect(url.origin + url.pathname).toBe('https://discord.com/oauth2/authorize');
+    expect(url.searchParams.get('client_id')).toBe('123456789012345678');
+    expect(url.searchParams.get('scope')).toBe('bot applications.commands');
+    expect(url.searchParams.get('permissions')).toBe('0');
+    const withThreads = inviteUrl('1', [{ flag: PermissionFlagsBits.SendMessagesInThreads, reason: 'answers in threads' }]);
+    expect(new URL(withThreads).searchParams.get('permissions')).toBe(PermissionFlagsBits.SendMessagesInThreads.toString());
+  });
+
+  it('refuses to ask for Administrator', () => {
+    expect(() => inviteUrl('1', [{ flag: PermissionFlagsBits.Administrator, reason: 'no' }])).toThrow(/never asks for Administrator/);
+  });
+});
