@@ -21,7 +21,13 @@ async function start(): Promise<number> {
   if (!settings.discord) {
     const record = openQuestionRecord(settings);
     try {
-      return await runConsole({ corpusDir: settings.corpusDir, snapshotDir: settings.snapshotDir, record });
+      return await runConsole({
+        corpusDir: settings.corpusDir,
+        snapshotDir: settings.snapshotDir,
+        dataDir: settings.dataDir,
+        fetchAllowHosts: settings.fetchAllowHosts,
+        record,
+      });
     } finally {
       record?.close();
     }

@@ -33,7 +33,7 @@ export const NO_MENTIONS = { parse: [] as never[] };
 type AnyInteraction = ChatInputCommandInteraction | MessageContextMenuCommandInteraction | ButtonInteraction | AutocompleteInteraction;
 
 /** What every context carries besides the interaction: the engine, and the record and cooldown when they are on. */
-export type Services = Pick<BaseContext, 'engine' | 'record' | 'cooldown'>;
+export type Services = Pick<BaseContext, 'engine' | 'record' | 'cooldown' | 'corpus' | 'via'>;
 
 /** Longest message text a message command reads, in characters (Discord allows 4,000 with Nitro). */
 export const MAX_TARGET_CHARS = 4000;
@@ -128,6 +128,10 @@ export function commandContext(
       getInteger: (n) => interaction.options.getInteger(n),
       getNumber: (n) => interaction.options.getNumber(n),
       getBoolean: (n) => interaction.options.getBoolean(n),
+      getAttachment: (n) => {
+        const a = interaction.options.getAttachment(n);
+        return a ? { url: a.url, name: a.name, size: a.size, contentType: a.contentType } : null;
+      },
       getSubcommand: () => interaction.options.getSubcommand(false),
     },
     ...commandReplies(interaction, `/${interaction.commandName}`),

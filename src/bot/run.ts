@@ -9,6 +9,7 @@
  */
 import { Client, Events, GatewayIntentBits, type Interaction } from 'discord.js';
 import type { DiscordSettings, Settings } from '../config.ts';
+import { CorpusEditor } from '../corpus/editor/index.ts';
 import { openEngine } from '../engine/open.ts';
 import type { AnswerEngine } from '../engine/types.ts';
 import { Cooldown } from '../interaction/cooldown.ts';
@@ -72,10 +73,19 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
   const roles = discord.moderatorRoleIds;
   const activeEngine = engine;
   const record = openQuestionRecord(settings);
+  // /corpus changes the corpus through this editor (one at a time, each logged in the data folder).
+  const corpus = new CorpusEditor({
+    corpusDir: settings.corpusDir,
+    dataDir: settings.dataDir,
+    engine: activeEngine,
+    fetch: { allowHosts: settings.fetchAllowHosts },
+  });
   const services: Services = {
     engine: activeEngine,
     record,
     cooldown: settings.askCooldown && new Cooldown(settings.askCooldown),
+    corpus,
+    via: 'discord',
   };
 
   client.on(Events.InteractionCreate, (interaction: Interaction) => {

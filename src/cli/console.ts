@@ -5,14 +5,19 @@
  *
  *   /ask <question> [results:N] [private:true]   (a bare line is an /ask)
  *   /source <article id or title>
+ *   /corpus add file:<path> | url:<link> [title:…], /corpus list, /corpus remove <article>
  *   /<any command> [subcommand] [text] [name:value …]   (see consoleCommand.ts)
  *   /find-sources <text>                         a message command ("Find sources") on that text
  *   /more, /open N, /next, /prev                 press the last reply's buttons
  *   /helpful, /not-helpful                       vote on the last answer
+ *   /press <label>                               press any button of the last reply (/press Remove)
  *   /quit                                        (or end of input)
  */
 import { userInfo } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
+import { CorpusEditor } from '../corpus/editor/index.ts';
 import { openEngine } from '../engine/open.ts';
 import type { AnswerEngine } from '../engine/types.ts';
 import { loadCommands } from '../interaction/registry.ts';
@@ -39,6 +44,10 @@ export interface ConsoleOptions {
   commandsDir?: string;
   /** The record of questions (the caller opens and closes it); without it nothing is recorded. */
   record?: QuestionRecord | undefined;
+  /** The data folder (the audit log of `/corpus`); without it, `/corpus` cannot change the corpus. */
+  dataDir?: string;
+  /** Hosts `/corpus add url:` may fetch from although they are private (FETCH_ALLOW_HOSTS). */
+  fetchAllowHosts?: string[];
 }
 
 /** Runs the console until end of input or /quit. Returns the exit code. */
@@ -66,9 +75,19 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
 
   const base: BaseContext = {
     engine,
-    invoker: { id: 'console', name: userInfo().username, inGuild: true, isModerator: true },
+    // The id is the user's name: the audit log of /corpus says who changed the corpus.
+    invoker: { id: userInfo().username, name: userInfo().username, inGuild: true, isModerator: true },
     record: options.record,
     log: (m) => log(m),
+    via: 'console',
+    ...(options.dataDir !== undefined && {
+      corpus: new CorpusEditor({
+        corpusDir: options.corpusDir,
+        dataDir: options.dataDir,
+        engine,
+        fetch: { allowHosts: options.fetchAllowHosts ?? [] },
+      }),
+    }),
   };
   /** Message commands by their console name: "Find sources" → find-sources. */
   const messageCommands = new Map(
@@ -87,6 +106,13 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
       getInteger: (n) => (typeof values[n] === 'number' ? values[n] : null),
       getNumber: (n) => (typeof values[n] === 'number' ? values[n] : null),
       getBoolean: (n) => (typeof values[n] === 'boolean' ? values[n] : null),
+      // In the console an attachment is a file on this machine: `/corpus add file:report.pdf`.
+      getAttachment: (n) => {
+        const value = values[n];
+        if (typeof value !== 'string' || value === '') return null;
+        const localPath = path.resolve(value);
+        return { url: pathToFileURL(localPath).href, name: path.basename(localPath), size: 0, contentType: null, localPath };
+      },
       getSubcommand: () => subcommand ?? null,
     };
     await router.command(name, {
@@ -142,6 +168,9 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
         return true;
       case 'prev':
         await press((l) => l === '◀');
+        return true;
+      case 'press': // any button of the last reply by its label: /press Remove
+        await press((l) => l.toLowerCase() === argText.trim().toLowerCase());
         return true;
       case 'helpful':
         await press((l) => l === 'Helpful');

@@ -5,12 +5,14 @@
  * only. Each command is an entry of {@link COMMANDS}: its usage, its options
  * and what it does; `verbatim <command> --help` prints the first two.
  */
+import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import v8 from 'node:v8';
 import path from 'node:path';
 import { checkHealth } from '../bot/health.ts';
 import { DEFAULT_DATA_DIR, loadSettings, type Settings } from '../config.ts';
+import { CorpusEditor, type Actor, type DocumentInput } from '../corpus/editor/index.ts';
 import type { SkippedItem } from '../corpus/types.ts';
 import { LocalEngine } from '../engine/localEngine.ts';
 import { openEngine } from '../engine/open.ts';
@@ -114,6 +116,39 @@ const COMMANDS: Record<string, CliCommand> = {
       return withEngine(resolved, (engine) => printStats(resolved, scope, engine, values.json === true));
     },
   },
+  add: {
+    summary: 'add a document (a file, or a web page, PDF or text at a link) to the corpus',
+    usage: ['add <file | http(s) link> [--title T] [--json]'],
+    options: { title: { type: 'string' }, json: { type: 'boolean' } },
+    help: { title: '--title T      the title to show instead of the document’s own', json: JSON_HELP },
+    maxArgs: 1,
+    run: async (args, values, settings) => {
+      const target = args[0];
+      if (!target) throw new UsageError('add needs a file or an http(s) link');
+      return addCommand(settings(), target, values.title as string | undefined, values.json === true);
+    },
+  },
+  list: {
+    summary: 'list the documents added with "add" or /corpus add, newest first',
+    usage: ['list [--json]'],
+    options: { json: { type: 'boolean' } },
+    help: { json: JSON_HELP },
+    maxArgs: 0,
+    run: async (_args, values, settings) => listCommand(settings(), values.json === true),
+  },
+  remove: {
+    summary: 'remove a document added with "add" or /corpus add, by its article id',
+    usage: ['remove <article id> [--json]'],
+    options: { json: { type: 'boolean' } },
+    help: { json: JSON_HELP },
+    maxArgs: 1,
+    run: async (args, values, settings) => {
+      const id = args[0];
+      if (!id) throw new UsageError('remove needs an article id (see verbatim list)');
+      if (id.length > MAX_ARTICLE_ARG_CHARS) throw new UsageError(`an article id is at most ${MAX_ARTICLE_ARG_CHARS} characters`);
+      return removeCommand(settings(), id, values.json === true);
+    },
+  },
   health: {
     summary: 'exit 0 when the bot using this data folder is connected and responsive, else say why and exit 1',
     usage: ['health'],
@@ -137,8 +172,9 @@ const COMMANDS: Record<string, CliCommand> = {
     run: async (_args, _values, settings) => {
       const resolved = settings();
       const record = openQuestionRecord(resolved);
+      const { corpusDir, snapshotDir, dataDir, fetchAllowHosts } = resolved;
       try {
-        return await runConsole({ corpusDir: resolved.corpusDir, snapshotDir: resolved.snapshotDir, record });
+        return await runConsole({ corpusDir, snapshotDir, dataDir, fetchAllowHosts, record });
       } finally {
         record?.close();
       }
@@ -442,6 +478,92 @@ async function index(settings: Settings, json: boolean): Promise<number> {
   } finally {
     await engine.close();
   }
+}
+
+/**
+ * Opens the engine in this thread with snapshots on (a change is then saved
+ * for the next start), hands an editor over it to `body`, and closes it once
+ * the snapshot is written.
+ */
+async function withEditor(settings: Settings, body: (editor: CorpusEditor) => Promise<number>): Promise<number> {
+  const { engine } = await LocalEngine.open({ corpusDir: settings.corpusDir, snapshotDir: settings.snapshotDir }, progressPrinter());
+  const editor = new CorpusEditor({
+    corpusDir: settings.corpusDir,
+    dataDir: settings.dataDir,
+    engine,
+    fetch: { allowHosts: settings.fetchAllowHosts },
+  });
+  try {
+    return await body(editor);
+  } finally {
+    await engine.flushSnapshot().catch(() => undefined);
+    await engine.close();
+  }
+}
+
+/** Who changes the corpus from this command line: the local user. */
+function localActor(): Actor {
+  const name = userInfo().username;
+  return { id: name, name, via: 'cli' };
+}
+
+const RUNNING_BOT_NOTE = 'A bot or console already running answers from it after /reload.\n';
+
+async function addCommand(settings: Settings, target: string, title: string | undefined, json: boolean): Promise<number> {
+  const document: DocumentInput = /^https?:\/\//i.test(target) ? { kind: 'url', url: target } : { kind: 'file', path: target };
+  return withEditor(settings, async (editor) => {
+    const result = await editor.add({ document, title, by: localActor() });
+    if (json) writeStdout(`${JSON.stringify(result)}\n`);
+    if (!result.ok) {
+      if (!json) writeStderr(`verbatim: nothing added: ${result.reason}\n`);
+      return 1;
+    }
+    if (!json) {
+      const [first] = result.articles;
+      const more = result.articles.length > 1 ? ` and ${result.articles.length - 1} more articles` : '';
+      writeStdout(
+        `Added "${first!.title}" as ${first!.id} (${first!.sentences} sentence${first!.sentences === 1 ? '' : 's'}${more}) from ${result.source}; file ${result.file}.\n`,
+      );
+      for (const w of result.warnings) writeStderr(`warning: ${w}\n`);
+    }
+    writeStderr(RUNNING_BOT_NOTE);
+    return 0;
+  });
+}
+
+async function listCommand(settings: Settings, json: boolean): Promise<number> {
+  return withEngine(settings, async (engine) => {
+    const editor = new CorpusEditor({ corpusDir: settings.corpusDir, dataDir: settings.dataDir, engine });
+    const { total, items } = await editor.list({ limit: Number.MAX_SAFE_INTEGER });
+    if (json) {
+      writeStdout(`${JSON.stringify({ total, items })}\n`);
+      return 0;
+    }
+    if (total === 0) {
+      writeStdout('No documents have been added (verbatim add <file | link>, or /corpus add in Discord).\n');
+      return 0;
+    }
+    for (const item of items) {
+      writeStdout(
+        `${item.id}  ${item.title}\n  added ${item.at} by ${item.addedBy.name} (${item.addedBy.via}) from ${item.source}; ${item.sentences} sentence${item.sentences === 1 ? '' : 's'}\n`,
+      );
+    }
+    return 0;
+  });
+}
+
+async function removeCommand(settings: Settings, id: string, json: boolean): Promise<number> {
+  return withEditor(settings, async (editor) => {
+    const result = await editor.remove(id, localActor());
+    if (json) writeStdout(`${JSON.stringify(result)}\n`);
+    if (!result.ok) {
+      if (!json) writeStderr(`verbatim: nothing removed: ${result.reason}\n`);
+      return 1;
+    }
+    if (!json) writeStdout(`Removed ${result.removed.map((a) => `${a.id} ("${a.title}")`).join(', ')}; deleted ${result.file}.\n`);
+    writeStderr(RUNNING_BOT_NOTE);
+    return 0;
+  });
 }
 
 /** "Title N:" and one indented line per item, or `none` (nothing when absent) when there are none. */

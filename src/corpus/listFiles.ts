@@ -6,7 +6,8 @@ import type { CorpusFile, SkippedItem } from './types.ts';
 import { OUTSIDE_REASON, isInside, resolveRoot } from './confine.ts';
 import { CorpusRootError, describeFsError, errorCode } from './errors.ts';
 import { createLimiter, positiveInt } from './limit.ts';
-import { comparePaths, corpusExtension } from './paths.ts';
+import { comparePaths, corpusExtension, corpusFileKind } from './paths.ts';
+import { documentOfSidecar } from './sidecar.ts';
 
 /** Default for {@link ListCorpusFilesOptions.statConcurrency}. */
 export const DEFAULT_STAT_CONCURRENCY = 64;
@@ -91,6 +92,8 @@ export async function listCorpusFiles(root: string, options: ListCorpusFilesOpti
   const limit = createLimiter(positiveInt(options.statConcurrency, DEFAULT_STAT_CONCURRENCY));
   const files: CorpusFile[] = [];
   const skipped: SkippedItem[] = [];
+  /** Sidecars seen (see sidecar.ts), by the path of their document. */
+  const sidecars = new Map<string, Stats>();
   const ignored = new Map<string, number>();
   const ignore = (name: string): void => {
     const dot = name.lastIndexOf('.');
@@ -111,6 +114,16 @@ export async function listCorpusFiles(root: string, options: ListCorpusFilesOpti
     const wanted = corpusExtension(name) !== undefined;
 
     if (entry.isDirectory()) return walk(abs, rel);
+
+    const document = documentOfSidecar(name);
+    if (document !== undefined && entry.isFile() && corpusFileKind(document) !== undefined && corpusFileKind(document) !== 'jsonl') {
+      try {
+        sidecars.set(dirRel === '' ? document : `${dirRel}/${document}`, await limit(() => stat(abs)));
+      } catch {
+        // Gone since readdir: the document is read without it.
+      }
+      return;
+    }
 
     if (entry.isSymbolicLink()) {
       let target: Stats;
@@ -188,6 +201,14 @@ export async function listCorpusFiles(root: string, options: ListCorpusFilesOpti
   };
 
   await walk(rootAbs, '');
+  for (const file of files) {
+    const sidecar = sidecars.get(file.file);
+    if (sidecar === undefined) continue;
+    // Folded into the document's signature, so that editing the sidecar alone is a change of the document.
+    file.sidecar = true;
+    file.size += sidecar.size;
+    file.mtimeMs = Math.max(file.mtimeMs, sidecar.mtimeMs);
+  }
   files.sort((a, b) => comparePaths(a.file, b.file));
   skipped.sort((a, b) => comparePaths(a.file, b.file));
   return { files, skipped, ignored: Object.fromEntries([...ignored].sort(([a], [b]) => comparePaths(a, b))) };

@@ -5,7 +5,8 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArticleMeta, CorpusFile, LoadedArticle, SkippedItem } from './types.ts';
 import { OUTSIDE_REASON, isInside, openedFileIsInside, resolveRoot } from './confine.ts';
-import { describeFsError } from './errors.ts';
+import { describeFsError, errorCode } from './errors.ts';
+import { MAX_SIDECAR_BYTES, SIDECAR_SUFFIX, parseSidecar, sidecarOf, type SidecarMeta } from './sidecar.ts';
 import { DEFAULT_MAX_FRONT_MATTER_LINES, parseFrontMatter } from './frontMatter.ts';
 import { hashArticle } from './hash.ts';
 import { parseJsonlLine, readJsonl } from './jsonl.ts';
@@ -146,14 +147,51 @@ export async function readCorpusFile(
         maxReportedLineErrors: Math.max(0, Math.floor(options.maxReportedLineErrors ?? DEFAULT_MAX_REPORTED_LINE_ERRORS)),
       });
     }
-    const maxBytes = maxBytesFor(kind, options);
+    const maxBytes = documentSizeLimit(kind, options);
     if (stats.size > maxBytes) return skip(tooLarge('file', stats.size, maxBytes));
     // At most one byte over the limit is read: the file may have grown since the stat.
     const bytes = await readUpTo(handle, maxBytes + 1);
     if (bytes.length > maxBytes) return skip(tooLarge('file', bytes.length, maxBytes));
-    return await parseDocument(rel, bytes, options);
+    // A listed file says whether it has a sidecar; for a path given directly, one is looked for.
+    const sidecar = typeof file === 'string' || file.sidecar ? await readSidecar(abs, rootReal, rel) : undefined;
+    const result = await parseDocument(rel, bytes, options, sidecar && 'meta' in sidecar ? sidecar.meta : undefined);
+    if (sidecar && 'warning' in sidecar && result.articles.length > 0) {
+      result.skipped.push({ file: rel, reason: sidecar.warning, severity: 'warning' });
+    }
+    return result;
   } catch (err) {
     return skip(`cannot read file (${describeFsError(err)})`);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/**
+ * The sidecar of the document at `abs` (see sidecar.ts): its metadata, a
+ * warning saying why it is ignored, or `undefined` when there is none. Read
+ * with the same care as a document: opened, then checked to be inside the
+ * corpus, and capped.
+ */
+async function readSidecar(abs: string, rootReal: string, rel: string): Promise<{ meta: SidecarMeta } | { warning: string } | undefined> {
+  const name = `${path.basename(rel)}${SIDECAR_SUFFIX}`;
+  const ignored = (why: string) => ({ warning: `metadata sidecar ${name} ignored: ${why}` });
+  let handle: FileHandle;
+  try {
+    handle = await open(sidecarOf(abs), OPEN_FLAGS);
+  } catch (err) {
+    return errorCode(err) === 'ENOENT' ? undefined : ignored(`cannot read it (${describeFsError(err)})`);
+  }
+  try {
+    if (!(await openedFileIsInside(handle, sidecarOf(abs), rootReal))) return ignored(OUTSIDE_REASON);
+    if (!(await handle.stat()).isFile()) return ignored('not a regular file');
+    const bytes = await readUpTo(handle, MAX_SIDECAR_BYTES + 1);
+    if (bytes.length > MAX_SIDECAR_BYTES) return ignored(tooLarge('sidecar', bytes.length, MAX_SIDECAR_BYTES));
+    const text = decodeUtf8(bytes);
+    if (text === undefined) return ignored('not UTF-8 text');
+    const parsed = parseSidecar(normalizeText(text));
+    return 'error' in parsed ? ignored(parsed.error) : parsed;
+  } catch (err) {
+    return ignored(`cannot read it (${describeFsError(err)})`);
   } finally {
     await handle.close().catch(() => undefined);
   }
@@ -165,21 +203,27 @@ export async function readCorpusFile(
  * after reading, for callers that hold the bytes already (a document about to
  * be added to the corpus can be checked before it is written). Never throws.
  */
-export async function parseDocument(rel: string, bytes: Uint8Array, options: ReadCorpusFileOptions = {}): Promise<ReadCorpusFileResult> {
+export async function parseDocument(
+  rel: string,
+  bytes: Uint8Array,
+  options: ReadCorpusFileOptions = {},
+  /** Metadata that overrides the document's own (a sidecar's); ignored for JSONL. */
+  overrides?: SidecarMeta,
+): Promise<ReadCorpusFileResult> {
   const kind = corpusFileKind(rel);
   const skip = (reason: string): ReadCorpusFileResult => ({ articles: [], skipped: [{ file: rel, reason }] });
-  const limit = kind === undefined ? 0 : maxBytesFor(kind, options);
+  const limit = kind === undefined ? 0 : documentSizeLimit(kind, options);
   if (bytes.length > limit) return skip(tooLarge('file', bytes.length, limit));
   try {
     switch (kind) {
       case undefined:
         return skip(UNSUPPORTED);
       case 'text':
-        return textArticle(rel, bytes, options);
+        return textArticle(rel, bytes, options, overrides);
       case 'html':
-        return await htmlArticle(rel, bytes);
+        return await htmlArticle(rel, bytes, overrides);
       case 'pdf':
-        return await pdfArticle(rel, bytes, options);
+        return await pdfArticle(rel, bytes, options, overrides);
       case 'jsonl': {
         // JSONL is streamed from disk by readJsonl; in memory, line by line here.
         const text = decodeUtf8(bytes);
@@ -208,8 +252,8 @@ export async function parseDocument(rel: string, bytes: Uint8Array, options: Rea
   }
 }
 
-/** The size limit of a format, with the options' overrides. */
-function maxBytesFor(kind: CorpusFileKind, options: ReadCorpusFileOptions): number {
+/** The size limit of a format in bytes, with the options' overrides. */
+export function documentSizeLimit(kind: CorpusFileKind, options: ReadCorpusFileOptions = {}): number {
   switch (kind) {
     case 'text':
       return positiveInt(options.maxFileBytes, DEFAULT_MAX_FILE_BYTES);
@@ -223,8 +267,15 @@ function maxBytesFor(kind: CorpusFileKind, options: ReadCorpusFileOptions): numb
 }
 
 /** The article of a document's text and metadata: checks the link, hashes, attaches warnings. */
-function articleOf(rel: string, meta: ArticleMeta, text: string, warnings: string[], pages?: number[]): ReadCorpusFileResult {
-  const checked = withCheckedUrl(meta);
+function articleOf(
+  rel: string,
+  own: ArticleMeta,
+  overrides: SidecarMeta | undefined,
+  text: string,
+  warnings: string[],
+  pages?: number[],
+): ReadCorpusFileResult {
+  const checked = withCheckedUrl(overrides === undefined ? own : { ...own, ...overrides });
   if (checked.warning !== undefined) warnings.push(checked.warning);
   const id = fileId(rel);
   const article: LoadedArticle = { id, file: rel, meta: checked.meta, text, hash: hashArticle(id, checked.meta, text, pages) };
@@ -233,7 +284,7 @@ function articleOf(rel: string, meta: ArticleMeta, text: string, warnings: strin
 }
 
 /** Builds the single article of a .txt/.md file from its bytes. */
-function textArticle(rel: string, bytes: Uint8Array, options: ReadCorpusFileOptions): ReadCorpusFileResult {
+function textArticle(rel: string, bytes: Uint8Array, options: ReadCorpusFileOptions, overrides?: SidecarMeta): ReadCorpusFileResult {
   const skip = (reason: string): ReadCorpusFileResult => ({ articles: [], skipped: [{ file: rel, reason }] });
 
   const notText = sniffNonText(bytes);
@@ -257,11 +308,11 @@ function textArticle(rel: string, bytes: Uint8Array, options: ReadCorpusFileOpti
     meta = frontMatter.meta;
   }
   // Hard-wrapped paragraphs become one line each (see reflow.ts for why here).
-  return articleOf(rel, meta, unwrapText(body), warnings);
+  return articleOf(rel, meta, overrides, unwrapText(body), warnings);
 }
 
 /** Builds the article of an .html/.htm file (the HTML code is loaded on first use: most corpora have none). */
-async function htmlArticle(rel: string, bytes: Uint8Array): Promise<ReadCorpusFileResult> {
+async function htmlArticle(rel: string, bytes: Uint8Array, overrides?: SidecarMeta): Promise<ReadCorpusFileResult> {
   const skip = (reason: string): ReadCorpusFileResult => ({ articles: [], skipped: [{ file: rel, reason }] });
   const { decodeHtml, htmlToArticle } = await import('./html.ts');
   const html = decodeHtml(bytes);
@@ -270,11 +321,16 @@ async function htmlArticle(rel: string, bytes: Uint8Array): Promise<ReadCorpusFi
   if (isBlank(html)) return skip('empty file');
   const result = htmlToArticle(html);
   if ('error' in result) return skip(result.error);
-  return articleOf(rel, result.meta, result.text, []);
+  return articleOf(rel, result.meta, overrides, result.text, []);
 }
 
 /** Builds the article of a .pdf file, with its page starts (pdf.js is loaded on first use). */
-async function pdfArticle(rel: string, bytes: Uint8Array, options: ReadCorpusFileOptions): Promise<ReadCorpusFileResult> {
+async function pdfArticle(
+  rel: string,
+  bytes: Uint8Array,
+  options: ReadCorpusFileOptions,
+  overrides?: SidecarMeta,
+): Promise<ReadCorpusFileResult> {
   const skip = (reason: string): ReadCorpusFileResult => ({ articles: [], skipped: [{ file: rel, reason }] });
   if (bytes.length === 0) return skip('empty file');
   // The PDF header may follow some junk, but must come within the first 1,024 bytes.
@@ -284,5 +340,5 @@ async function pdfArticle(rel: string, bytes: Uint8Array, options: ReadCorpusFil
   const { pdfToArticle } = await import('./pdf.ts');
   const result = await pdfToArticle(bytes, { maxPages: positiveInt(options.maxPdfPages, DEFAULT_MAX_PDF_PAGES) });
   if ('error' in result) return skip(result.error);
-  return articleOf(rel, result.meta, result.text, [], result.pages);
+  return articleOf(rel, result.meta, overrides, result.text, [], result.pages);
 }

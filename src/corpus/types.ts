@@ -69,8 +69,12 @@ export interface SkippedItem {
 export interface CorpusFile {
   /** Path relative to the corpus root, `/` separators. */
   file: string;
+  /** Bytes, plus those of its metadata sidecar when it has one. */
   size: number;
+  /** Modification time, or its sidecar's when that is later. */
   mtimeMs: number;
+  /** It has a metadata sidecar, `<file>.meta.json` (see src/corpus/sidecar.ts). */
+  sidecar?: true;
 }
 
 /** Everything one load of the corpus produced. */

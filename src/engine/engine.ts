@@ -51,6 +51,10 @@ export class Engine<H extends HostHandle> implements AnswerEngine {
     return this.current.suggestArticles(input, limit);
   }
 
+  findByText(fingerprint: string): Promise<ArticleRef | undefined> {
+    return this.current.findByText(fingerprint);
+  }
+
   distinctiveWords(text: string, limit: number): Promise<DistinctiveWords> {
     return this.current.distinctiveWords(text, limit);
   }

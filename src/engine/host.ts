@@ -17,6 +17,7 @@ import type { ArticleRef } from '../library/store.ts';
 import { removeStaleTemporaries } from '../library/snapshot.ts';
 import { log } from '../log.ts';
 import { measureMemory } from '../util/memory.ts';
+import { ContentIndex } from './contentIndex.ts';
 import { applyChanges, CorpusManifestState, readChangedFiles, type ChangePlan, type KeepCheck } from './corpusSync.ts';
 import { openLibrary } from './libraryLoader.ts';
 import type { HostApi, HostStatus, ProgressListener, UpdateOptions, UpdateResult } from './protocol.ts';
@@ -45,6 +46,7 @@ export class IndexHost implements HostApi {
   /** Increases with every change of the library; names the state a snapshot holds. */
   private generation = 1;
   private readonly saver: SnapshotSaver;
+  private readonly content: ContentIndex;
 
   private constructor(
     readonly options: HostOptions & { corpusDir: string },
@@ -52,6 +54,7 @@ export class IndexHost implements HostApi {
     private readonly manifest: CorpusManifestState,
   ) {
     this.ranker = new SentenceRanker(library);
+    this.content = new ContentIndex(library);
     const file = options.snapshotDir && options.saveSnapshots !== false ? snapshotPath(options.snapshotDir, options.corpusDir) : undefined;
     this.saver = new SnapshotSaver(file, { library, manifest: () => manifest.toManifest(), generation: () => this.generation });
   }
@@ -123,6 +126,10 @@ export class IndexHost implements HostApi {
 
   suggestArticles(input: string, limit: number): ArticleRef[] {
     return suggestArticles(this.library, this.ranker, input, limit);
+  }
+
+  findByText(fingerprint: string): ArticleRef | undefined {
+    return this.content.find(fingerprint);
   }
 
   distinctiveWords(text: string, limit: number): DistinctiveWords {

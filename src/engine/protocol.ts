@@ -50,6 +50,8 @@ export interface HostApi {
   articleByKey(key: string): ArticleView | undefined;
   /** Articles matching typed input, best first: by title, then by text. Empty input lists the first titles in order. */
   suggestArticles(input: string, limit: number): ArticleRef[];
+  /** The article whose text has this fingerprint (`textFingerprint`), if any: a document already in the corpus. */
+  findByText(fingerprint: string): ArticleRef | undefined;
   /** The `limit` words of a text that say most about what it is about, by their rarity in the corpus (Find sources). */
   distinctiveWords(text: string, limit: number): DistinctiveWords;
   status(): HostStatus;
@@ -83,6 +85,7 @@ export const HOST_OPERATIONS = {
   article: 'query',
   articleByKey: 'query',
   suggestArticles: 'query',
+  findByText: 'query',
   distinctiveWords: 'query',
   memory: 'query',
   status: 'control',

@@ -42,6 +42,9 @@ export const FETCHABLE_TYPES = {
 /** A media type {@link fetchDocument} accepts. */
 export type FetchableType = keyof typeof FETCHABLE_TYPES;
 
+/** The corpus format of a fetchable media type. */
+export type FetchedFormat = (typeof FETCHABLE_TYPES)[FetchableType];
+
 /** Default for {@link FetchOptions.timeoutMs}: 15 s. */
 export const DEFAULT_FETCH_TIMEOUT_MS = 15_000;
 /** Default for {@link FetchOptions.maxRedirects}. */
@@ -66,7 +69,13 @@ export interface FetchOptions {
    * Largest body accepted, in bytes, by content type; a number applies to
    * all. Default: 50 MiB for everything.
    */
-  maxBytes?: number | ((type: FetchableType) => number) | undefined;
+  maxBytes?: number | ((format: FetchedFormat | undefined) => number) | undefined;
+  /**
+   * `documents` (default): only the media types of {@link FETCHABLE_TYPES}.
+   * `any`: any type, for a file whose name already says its format (a
+   * Discord attachment); the caller decides what to make of it.
+   */
+  accept?: 'documents' | 'any' | undefined;
   /** How host names are resolved. Default: the system resolver (`dns.lookup`, every address). */
   resolve?: Resolver | undefined;
   /** User-Agent header. */
@@ -80,7 +89,10 @@ export interface FetchedDocument {
   url: string;
   /** Every URL requested, the first link included. */
   chain: string[];
-  type: FetchableType;
+  /** The media type of the Content-Type header, lower case (`''` when there was none). */
+  type: string;
+  /** The corpus format of a fetchable type; `undefined` only with `accept: 'any'`. */
+  format?: FetchedFormat;
   /** The charset of the Content-Type header, when given (`utf-8`, `windows-1252`…). */
   charset?: string;
   body: Buffer;
@@ -270,7 +282,7 @@ export async function fetchDocument(link: string, options: FetchOptions = {}): P
   const timeoutMs = options.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
   const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   const maxBytes = options.maxBytes ?? DEFAULT_FETCH_MAX_BYTES;
-  const limitFor = (type: FetchableType): number => (typeof maxBytes === 'number' ? maxBytes : maxBytes(type));
+  const limitFor = (format: FetchedFormat | undefined): number => (typeof maxBytes === 'number' ? maxBytes : maxBytes(format));
   const requestOptions = {
     allowHosts: (options.allowHosts ?? []).map((h) => h.toLowerCase()),
     resolve: options.resolve ?? systemResolver,
@@ -318,13 +330,16 @@ export async function fetchDocument(link: string, options: FetchOptions = {}): P
         return refuse('status', `${host} answered ${status}${exchange.statusText ? ` ${exchange.statusText}` : ''}`);
       }
       const contentType = parseContentType(headers['content-type']);
-      if (contentType === undefined || !(contentType.type in FETCHABLE_TYPES)) {
+      const format =
+        contentType !== undefined && Object.hasOwn(FETCHABLE_TYPES, contentType.type)
+          ? FETCHABLE_TYPES[contentType.type as FetchableType]
+          : undefined;
+      if (format === undefined && options.accept !== 'any') {
         exchange.response.resume();
         const named = contentType === undefined || contentType.type === '' ? 'no content type' : `content type ${contentType.type}`;
         return refuse('content-type', `${url.href} has ${named}; only web pages (text/html), plain text and PDF documents can be added`);
       }
-      const type = contentType.type as FetchableType;
-      const limit = limitFor(type);
+      const limit = limitFor(format);
       const declared = Number(headers['content-length']);
       if (Number.isFinite(declared) && declared > limit) {
         exchange.response.destroy();
@@ -338,8 +353,9 @@ export async function fetchDocument(link: string, options: FetchOptions = {}): P
         return describeNetworkError(err, host);
       }
       if (body === undefined) return refuse('too-large', `the document is too large (over the ${formatMiB(limit)} limit)`);
-      const result: FetchedDocument = { ok: true, url: url.href, chain, type, body };
-      if (contentType.charset !== undefined) result.charset = contentType.charset;
+      const result: FetchedDocument = { ok: true, url: url.href, chain, type: contentType?.type ?? '', body };
+      if (format !== undefined) result.format = format;
+      if (contentType?.charset !== undefined) result.charset = contentType.charset;
       return result;
     }
   } finally {

@@ -13,7 +13,9 @@ import type {
   APIEmbed,
   ContextMenuCommandBuilder,
   SlashCommandOptionsOnlyBuilder,
+  SlashCommandSubcommandsOnlyBuilder,
 } from 'discord.js';
+import type { CorpusEditor } from '../corpus/editor/index.ts';
 import type { AnswerEngine } from '../engine/types.ts';
 import type { QuestionRecord } from '../record/questions.ts';
 import type { Cooldown } from './cooldown.ts';
@@ -55,6 +57,23 @@ export interface BaseContext {
   cooldown?: Cooldown | undefined;
   /** Writes a line to the operator's log (stderr), never to users. */
   log(message: string): void;
+  /** Adds to and removes from the corpus (`/corpus`); absent where the corpus cannot be changed. */
+  corpus?: CorpusEditor;
+  /** Where the interaction comes from, for the audit log. */
+  via?: 'discord' | 'console';
+}
+
+/** A file attached to a command (a Discord attachment, or a local file named in the console). */
+export interface CommandAttachment {
+  /** Where to download it (Discord's CDN). */
+  url: string;
+  /** Its name as the user gave it: untrusted (`../../x.txt`). */
+  name: string;
+  /** Bytes, as the sender states them. */
+  size: number;
+  contentType: string | null;
+  /** A file on this machine (the console only): read directly instead of downloaded. */
+  localPath?: string;
 }
 
 /** Option values of a slash command. */
@@ -63,6 +82,7 @@ export interface CommandOptions {
   getInteger(name: string): number | null;
   getNumber(name: string): number | null;
   getBoolean(name: string): boolean | null;
+  getAttachment(name: string): CommandAttachment | null;
   /** The subcommand chosen (`/corpus add` → "add"), or `null` for a command without subcommands. */
   getSubcommand(): string | null;
 }
@@ -112,7 +132,7 @@ export interface MessageCommandContext extends Omit<CommandContext, 'options'> {
 /** A command file in `commands/`: its definition and handlers. */
 export interface CommandModule {
   /** The slash command definition, registered with Discord. */
-  data: SlashCommandOptionsOnlyBuilder;
+  data: SlashCommandOptionsOnlyBuilder | SlashCommandSubcommandsOnlyBuilder;
   execute(ctx: CommandContext): Promise<void>;
   autocomplete?(ctx: AutocompleteContext): Promise<void>;
   /** Handles clicks on buttons whose custom id starts with this command's name. */

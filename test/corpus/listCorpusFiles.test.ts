@@ -111,6 +111,17 @@ describe('listCorpusFiles', () => {
     expect(second.files.map((f) => f.file)).toEqual(names);
   });
 
+  it('a metadata sidecar is not a document: it marks its document, whose size and time include it', async () => {
+    const root = await temp({ 'a.pdf': 'xxxx', 'a.pdf.meta.json': '{"title":"T"}', 'lonely.meta.json': '{}', 'feed.jsonl.meta.json': '{}', 'feed.jsonl': '{"text":"x"}' });
+    const { files, skipped } = await listCorpusFiles(root);
+    expect(skipped).toEqual([]);
+    expect(files).toMatchObject([
+      { file: 'a.pdf', size: 4 + '{"title":"T"}'.length, sidecar: true },
+      { file: 'feed.jsonl', size: 12 },
+    ]);
+    expect(files[1]).not.toHaveProperty('sidecar'); // JSONL lines carry their own metadata
+  });
+
   it('accepts an empty corpus folder', async () => {
     const root = await temp();
     await mkdir(path.join(root, 'empty-sub'));

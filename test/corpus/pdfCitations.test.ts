@@ -37,7 +37,7 @@ describe('page numbers of PDF quotes', () => {
     expect((await verbatim(['index', '--corpus', corpus], undefined, env)).code).toBe(0); // writes the snapshot
     const text = await verbatim(['ask', 'monthly passes valid on every sailing', '--top', '1', '--corpus', corpus], undefined, env);
     expect(text.stdout).toMatch(/— Night ferry: the first month — 2024-06-03, p\. 2/);
-  });
+  }, 90_000); // four runs of the CLI, on a machine that may be busy
 
   it('the Discord citation line shows the page after the date', () => {
     const article: ArticleRef = { id: 'report', key: 'k', title: 'Night ferry', date: '2024-06-03' };

@@ -97,7 +97,7 @@ const refused = async (link: string, options: FetchOptions = allowed) => {
 describe('fetchDocument', () => {
   it('fetches a web page, a PDF and plain text with their type and charset', async () => {
     const page = await ok(`${base}/page.html`);
-    expect(page).toMatchObject({ type: 'text/html', charset: 'utf-8', url: `${base}/page.html` });
+    expect(page).toMatchObject({ type: 'text/html', format: 'html', charset: 'utf-8', url: `${base}/page.html` });
     expect(page.body.toString('utf8')).toContain('Night ferry returns to the bay');
     const pdf = await ok(`${base}/report.pdf`);
     expect(pdf.type).toBe('application/pdf');
@@ -199,7 +199,7 @@ describe('fetchDocument', () => {
       code: 'too-large',
       reason: 'the document is too large (over the 1 MiB limit)',
     });
-    const perType = { ...allowed, maxBytes: (type: string) => (type === 'application/pdf' ? 100 : 10_000_000) };
+    const perType = { ...allowed, maxBytes: (format?: string) => (format === 'pdf' ? 100 : 10_000_000) };
     expect((await refused(`${base}/report.pdf`, perType)).code).toBe('too-large');
     expect((await ok(`${base}/big`, perType)).body.length).toBe(2 * 1024 * 1024);
   });
@@ -210,6 +210,10 @@ describe('fetchDocument', () => {
       reason: `${base}/image.png has content type image/png; only web pages (text/html), plain text and PDF documents can be added`,
     });
     expect((await refused(`${base}/no-type`)).reason).toMatch(/has no content type;/);
+    // A file whose name says its format (a Discord attachment) is taken whatever its type.
+    const any = await ok(`${base}/image.png`, { ...allowed, accept: 'any' });
+    expect(any.type).toBe('image/png');
+    expect(any.format).toBeUndefined();
   });
 
   it('refuses links that are not http(s), malformed, too long or carry credentials', async () => {

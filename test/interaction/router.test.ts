@@ -51,7 +51,14 @@ function contexts() {
   };
   const commandCtx: CommandContext = {
     ...base,
-    options: { getString: () => null, getInteger: () => null, getNumber: () => null, getBoolean: () => null, getSubcommand: () => null },
+    options: {
+      getString: () => null,
+      getInteger: () => null,
+      getNumber: () => null,
+      getBoolean: () => null,
+      getAttachment: () => null,
+      getSubcommand: () => null,
+    },
     defer: async () => undefined,
     reply: async (r) => void replies.push(r),
     edit: async (r) => void replies.push(r),
