@@ -18,7 +18,8 @@ import type { AnswerEngine, Progress } from '../engine/types.ts';
 import { errorMessage, writeStderr, writeStdout } from '../log.ts';
 import { readableParagraphs } from '../render/article.ts';
 import { answerToJson } from '../render/json.ts';
-import { citation, renderAnswerText, renderSkipped, splitSkipped } from '../render/text.ts';
+import { citation, renderAnswerText, renderIgnored, renderSkipped, splitSkipped } from '../render/text.ts';
+import { CORPUS_EXTENSIONS } from '../corpus/paths.ts';
 import { openQuestionRecord } from '../record/open.ts';
 import { packageVersion } from '../util/packageInfo.ts';
 import { runConsole } from './console.ts';
@@ -402,7 +403,16 @@ async function index(settings: Settings, json: boolean): Promise<number> {
         tookMs: Math.round(report.tookMs),
       };
       const snapshot = status.snapshot ?? (status.snapshotError && { path: status.snapshotError.path, error: status.snapshotError.error });
-      writeStdout(JSON.stringify({ ...summary, heapUsedBytes: memory.heapUsed, snapshot, skipped: report.skipped, articles }) + '\n');
+      writeStdout(
+        JSON.stringify({
+          ...summary,
+          heapUsedBytes: memory.heapUsed,
+          snapshot,
+          skipped: report.skipped,
+          ignored: report.ignored ?? {},
+          articles,
+        }) + '\n',
+      );
       return 0;
     }
     const n = (x: number) => x.toLocaleString('en');
@@ -423,6 +433,9 @@ async function index(settings: Settings, json: boolean): Promise<number> {
         `Memory: ${mib(memory.heapUsed)} MiB of heap + ${mib(memory.external)} MiB of buffers${perSentence}; heap limit ${mib(v8.getHeapStatistics().heap_size_limit)} MiB (raise with NODE_OPTIONS=--max-old-space-size=MiB).`,
         ...listing('Skipped', splitSkipped(report.skipped).skipped, 'Nothing skipped.'),
         ...listing('Loaded with a warning', splitSkipped(report.skipped).warnings),
+        ...(renderIgnored(report.ignored)
+          ? [`Not read, other file types: ${renderIgnored(report.ignored)} (supported: ${CORPUS_EXTENSIONS.join(' ')}).`]
+          : []),
       ].join('\n') + '\n',
     );
     return 0;

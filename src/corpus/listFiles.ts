@@ -27,6 +27,12 @@ export interface CorpusListing {
   files: CorpusFile[];
   /** Unreadable directories, broken links, symlinked directories…, sorted by path. */
   skipped: SkippedItem[];
+  /**
+   * Files left alone for their type, counted by extension (lower case; `""`
+   * for a name without one): what a corpus editor may have expected to load.
+   * Hidden files are not counted.
+   */
+  ignored: Record<string, number>;
 }
 
 /**
@@ -85,6 +91,12 @@ export async function listCorpusFiles(root: string, options: ListCorpusFilesOpti
   const limit = createLimiter(positiveInt(options.statConcurrency, DEFAULT_STAT_CONCURRENCY));
   const files: CorpusFile[] = [];
   const skipped: SkippedItem[] = [];
+  const ignored = new Map<string, number>();
+  const ignore = (name: string): void => {
+    const dot = name.lastIndexOf('.');
+    const ext = dot > 0 ? name.slice(dot).toLowerCase() : '';
+    ignored.set(ext, (ignored.get(ext) ?? 0) + 1);
+  };
 
   const addFile = (rel: string, stats: Stats): void => {
     if (stats.isFile()) files.push({ file: rel, size: stats.size, mtimeMs: stats.mtimeMs });
@@ -120,7 +132,10 @@ export async function listCorpusFiles(root: string, options: ListCorpusFilesOpti
         skipped.push({ file: rel, reason: 'symbolic link to a directory (not followed, to avoid cycles)' });
         return;
       }
-      if (!wanted) return;
+      if (!wanted) {
+        if (target.isFile()) ignore(name);
+        return;
+      }
       let real: string;
       try {
         real = await limit(() => realpath(abs));
@@ -136,7 +151,10 @@ export async function listCorpusFiles(root: string, options: ListCorpusFilesOpti
       return;
     }
 
-    if (!wanted) return;
+    if (!wanted) {
+      if (entry.isFile()) ignore(name);
+      return;
+    }
     if (!entry.isFile()) {
       skipped.push({ file: rel, reason: 'not a regular file' });
       return;
@@ -172,5 +190,5 @@ export async function listCorpusFiles(root: string, options: ListCorpusFilesOpti
   await walk(rootAbs, '');
   files.sort((a, b) => comparePaths(a.file, b.file));
   skipped.sort((a, b) => comparePaths(a.file, b.file));
-  return { files, skipped };
+  return { files, skipped, ignored: Object.fromEntries([...ignored].sort(([a], [b]) => comparePaths(a, b))) };
 }

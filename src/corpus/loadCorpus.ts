@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { CorpusLoad, LoadedArticle, SkippedItem } from './types.ts';
 import { mapLimit, positiveInt } from './limit.ts';
 import { listCorpusFiles } from './listFiles.ts';
-import type { ListCorpusFilesOptions } from './listFiles.ts';
+import type { CorpusListing, ListCorpusFilesOptions } from './listFiles.ts';
 import { ArticleIdClaims, compareSkipped } from './duplicates.ts';
 import { readCorpusFile } from './readFile.ts';
 import type { ReadCorpusFileOptions } from './readFile.ts';
@@ -24,6 +24,8 @@ export interface LoadCorpusOptions extends ListCorpusFilesOptions, ReadCorpusFil
    * Calls happen in completion order, so `done` is a count, not a file index.
    */
   onProgress?: (done: number, total: number) => void;
+  /** A listing of `root` the caller already made (it is not scanned again). */
+  listing?: CorpusListing;
 }
 
 /**
@@ -45,7 +47,7 @@ export interface LoadCorpusOptions extends ListCorpusFilesOptions, ReadCorpusFil
  */
 export async function loadCorpus(root: string, options: LoadCorpusOptions = {}): Promise<CorpusLoad> {
   const rootAbs = path.resolve(root);
-  const listing = await listCorpusFiles(rootAbs, options);
+  const listing = options.listing ?? (await listCorpusFiles(rootAbs, options));
   const total = listing.files.length;
   let done = 0;
   options.onProgress?.(0, total);

@@ -51,6 +51,8 @@ export interface AppliedChange {
 export class CorpusManifestState {
   readonly files: Map<string, FileEntry>;
   listingSkipped: SkippedItem[];
+  /** Files of other types in the folder, by extension, as the last listing found them. */
+  ignored: Record<string, number>;
 
   constructor(
     readonly corpusDir: string,
@@ -60,11 +62,17 @@ export class CorpusManifestState {
       manifest.files.map((f) => [f.file, { size: f.size, mtimeMs: f.mtimeMs, articles: f.articles, skipped: f.skipped }]),
     );
     this.listingSkipped = manifest.listingSkipped;
+    this.ignored = manifest.ignored ?? {};
   }
 
   /** The manifest as a snapshot stores it. */
   toManifest(): CorpusManifest {
-    return { corpusDir: this.corpusDir, files: [...this.files].map(([file, e]) => ({ file, ...e })), listingSkipped: this.listingSkipped };
+    return {
+      corpusDir: this.corpusDir,
+      files: [...this.files].map(([file, e]) => ({ file, ...e })),
+      listingSkipped: this.listingSkipped,
+      ignored: this.ignored,
+    };
   }
 
   /** Everything skipped, in file then line order. */
@@ -79,6 +87,7 @@ export class CorpusManifestState {
    */
   async plan(options: { everyFile?: boolean } = {}): Promise<ChangePlan> {
     const listing = await listCorpusFiles(this.corpusDir);
+    this.ignored = listing.ignored;
     const read = listing.files.filter((f) => {
       const known = this.files.get(f.file);
       return options.everyFile || !known || known.size !== f.size || known.mtimeMs !== f.mtimeMs;
@@ -167,6 +176,7 @@ export function manifestOf(
   files: readonly CorpusFile[],
   articles: ReadonlyArray<Pick<LoadedArticle, 'id' | 'file'>>,
   skipped: readonly SkippedItem[],
+  ignored: Record<string, number>,
 ): CorpusManifest {
   const byFile = new Map(
     files.map((f) => [f.file, { file: f.file, size: f.size, mtimeMs: f.mtimeMs, articles: [] as string[], skipped: [] as SkippedItem[] }]),
@@ -178,5 +188,5 @@ export function manifestOf(
     if (entry) entry.skipped.push(s);
     else listingSkipped.push(s);
   }
-  return { corpusDir, files: [...byFile.values()], listingSkipped };
+  return { corpusDir, files: [...byFile.values()], listingSkipped, ignored };
 }

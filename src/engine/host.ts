@@ -91,6 +91,7 @@ export class IndexHost implements HostApi {
         changed: [],
         removed: [],
         skipped: host.manifest.skipped(),
+        ignored: host.manifest.ignored,
         tookMs: performance.now() - started,
         mode: opened.mode,
         ...(note && { note }),
@@ -134,6 +135,7 @@ export class IndexHost implements HostApi {
       ...this.library.stats(),
       corpusDir: this.options.corpusDir,
       skipped: this.manifest.skipped(),
+      ignored: this.manifest.ignored,
       loadedAt: this.loadedAt,
       generation: this.generation,
       memory: { heapUsed, heapTotal, external, arrayBuffers },
@@ -165,7 +167,8 @@ export class IndexHost implements HostApi {
     let release = true;
     try {
       const plan = await this.manifest.plan();
-      if (plan.read.length === 0 && plan.removed.length === 0) return { kind: 'unchanged', skipped: this.manifest.skipped() };
+      if (plan.read.length === 0 && plan.removed.length === 0)
+        return { kind: 'unchanged', skipped: this.manifest.skipped(), ignored: this.manifest.ignored };
       if (plan.bytes > options.maxInPlaceBytes) {
         release = false; // held until this host is retired, or resumeSaves() if it stays
         return { kind: 'too-large', bytes: plan.bytes };
@@ -179,6 +182,7 @@ export class IndexHost implements HostApi {
         after: this.counts(),
         ...change,
         skipped: this.manifest.skipped(),
+        ignored: this.manifest.ignored,
         tookMs: performance.now() - started,
         mode: 'incremental',
       };

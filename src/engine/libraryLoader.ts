@@ -68,10 +68,10 @@ async function buildFromText(
     const built = await buildInParallel(corpusDir, listing.files, { ...options, onProgress: indexing });
     return {
       library: built.library,
-      manifest: manifestOf(corpusDir, listing.files, built.articles, [...listing.skipped, ...built.skipped]),
+      manifest: manifestOf(corpusDir, listing.files, built.articles, [...listing.skipped, ...built.skipped], listing.ignored),
     };
   }
-  const corpus = await loadCorpus(corpusDir, { onProgress: (done, total) => onProgress?.({ phase: 'reading', done, total }) });
+  const corpus = await loadCorpus(corpusDir, { listing, onProgress: (done, total) => onProgress?.({ phase: 'reading', done, total }) });
   const library = await buildLibrary(corpus.articles, { ...options, onProgress: indexing });
-  return { library, manifest: manifestOf(corpusDir, corpus.files, corpus.articles, corpus.skipped) };
+  return { library, manifest: manifestOf(corpusDir, corpus.files, corpus.articles, corpus.skipped, listing.ignored) };
 }

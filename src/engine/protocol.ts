@@ -28,7 +28,7 @@ export interface UpdateOptions {
 /** What {@link HostApi.update} did. */
 export type UpdateResult =
   /** The corpus folder is as the index knows it. */
-  | { kind: 'unchanged'; skipped: SkippedItem[] }
+  | { kind: 'unchanged'; skipped: SkippedItem[]; ignored: Record<string, number> }
   /** The change was applied in place, in one step between two questions. */
   | { kind: 'applied'; report: ReloadReport }
   /**

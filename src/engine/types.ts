@@ -29,6 +29,8 @@ export interface ReloadReport {
   removed: string[];
   /** Files and JSONL lines that could not be loaded, with reasons. */
   skipped: SkippedItem[];
+  /** Files left alone for their type, counted by extension (`{".docx": 3}`). */
+  ignored?: Record<string, number>;
   tookMs: number;
   /** How the index was obtained: built from text, updated in place (only what changed), or loaded from a snapshot. */
   mode?: 'built' | 'incremental' | 'snapshot';
@@ -52,6 +54,8 @@ export interface EngineStatus extends Counts {
   words: number;
   /** Items skipped by the last successful load. */
   skipped: SkippedItem[];
+  /** Files left alone for their type, by extension, as the last listing found them. */
+  ignored: Record<string, number>;
   /** When the index in use was built or loaded (ms since epoch). */
   loadedAt: number;
   /** Increases by one with every swap of the index in use. */

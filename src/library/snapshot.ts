@@ -48,6 +48,8 @@ export interface CorpusManifest {
   files: Array<{ file: string; size: number; mtimeMs: number; articles: string[]; skipped: SkippedItem[] }>;
   /** Items skipped while listing (unreadable folders, links). */
   listingSkipped: SkippedItem[];
+  /** Files left alone for their type, by extension (see `CorpusListing.ignored`). */
+  ignored?: Record<string, number>;
 }
 
 interface Header {

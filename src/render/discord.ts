@@ -13,7 +13,7 @@ import type { ArticleRef } from '../library/store.ts';
 import type { Answer, Highlight, Quote } from '../search/answer.ts';
 import type { Reply } from '../interaction/types.ts';
 import { paginate, pageOf } from './article.ts';
-import { noAnswerMessage, renderSkipped, splitSkipped } from './text.ts';
+import { noAnswerMessage, renderIgnored, renderSkipped, splitSkipped } from './text.ts';
 
 export const LIMITS = {
   title: 256,
@@ -290,6 +290,8 @@ export function renderReloadReply(report: ReloadReport): Reply {
   const changes = listChanges(report);
   if (changes) lines.push(`**Changes:** ${changes}`);
   const { skipped, warnings } = splitSkipped(report.skipped);
+  const ignored = renderIgnored(report.ignored);
+  if (ignored) lines.push(`**Not read (other file types):** ${escapeMarkdown(ignored)}`);
   lines.push('');
   if (skipped.length === 0) lines.push('Nothing skipped.');
   for (const [title, items] of [

@@ -78,7 +78,19 @@ export function splitSkipped(items: readonly SkippedItem[]): { skipped: SkippedI
   return { skipped: items.filter((s) => s.severity !== 'warning'), warnings: items.filter((s) => s.severity === 'warning') };
 }
 
+/** Files left alone for their type, in words: "3 .docx, 1 .csv, 2 without an extension" (empty when none). */
+export function renderIgnored(ignored: Readonly<Record<string, number>> | undefined): string {
+  return Object.entries(ignored ?? {})
+    .sort(([x, a], [y, b]) => b - a || (x < y ? -1 : 1))
+    .map(([ext, n]) => `${n.toLocaleString('en')} ${ext || 'without an extension'}`)
+    .join(', ');
+}
+
 /** One line per item: "file line N: reason". */
 export function renderSkipped(skipped: readonly SkippedItem[]): string[] {
-  return skipped.map((s) => `${s.file}${s.line !== undefined ? ` line ${s.line}` : ''}: ${s.reason}`);
+  // JSONL reasons already start with "line N:"; the line is named once.
+  return skipped.map((s) => {
+    if (s.line === undefined) return `${s.file}: ${s.reason}`;
+    return s.reason.startsWith(`line ${s.line}:`) ? `${s.file} ${s.reason}` : `${s.file} line ${s.line}: ${s.reason}`;
+  });
 }

@@ -135,6 +135,15 @@ describe('verbatim source and index', () => {
   });
 });
 
+describe('verbatim index on a folder with other file types', () => {
+  it('says which files it did not read, counted by extension', async () => {
+    const dir = path.join(ROOT, 'test/fixtures/corpus-mixed');
+    const { stdout, code } = await verbatim(['index', '--corpus', dir], undefined, { DATA_DIR: path.join(ROOT, '.verbatim', 'cli-test') });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Not read, other file types: 1 without an extension, 1 \.csv \(supported: \.txt \.md/m);
+  });
+});
+
 describe('verbatim usage', () => {
   it('prints the version', async () => {
     const { stdout, code } = await verbatim(['--version']);

@@ -31,6 +31,11 @@ describe('listCorpusFiles', () => {
     expect(skipped).toEqual([]);
   });
 
+  it('counts the files it left alone for their type, by extension (hidden ones not included)', async () => {
+    const { ignored } = await listCorpusFiles(fixture('corpus-mixed'));
+    expect(ignored).toEqual({ '': 1, '.csv': 1 });
+  });
+
   it('reports each file with its size and modification time', async () => {
     const root = await temp({ 'a.txt': 'hello' });
     const { files } = await listCorpusFiles(root);
@@ -109,6 +114,6 @@ describe('listCorpusFiles', () => {
   it('accepts an empty corpus folder', async () => {
     const root = await temp();
     await mkdir(path.join(root, 'empty-sub'));
-    expect(await listCorpusFiles(root)).toEqual({ files: [], skipped: [] });
+    expect(await listCorpusFiles(root)).toEqual({ files: [], skipped: [], ignored: {} });
   });
 });
