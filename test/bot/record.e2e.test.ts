@@ -159,6 +159,10 @@ describe('votes', () => {
     // The answer itself was neither edited nor posted again.
     expect(fake.message(original.id)).toEqual(original);
     expect(JSON.stringify(readRecord(bot, dataDir, (db) => db.prepare('SELECT * FROM votes').all()))).not.toContain(ALICE.id);
+    // /help tells members what is recorded, for how long, and how it is turned off.
+    expect(embed(await final(fake.slashCommand({ name: 'help' }))).description).toMatch(
+      /What I record:\*\* each question[\s\S]*for 90 days\. Who asked is not recorded[\s\S]*RECORD_QUESTIONS=false/,
+    );
   });
 
   it('come with the next page of quotes too, counting for the same answer', async () => {
