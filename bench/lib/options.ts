@@ -6,14 +6,22 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 /** A part of the quality bench that `--only` can select. */
-export type Part = 'baseline' | 'engine' | 'noanswer';
+export type Part = 'baseline' | 'engine' | 'noanswer' | 'cases';
 
-const PARTS: readonly Part[] = ['baseline', 'engine', 'noanswer'];
+const PARTS: readonly Part[] = ['baseline', 'engine', 'noanswer', 'cases'];
+
+/** The question sets the quality bench knows, each a folder of the bench (see its README). */
+export const BENCH_SETS = ['squad-train', 'wikiqa-train'] as const;
+
+/** A question set of the bench. */
+export type BenchSet = (typeof BENCH_SETS)[number];
 
 /** Parsed options of the quality bench. */
 export interface QualityOptions {
-  /** The shared bench folder (holds `score.mjs` and `squad-train/`). */
+  /** The shared bench folder (holds `score.mjs`, `squad-train/` and `wikiqa-train/`). */
   benchDir: string;
+  /** The question sets to run, in order. */
+  sets: readonly BenchSet[];
   /** Use only the first N questions; undefined = all. */
   limit: number | undefined;
   /** Parts to run. */
@@ -38,13 +46,20 @@ export interface BenchPaths {
 /** Thrown for bad options or missing data; the entry prints the message and exits 1. */
 export class UsageError extends Error {}
 
-export const USAGE = `usage: npm run bench:quality -- [--limit N] [--only engine|baseline|noanswer] [--ablate] [--json FILE] [--bench DIR] [--out DIR]
+export const USAGE = `usage: npm run bench:quality -- [--sets A,B] [--limit N] [--only baseline,engine,noanswer,cases] [--ablate] [--json FILE] [--bench DIR] [--out DIR]
+  --sets A,B    question sets (default ${BENCH_SETS.join(',')})
+  --limit N     only the first N questions of each set
   --bench DIR   shared bench folder (default ../shared/bench next to the repo, or $VERBATIM_BENCH_DIR)
   --out DIR     where results files for score.mjs go (default .bench-out/ in the repo)`;
 
-/** The shared bench folder: `--bench`, else $VERBATIM_BENCH_DIR, else ../shared/bench next to the repo. */
+/**
+ * The shared bench folder: `--bench`, else $VERBATIM_BENCH_DIR, else ../shared/bench next to the repo.
+ * Symbolic links are resolved: score.mjs runs only when its path is its real one (it compares
+ * `import.meta.url` with `process.argv[1]`), and ../shared is often a link.
+ */
 export function resolveBenchDir(flag: string | undefined, repoRoot: string, env: NodeJS.ProcessEnv): string {
-  return path.resolve(flag ?? env.VERBATIM_BENCH_DIR ?? path.resolve(repoRoot, '../shared/bench'));
+  const dir = path.resolve(flag ?? env.VERBATIM_BENCH_DIR ?? path.resolve(repoRoot, '../shared/bench'));
+  return fs.existsSync(dir) ? fs.realpathSync(dir) : dir;
 }
 
 /** Parses `argv` (without node and the script). */
@@ -55,6 +70,7 @@ export function parseQualityArgs(argv: string[], repoRoot: string, env: NodeJS.P
       args: argv,
       options: {
         limit: { type: 'string' },
+        sets: { type: 'string' },
         only: { type: 'string' },
         ablate: { type: 'boolean', default: false },
         json: { type: 'string' },
@@ -80,9 +96,17 @@ export function parseQualityArgs(argv: string[], repoRoot: string, env: NodeJS.P
     if (bad.length) throw new UsageError(`--only wants ${PARTS.join('|')}, got "${bad.join(',')}"`);
     parts = new Set(wanted as Part[]);
   }
+  let sets: BenchSet[] = [...BENCH_SETS];
+  if (values.sets !== undefined) {
+    const wanted = values.sets.split(',').map((s) => s.trim());
+    const bad = wanted.filter((s) => !(BENCH_SETS as readonly string[]).includes(s));
+    if (bad.length) throw new UsageError(`--sets wants ${BENCH_SETS.join(',')}, got "${bad.join(',')}"`);
+    sets = wanted as BenchSet[];
+  }
   const benchDir = resolveBenchDir(values.bench, repoRoot, env);
   return {
     benchDir,
+    sets,
     limit,
     parts,
     ablate: values.ablate,
@@ -91,16 +115,16 @@ export function parseQualityArgs(argv: string[], repoRoot: string, env: NodeJS.P
   };
 }
 
-/** The bench files, checked to exist; throws {@link UsageError} naming what is missing. */
-export function benchPaths(benchDir: string): BenchPaths {
-  const squad = path.join(benchDir, 'squad-train');
+/** The files of one question set, checked to exist; throws {@link UsageError} naming what is missing. */
+export function benchPaths(benchDir: string, set: BenchSet = 'squad-train'): BenchPaths {
+  const folder = path.join(benchDir, set);
   const paths: BenchPaths = {
     scorer: path.join(benchDir, 'score.mjs'),
-    questions: path.join(squad, 'questions.jsonl'),
-    corpusJsonl: path.join(squad, 'corpus.jsonl'),
-    corpusTxt: path.join(squad, 'corpus-txt'),
+    questions: path.join(folder, 'questions.jsonl'),
+    corpusJsonl: path.join(folder, 'corpus.jsonl'),
+    corpusTxt: path.join(folder, 'corpus-txt'),
   };
-  const missing = Object.values(paths).filter((p: string) => !fs.existsSync(p));
+  const missing = [paths.scorer, paths.questions, paths.corpusJsonl, paths.corpusTxt].filter((p) => !fs.existsSync(p));
   if (missing.length) {
     throw new UsageError(
       `bench data not found in ${benchDir} (missing: ${missing.join(', ')}).\n` +

@@ -82,6 +82,8 @@ export async function score(input: ScoreInput, files: string[]): Promise<ScoreRo
   if (files.length === 0) return [];
   const args = [input.scorer, input.questionsFile, ...files, '--corpus', input.corpusJsonl, '--json-only'];
   const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 64 * 1024 * 1024 });
+  // score.mjs prints nothing at all when it does not recognise itself as the main module (a path through a link).
+  if (!stdout.trim()) throw new Error(`score.mjs printed nothing (${input.scorer}); is its path a symbolic link?`);
   const summary = JSON.parse(stdout) as { results: ScoreRow[] };
   // Rows come back in argument order; match by file to be safe anyway.
   return files.map((f) => {

@@ -6,7 +6,7 @@ import type { Library } from '../library/library.ts';
 import { pageAt } from '../corpus/pages.ts';
 import { ArticleStore, type ArticleRef } from '../library/store.ts';
 import { parseQuestion, type ParsedQuestion, type QuestionKind, type QuestionOptions } from './question.ts';
-import { SentenceRanker, type RankOptions } from './rank.ts';
+import { SentenceRanker, type RankSettings } from './rank.ts';
 
 /** Options of {@link answerQuestion}. */
 export interface AnswerOptions {
@@ -25,7 +25,7 @@ export interface AnswerOptions {
   /** Questions longer than this many characters are refused. Default 1000. */
   maxQuestionLength?: number;
   question?: QuestionOptions;
-  rank?: Partial<RankOptions>;
+  rank?: RankSettings;
 }
 
 /** A character range `[start, end)` within a quote's text. */

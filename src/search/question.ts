@@ -9,7 +9,7 @@
  * group, so a misspelt word found through two spellings still counts once.
  */
 import type { SentenceIndex } from '../library/sentenceIndex.ts';
-import { surfaceTokens } from '../text/analyze.ts';
+import { asOrdinaryWord, isMostlyCapitals, surfaceTokens, type AnalyzedToken } from '../text/analyze.ts';
 import { corrections, type TypoOptions } from './typos.ts';
 
 /** What kind of answer the interrogative asks for. */
@@ -66,8 +66,9 @@ export function parseQuestion(question: string, index: SentenceIndex, options: Q
   const seen = new Set<string>();
   let position = 0;
 
+  const capitals = isMostlyCapitals(question);
   for (const { surface } of surfaceTokens(question)) {
-    const { word, terms } = analyzer.analyzeToken(surface);
+    const { word, terms } = capitals ? analyzer.analyzeToken(asOrdinaryWord(surface)) : readCapitals(surface, index);
     position++;
     if (terms.length === 0) continue;
     if (!index.hasWord(word)) {
@@ -92,6 +93,22 @@ export function parseQuestion(question: string, index: SentenceIndex, options: Q
     }
   }
   return { text: question, kind: questionKind(question), groups, terms: groups.flatMap((g) => g.terms) };
+}
+
+/**
+ * The analysis of a question token. An all-capitals word in a question that
+ * is otherwise in lower case is an acronym ("US", "NATO") when the corpus
+ * knows it as one; else it is the word it spells, written in capitals for
+ * emphasis ("WHAT is…"), and a stop word stays a stop word.
+ */
+function readCapitals(surface: string, index: SentenceIndex): AnalyzedToken {
+  const analyzed = index.analyzer.analyzeToken(surface);
+  const ordinary = asOrdinaryWord(surface);
+  if (ordinary === surface) return analyzed;
+  const plain = index.analyzer.analyzeToken(ordinary);
+  const same = plain.terms.length === analyzed.terms.length && plain.terms.every((t, i) => t === analyzed.terms[i]);
+  if (same || analyzed.terms.some((t) => index.documentFrequency(t) > 0)) return analyzed;
+  return plain;
 }
 
 /** Reads the kind of answer wanted from the question's interrogative. */

@@ -11,7 +11,10 @@
  * - Words are lower-cased, diacritics are folded (Séjourné = Sejourne), curly
  *   apostrophes become straight ones (Canada’s = Canada's), possessive 's is
  *   dropped, and English stop words produce no term (but an all-capitals
- *   acronym never counts as one: "US" is a country, "us" a pronoun).
+ *   acronym never counts as one: "US" is a country, "us" a pronoun). A text
+ *   written entirely or mostly in capitals ("HOW MANY STRIPES ARE ON THE
+ *   FLAG", a shouted headline) is not a run of acronyms: its undotted
+ *   all-capital words are read as ordinary words ({@link isMostlyCapitals}).
  * - Numbers are kept, with thousands separators removed, so "10,000" and
  *   "10000" are the same term.
  * - A hyphenated word yields the whole compound and each of its parts, so
@@ -98,10 +101,45 @@ const TOKEN =
 /** Most surface forms memoised by {@link Analyzer.analyzeToken} before the cache starts over. */
 const MAX_CACHED_SURFACES = 500_000;
 const THOUSANDS = /^\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
-const ACRONYM = /^(?:\p{Lu}\.?){2,}$/u;
+/** An acronym: capitals ("US", "NATO"), or letters with dots in any case ("U.S.", "u.s.": never the pronoun "us"). */
+const ACRONYM = /^(?:(?:\p{Lu}\.?){2,}|(?:\p{L}\.){2,}\p{L}?)$/u;
 const COMBINING_MARKS = /\p{M}+/gu;
 const APOSTROPHES = /[’ʼ‘`´]/g;
 const HYPHENS = /[‐‑]/g;
+
+/** An undotted all-capitals token ("US", "WHAT"): an acronym, or a word written in capitals. */
+const UNDOTTED_CAPITALS = /^\p{Lu}{2,}$/u;
+
+/**
+ * Whether a text is written entirely or mostly in capitals: fewer than one
+ * cased letter in five is lower case, among at least four capitals. "HOW
+ * MANY STRIPES ARE ON THE FLAG" is; "NATO and the US signed" and title case
+ * ("How Many Stripes") are not. One pass over the characters, no allocation.
+ */
+export function isMostlyCapitals(text: string): boolean {
+  let upper = 0;
+  let lower = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) upper++;
+    else if (c >= 97 && c <= 122) lower++;
+    else if (c > 127) {
+      const ch = text[i]!;
+      if (ch !== ch.toLowerCase()) upper++;
+      else if (ch !== ch.toUpperCase()) lower++;
+    }
+  }
+  return upper >= 4 && lower * 4 < upper;
+}
+
+/**
+ * A surface token read as an ordinary word: an undotted all-capitals token
+ * lower-cased, so that it is not taken for an acronym ("WHAT" → "what", a
+ * stop word); any other token as it is ("U.S." stays an acronym).
+ */
+export function asOrdinaryWord(surface: string): string {
+  return UNDOTTED_CAPITALS.test(surface) ? surface.toLowerCase() : surface;
+}
 
 /** Lower case, diacritics folded, straight apostrophes and hyphens. */
 export function normalizeWord(surface: string): string {
@@ -165,15 +203,18 @@ export class Analyzer {
   /** All tokens of `text`, with their normalized words and terms. */
   tokens(text: string): Token[] {
     const out: Token[] = [];
-    for (const { surface, start, end } of surfaceTokens(text)) out.push({ start, end, ...this.analyzeToken(surface) });
+    const capitals = isMostlyCapitals(text);
+    for (const { surface, start, end } of surfaceTokens(text))
+      out.push({ start, end, ...this.analyzeToken(capitals ? asOrdinaryWord(surface) : surface) });
     return out;
   }
 
   /** The index terms of `text`, in order, stop words left out. */
   terms(text: string): string[] {
     const out: string[] = [];
+    const capitals = isMostlyCapitals(text);
     for (const { surface } of surfaceTokens(text)) {
-      for (const t of this.analyzeToken(surface).terms) out.push(t);
+      for (const t of this.analyzeToken(capitals ? asOrdinaryWord(surface) : surface).terms) out.push(t);
     }
     return out;
   }
@@ -184,7 +225,8 @@ export class Analyzer {
    */
   forEachToken(text: string, each: (analyzed: AnalyzedToken) => void): void {
     const re = new RegExp(TOKEN);
-    for (let m = re.exec(text); m; m = re.exec(text)) each(this.analyzeToken(m[0]));
+    const capitals = isMostlyCapitals(text);
+    for (let m = re.exec(text); m; m = re.exec(text)) each(this.analyzeToken(capitals ? asOrdinaryWord(m[0]) : m[0]));
   }
 
   /**

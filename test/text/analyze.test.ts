@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Analyzer, normalizeWord } from '../../src/text/analyze.ts';
+import { Analyzer, isMostlyCapitals, normalizeWord } from '../../src/text/analyze.ts';
 
 const analyzer = new Analyzer();
 const terms = (text: string) => analyzer.terms(text);
@@ -86,5 +86,38 @@ describe('Analyzer', () => {
     const tokens = analyzer.tokens(text);
     expect(tokens.map((t) => text.slice(t.start, t.end))).toEqual(['Canada’s', 'anti-tank', 'gear']);
     expect(tokens[0]!.terms).toEqual(['canada']);
+  });
+});
+
+describe('text in capitals', () => {
+  it('tells a text written mostly in capitals from one with a few acronyms', () => {
+    expect(isMostlyCapitals('HOW MANY STRIPES ARE ON THE AMERICAN FLAG')).toBe(true);
+    expect(isMostlyCapitals('HOW MANY STRIPES ARE ON THE AMERICAN flag?')).toBe(true);
+    expect(isMostlyCapitals('NATO and the US signed the SOFA')).toBe(false);
+    expect(isMostlyCapitals('How Many Stripes Are On The American Flag')).toBe(false);
+    expect(isMostlyCapitals('US')).toBe(false); // too short to say
+    expect(isMostlyCapitals('ÉTÉ À MONTRÉAL')).toBe(true);
+  });
+
+  it('reads the words of a text in capitals as ordinary words, not acronyms', () => {
+    expect(terms('HOW MANY STRIPES ARE ON THE AMERICAN FLAG')).toEqual(terms('how many stripes are on the american flag'));
+    expect(terms('WHO WROTE THE PLAY')).toEqual(['write', 'plai']);
+    expect(analyzer.tokens('WHAT IS IT').every((t) => t.terms.length === 0)).toBe(true);
+  });
+
+  it('still keeps a dotted acronym in a text in capitals', () => {
+    expect(terms('THE U.S. SENDS TROOPS')).toEqual(['us', 'send', 'troop']);
+  });
+
+  it('keeps an all-capitals word among lower-case ones as an acronym', () => {
+    expect(terms('the WHO said so')).toEqual(['who']);
+  });
+});
+
+describe('dotted acronyms', () => {
+  it('reads letters with dots as an acronym in any case ("u.s." is not "us")', () => {
+    expect(terms('the u.s. army')).toEqual(terms('the U.S. Army'));
+    expect(terms('the u.s. army')).toContain('us');
+    expect(terms('told us')).not.toContain('us');
   });
 });

@@ -1,0 +1,271 @@
+/**
+ * The stage-2 ranking signals, as one table. Each row is one signal: its
+ * name, what it measures, its default weight, how its value enters the score,
+ * the ablation it belongs to, and the function that computes it. The rank
+ * options' weights, their defaults, the explain output and the bench's
+ * ablation variants are all derived from this table, so a new signal is a
+ * row here, its function (in signals.ts when it reads the sentence's
+ * tokens) and its test.
+ *
+ * A candidate's stage-2 score is `log(1 + stage1)` plus, for every row in
+ * table order, `weight × scale(value)` ({@link combineSignals}).
+ */
+import type { QuestionKind } from './question.ts';
+import { answerTypeMatch, exactShare, hasNewName, orderScore, phraseScore, type SentenceTerms } from './signals.ts';
+
+/** What stage 2 knows about a candidate sentence without reading its tokens. */
+export interface CandidateFacts {
+  /** Stage-1 score: BM25+ and title, times coverage. */
+  readonly stage1: number;
+  /** Share (0–1) of the question's rarity-weighted words in the sentence (title words count as present). */
+  readonly coverage: number;
+  /** The same share over the sentence and its neighbours. */
+  readonly contextCoverage: number;
+  /** The same share over the sentence's paragraph. */
+  readonly paragraphCoverage: number;
+  /** The same share over the article (as far as the candidates show it) and its title. */
+  readonly articleCoverage: number;
+  /** Sentence length in distinct terms. */
+  readonly length: number;
+  /** BM25+ of the question over the sentence's whole paragraph as one text (a postings scan: computed on demand). */
+  paragraphBm25(): number;
+  /**
+   * For a sentence that opens by pointing back ("It", "These", "The latter"):
+   * how much its stage-1 score grows (in log terms) when the question words
+   * of the sentence before it count as its own. 0 otherwise.
+   */
+  anaphoraGain(): number;
+}
+
+/** What the token signals read: the sentence's tokens mapped onto the question. */
+export interface TokenFacts {
+  readonly kind: QuestionKind;
+  readonly terms: SentenceTerms;
+  /** The sentence's text (token offsets point into it). */
+  readonly text: string;
+  /** The question's normalized words. */
+  readonly questionWords: ReadonlySet<string>;
+  /** Rarity weight of each question group. */
+  readonly groupWeights: readonly number[];
+}
+
+interface SignalRow<Tier extends 'candidate' | 'token', Facts> {
+  /** The signal's name: its key in the weights and in the explain output. */
+  readonly name: string;
+  /** What it measures, in a line. */
+  readonly description: string;
+  /**
+   * The bench's ablation this signal belongs to (`npm run bench:quality -- --ablate`
+   * prints "no <ablation>"); rows sharing one are switched off together.
+   */
+  readonly ablation: string;
+  /** Default weight (tuned: README, "Answer quality"). 0 switches the signal off and skips computing it. */
+  readonly weight: number;
+  /** How the value enters the score before weighting; default: as it is. */
+  readonly scale?: (value: number) => number;
+  /**
+   * `candidate`: computed for every stage-2 candidate. `token`: needs the
+   * sentence's tokens, so computed for the best `tokenDepth` candidates only.
+   */
+  readonly tier: Tier;
+  readonly compute: (facts: Facts) => number;
+}
+
+/** One row of {@link SIGNALS}. */
+export type SignalDefinition = SignalRow<'candidate', CandidateFacts> | SignalRow<'token', TokenFacts>;
+
+const log1p = Math.log1p;
+
+/** Keeps the rows' literal names (for {@link SignalName}) while checking each row's shape. */
+function table<const T extends readonly SignalDefinition[]>(rows: T): T {
+  return rows;
+}
+
+/**
+ * The stage-2 signals, in the order their terms are summed. Weights: tuned
+ * by coordinate ascent on hit@1 of one half of the development benchmark's
+ * articles and checked on the other half (README, "Answer quality").
+ */
+export const SIGNALS = table([
+  {
+    name: 'coverage',
+    description: "share of the question's rarity-weighted words in the sentence (title words count as present)",
+    ablation: 'coverage signal',
+    weight: 2.2,
+    tier: 'candidate',
+    compute: (f: CandidateFacts) => f.coverage,
+  },
+  {
+    name: 'contextGain',
+    description: 'what the neighbouring sentences add to coverage',
+    ablation: "context (neighbours' words)",
+    weight: 1.1,
+    tier: 'candidate',
+    compute: (f: CandidateFacts) => f.contextCoverage - f.coverage,
+  },
+  {
+    name: 'paragraphGain',
+    description: 'what the rest of the paragraph adds to coverage',
+    ablation: 'paragraph coverage',
+    weight: 0.6,
+    tier: 'candidate',
+    compute: (f: CandidateFacts) => f.paragraphCoverage - f.coverage,
+  },
+  {
+    name: 'paragraphBm25',
+    description: "BM25+ of the question over the sentence's whole paragraph (enters as log(1 + x))",
+    ablation: 'paragraph BM25',
+    weight: 0.6,
+    scale: log1p,
+    tier: 'candidate',
+    compute: (f: CandidateFacts) => f.paragraphBm25(),
+  },
+  {
+    name: 'articleCoverage',
+    description: "share of the question's words found anywhere in the article or its title",
+    ablation: 'article coverage',
+    weight: 2.2,
+    tier: 'candidate',
+    compute: (f: CandidateFacts) => f.articleCoverage,
+  },
+  {
+    name: 'anaphoraGain',
+    description: 'a sentence opening with "It", "This", "However"… counts the words of the sentence before it as its own',
+    ablation: 'anaphora ("It…", "This…")',
+    weight: 0.8,
+    tier: 'candidate',
+    compute: (f: CandidateFacts) => f.anaphoraGain(),
+  },
+  {
+    name: 'phrase',
+    description: "share of the question's adjacent word pairs found side by side",
+    ablation: 'phrase matches',
+    weight: 0.5,
+    tier: 'token',
+    compute: (t: TokenFacts) => phraseScore(t.terms, t.groupWeights),
+  },
+  {
+    name: 'timeType',
+    description: 'a "when" question and a date or year in the sentence',
+    ablation: 'answer types (date, number, name)',
+    weight: 1,
+    tier: 'token',
+    compute: (t: TokenFacts) => (t.kind === 'time' && answerTypeMatch('time', t.terms, t.text, t.questionWords) ? 1 : 0),
+  },
+  {
+    name: 'quantityType',
+    description: 'a "how many / how much" question and a number in the sentence',
+    ablation: 'answer types (date, number, name)',
+    weight: 1.6,
+    tier: 'token',
+    compute: (t: TokenFacts) => (t.kind === 'quantity' && answerTypeMatch('quantity', t.terms, t.text, t.questionWords) ? 1 : 0),
+  },
+  {
+    name: 'nameType',
+    description: 'a "who" or "where" question and a capitalised name the question lacks',
+    ablation: 'answer types (date, number, name)',
+    weight: 0.3,
+    tier: 'token',
+    compute: (t: TokenFacts) =>
+      (t.kind === 'person' || t.kind === 'place') && answerTypeMatch(t.kind, t.terms, t.text, t.questionWords) ? 1 : 0,
+  },
+  {
+    name: 'length',
+    description: 'sentence length in distinct terms (enters as log(1 + x)); a negative weight prefers shorter sentences',
+    ablation: 'length',
+    weight: -0.1,
+    scale: log1p,
+    tier: 'candidate',
+    compute: (f: CandidateFacts) => f.length,
+  },
+  {
+    name: 'order',
+    description: "share of the question's words that the sentence has in the question's order",
+    ablation: 'word order',
+    weight: 0.3,
+    tier: 'token',
+    compute: (t: TokenFacts) => orderScore(t.terms, t.groupWeights),
+  },
+  {
+    name: 'exact',
+    description: 'share of the question\'s words found in the very form the question used ("founded", not only "found…")',
+    ablation: 'exact word forms',
+    weight: 0.8,
+    tier: 'token',
+    compute: (t: TokenFacts) => exactShare(t.terms, t.questionWords),
+  },
+  {
+    name: 'newName',
+    description: 'a "who" question and a multi-word name the question lacks',
+    ablation: 'answer types (date, number, name)',
+    weight: 0.3,
+    tier: 'token',
+    compute: (t: TokenFacts) => (t.kind === 'person' && hasNewName(t.terms, t.text, t.questionWords) ? 1 : 0),
+  },
+]);
+
+/** The name of a stage-2 signal. */
+export type SignalName = (typeof SIGNALS)[number]['name'];
+
+/** A number per signal: weights, values or contributions. */
+export type SignalWeights = Record<SignalName, number>;
+
+/** Each signal's value for one candidate (all 0 before they are computed). */
+export type SignalValues = Record<SignalName, number>;
+
+/** The default weights, from the table. */
+export const DEFAULT_WEIGHTS: Readonly<SignalWeights> = Object.freeze(
+  Object.fromEntries(SIGNALS.map((s) => [s.name, s.weight])) as SignalWeights,
+);
+
+/** The rows seen through their common shape (every optional field readable), names kept literal. */
+const ROWS: ReadonlyArray<SignalDefinition & { readonly name: SignalName }> = SIGNALS;
+
+/** A row of the table, with its literal name. */
+type Signal = (typeof SIGNALS)[number];
+/** A signal computed for every stage-2 candidate. */
+export type CandidateSignal = Extract<Signal, { tier: 'candidate' }>;
+/** A signal that reads the sentence's tokens. */
+export type TokenSignal = Extract<Signal, { tier: 'token' }>;
+
+/** The signals computed for every stage-2 candidate, in table order. */
+export const CANDIDATE_SIGNALS: readonly CandidateSignal[] = SIGNALS.filter((s): s is CandidateSignal => s.tier === 'candidate');
+
+/** The signals that read the sentence's tokens, in table order. */
+export const TOKEN_SIGNALS: readonly TokenSignal[] = SIGNALS.filter((s): s is TokenSignal => s.tier === 'token');
+
+/** All signals at 0. */
+export function zeroValues(): SignalValues {
+  return Object.fromEntries(SIGNALS.map((s) => [s.name, 0])) as SignalValues;
+}
+
+/** The stage-2 score: `log(1 + stage1)` plus each signal's weighted, scaled value, in table order. */
+export function combineSignals(stage1: number, values: Readonly<SignalValues>, weights: Readonly<SignalWeights>): number {
+  let score = Math.log1p(stage1);
+  for (const s of ROWS) {
+    const v = values[s.name];
+    score += weights[s.name] * (s.scale ? s.scale(v) : v);
+  }
+  return score;
+}
+
+/** What each signal adds to a candidate's score (`weight × scale(value)`): the explain output. */
+export function contributions(values: Readonly<SignalValues>, weights: Readonly<SignalWeights>): SignalValues {
+  return Object.fromEntries(
+    ROWS.map((s) => {
+      const v = values[s.name];
+      return [s.name, weights[s.name] * (s.scale ? s.scale(v) : v)];
+    }),
+  ) as SignalValues;
+}
+
+/** The ablations of the table: each name with the signals it switches off, in table order. */
+export function signalAblations(): Array<{ ablation: string; signals: SignalName[] }> {
+  const out = new Map<string, SignalName[]>();
+  for (const s of SIGNALS) {
+    const list = out.get(s.ablation);
+    if (list) list.push(s.name);
+    else out.set(s.ablation, [s.name]);
+  }
+  return [...out].map(([ablation, signals]) => ({ ablation, signals }));
+}

@@ -1,0 +1,162 @@
+/**
+ * Stage 2 of ranking: re-ranks the best stage-1 candidates, and their
+ * neighbours, with the signals of {@link SIGNALS}: evidence beyond the
+ * sentence's own words (its neighbours, paragraph and article) and, for the
+ * best few, cues read from its tokens (phrases, answer types, word order).
+ */
+import type { Library } from '../library/library.ts';
+import type { ParsedQuestion } from './question.ts';
+import {
+  CANDIDATE_SIGNALS,
+  combineSignals,
+  contributions,
+  TOKEN_SIGNALS,
+  zeroValues,
+  type CandidateFacts,
+  type SignalName,
+  type SignalValues,
+  type SignalWeights,
+  type TokenFacts,
+} from './signalTable.ts';
+import { sentenceTerms } from './signals.ts';
+import type { Stage1Result } from './stage1.ts';
+
+/** The options stage 2 reads (see {@link RankOptions} for their meaning). */
+export interface Stage2Options {
+  neighbours: boolean;
+  tokenDepth: number;
+  weights: Readonly<SignalWeights>;
+  explain: boolean;
+}
+
+/** Why a sentence scored what it did (with `explain`). */
+export interface Explanation {
+  /** The stage-1 score; the final score starts from `log(1 + stage1)`. */
+  stage1: number;
+  /** Each signal's value. */
+  signals: SignalValues;
+  /** What each signal added to the score: weight × scaled value. */
+  contributions: SignalValues;
+}
+
+/** A ranked sentence. */
+export interface RankedSentence {
+  id: number;
+  score: number;
+  /** Share (0–1) of the question's rarity-weighted words that the sentence contains (title words count). */
+  coverage: number;
+  /** The same share over the sentence and its neighbours. */
+  contextCoverage: number;
+  /** The same share over the sentence's paragraph. */
+  paragraphCoverage: number;
+  /** The same share over the sentence's whole article and its title. */
+  articleCoverage: number;
+  /** With `explain`: every signal and what it added. */
+  explanation?: Explanation;
+}
+
+/** A sentence that opens by pointing back at the one before it: "It", "These factors", "The latter", "However". */
+const REFERS_BACK =
+  /^["“‘']?(?:it|its|he|she|his|her|they|their|them|this|that|these|those|there|such|the latter|the former|the same|the purpose|the reason|however|but|also|in addition|meanwhile|then|thus|therefore|as a result)\b/i;
+
+interface Scored extends RankedSentence {
+  stage1: number;
+  values: SignalValues;
+}
+
+/** Stage 2: the stage-1 candidates (and their neighbours) with every signal, best first. */
+export function rerank(library: Library, question: ParsedQuestion, s1: Stage1Result, opts: Stage2Options): RankedSentence[] {
+  const { store, analyzer } = library;
+  const { weights, explain } = opts;
+  const wanted = (name: SignalName): boolean => explain || weights[name] !== 0;
+  const paragraphScores = new Map<number, number>();
+  const articleMasks = new Map<number, number>();
+
+  const ids = new Set(s1.top.map((c) => c.id));
+  if (opts.neighbours) {
+    for (const { id } of s1.top) {
+      const a = store.articleOf(id);
+      if (id > a.firstSentence) ids.add(id - 1);
+      if (id + 1 < a.firstSentence + a.sentenceCount) ids.add(id + 1);
+    }
+  }
+
+  const ranked: Scored[] = [...ids].map((id) => {
+    const slot = store.slotOf(id);
+    const article = store.atSlot(slot)!;
+    const title = s1.titleMask(slot);
+    const first = id === article.firstSentence;
+    const last = id + 1 === article.firstSentence + article.sentenceCount;
+    const own = s1.mask(id) | title;
+    const context = own | (first ? 0 : s1.mask(id - 1)) | (last ? 0 : s1.mask(id + 1));
+    let articleMask = articleMasks.get(slot);
+    if (articleMask === undefined) {
+      // Sentences without any lead term have mask 0, so this is the article's coverage as far as the candidates show it.
+      articleMask = title;
+      for (let s = article.firstSentence; s < article.firstSentence + article.sentenceCount; s++) articleMask |= s1.mask(s);
+      articleMasks.set(slot, articleMask);
+    }
+    const [pFirst, pEnd] = store.paragraphOf(id);
+    let paragraphMask = own;
+    for (let s = pFirst; s < pEnd; s++) paragraphMask |= s1.mask(s);
+    const stage1 = s1.score(id);
+    const facts: CandidateFacts = {
+      stage1,
+      coverage: s1.coverageOf(own),
+      contextCoverage: s1.coverageOf(context),
+      paragraphCoverage: s1.coverageOf(paragraphMask),
+      articleCoverage: s1.coverageOf(articleMask),
+      length: library.sentences.length(id),
+      paragraphBm25: () => memo(paragraphScores, pFirst, () => s1.paragraphBm25(pFirst, pEnd)),
+      anaphoraGain: () =>
+        !first && REFERS_BACK.test(store.text(id)) ? Math.log1p(s1.scoreWith(id, s1.mask(id - 1))) - Math.log1p(stage1) : 0,
+    };
+    const values = zeroValues();
+    for (const s of CANDIDATE_SIGNALS) if (wanted(s.name)) values[s.name] = s.compute(facts);
+    return {
+      id,
+      score: combineSignals(stage1, values, weights),
+      coverage: facts.coverage,
+      contextCoverage: facts.contextCoverage,
+      paragraphCoverage: facts.paragraphCoverage,
+      articleCoverage: facts.articleCoverage,
+      stage1,
+      values,
+    };
+  });
+  ranked.sort(byScore);
+
+  // Token signals for the best few: they need the sentence's tokens.
+  const tokenSignals = TOKEN_SIGNALS.filter((s) => wanted(s.name));
+  const tokenDepth = explain ? ranked.length : tokenSignals.length > 0 ? opts.tokenDepth : 0;
+  if (tokenDepth > 0) {
+    const termGroup = new Map<string, number>();
+    question.groups.forEach((g, gi) => g.terms.forEach((t) => termGroup.set(t.term, gi)));
+    const questionWords = new Set(question.groups.map((g) => g.word));
+    for (const r of ranked.slice(0, tokenDepth)) {
+      const text = store.text(r.id);
+      const facts: TokenFacts = {
+        kind: question.kind,
+        terms: sentenceTerms(analyzer.tokens(text), termGroup),
+        text,
+        questionWords,
+        groupWeights: s1.groupWeights,
+      };
+      for (const s of tokenSignals) r.values[s.name] = s.compute(facts);
+      r.score = combineSignals(r.stage1, r.values, weights);
+    }
+    const head = ranked.slice(0, tokenDepth).sort(byScore);
+    ranked.splice(0, tokenDepth, ...head);
+  }
+  return ranked.map(({ stage1, values, ...r }) =>
+    explain ? { ...r, explanation: { stage1, signals: values, contributions: contributions(values, weights) } } : r,
+  );
+}
+
+function memo<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) map.set(key, (v = make()));
+  return v;
+}
+
+const byScore = (a: RankedSentence, b: RankedSentence): number => b.score - a.score || a.id - b.id;
