@@ -31,6 +31,13 @@ describe('answers on the seed corpus', () => {
     expect(ask('what is operation unifer').corrections).toEqual({ unifer: ['unifier'] });
   });
 
+  it('never "corrects" an ordinary English word into a corpus word: "reset" is not a typo of "rest"', () => {
+    const a = ask('how do I reset my password');
+    expect(a.corrections).toEqual({});
+    expect(a.searchedWords).toEqual(expect.arrayContaining(['reset', 'password']));
+    expect(a.quotes).toEqual([]); // the corpus says nothing about passwords
+  });
+
   it('ranks an exact match above a typo correction', () => {
     const exact = ask('Unifier').quotes[0]!.score;
     const typo = ask('Unifer').quotes[0]!.score;
