@@ -5,7 +5,7 @@
  * cold build, memory per sentence, query latency, restart from the snapshot,
  * a one-file reload, and answers during a larger reload under load.
  *
- *   npm run bench:scale -- [--sentences N[,N…]] [--questions Q] [--json FILE] [--skip-generate] [--generate-only]
+ *   npm run bench:scale -- [--sentences N[,N…]] [--questions Q] [--json FILE] [--skip-generate] [--generate-only] [--no-reference]
  *
  * Progress goes to stderr, results to stdout. Features the engine does not
  * report yet (mode, memory, snapshot) show as "n/a" with a note.
@@ -30,6 +30,7 @@ import {
   LOOP_RESOLUTION_MS,
 } from './lib/scaleMeasure.ts';
 import { collectGarbage } from '../src/util/memory.ts';
+import { measureReference } from './lib/referenceIndex.ts';
 import { parseScaleArgs, type ScaleOptions } from './lib/scaleOptions.ts';
 import { formatResults, formatTable, num, type SizeResult } from './lib/scaleReport.ts';
 import { questionsFor, VARIATION, writeSyntheticCorpus, type SynthResult } from './lib/synth.ts';
@@ -87,7 +88,16 @@ async function main(): Promise<void> {
       `  ${corpus.reused ? 'reused' : `generated in ${corpus.generateS.toFixed(1)} s`}: ${num(corpus.files)} files, ${num(corpus.sentences)} sentences, ${num(corpus.bytes / MB, 1)} MB`,
     );
     if (opts.generateOnly) continue;
-    results.push(await measureSize(target, corpus, corpusDir, path.join(dir, 'snapshot'), questions));
+    const result = await measureSize(target, corpus, corpusDir, path.join(dir, 'snapshot'), questions);
+    if (!opts.noReference) {
+      log('  reference index (typed arrays, BM25, one thread)…');
+      collectGarbage();
+      result.reference = measureReference(corpusFiles(corpusDir), path.join(dir, 'reference.bin'), questions);
+      log(`  reference: built in ${result.reference.buildS.toFixed(1)} s, loaded in ${result.reference.loadS.toFixed(2)} s`);
+      if (result.reference.sentences !== result.build.sentences)
+        result.notes.push(`the reference indexed ${num(result.reference.sentences)} sentences, Verbatim ${num(result.build.sentences)}`);
+    }
+    results.push(result);
   }
 
   // ---- stdout: the results ----

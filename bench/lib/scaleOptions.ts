@@ -21,10 +21,13 @@ export interface ScaleOptions {
   /** Only generate the corpora, measure nothing. */
   generateOnly: boolean;
   json: string | undefined;
+  /** Leave out the typed-array reference index (measured by default, after Verbatim at each size). */
+  noReference: boolean;
 }
 
-export const SCALE_USAGE = `usage: npm run bench:scale -- [--sentences N[,N…]] [--questions Q] [--json FILE] [--skip-generate] [--generate-only] [--seed S] [--bench DIR] [--out DIR]
+export const SCALE_USAGE = `usage: npm run bench:scale -- [--sentences N[,N…]] [--questions Q] [--json FILE] [--skip-generate] [--generate-only] [--no-reference] [--seed S] [--bench DIR] [--out DIR]
   --sentences   corpus sizes (default 10000,100000,1000000)
+  --no-reference  skip the typed-array BM25 reference that Verbatim's figures are compared with
   --questions   questions timed one after another per size (default 2000)
   --bench DIR   shared bench folder (default ../shared/bench next to the repo, or $VERBATIM_BENCH_DIR)
   --out DIR     generated corpora and snapshots (default .bench-out/scale in the repo)`;
@@ -41,6 +44,7 @@ export function parseScaleArgs(argv: string[], repoRoot: string, env: NodeJS.Pro
         json: { type: 'string' },
         'skip-generate': { type: 'boolean', default: false },
         'generate-only': { type: 'boolean', default: false },
+        'no-reference': { type: 'boolean', default: false },
         seed: { type: 'string', default: '1' },
         bench: { type: 'string' },
         out: { type: 'string' },
@@ -66,6 +70,7 @@ export function parseScaleArgs(argv: string[], repoRoot: string, env: NodeJS.Pro
     seed: int('seed', values.seed),
     skipGenerate: values['skip-generate'],
     generateOnly: values['generate-only'],
+    noReference: values['no-reference'],
     json: values.json,
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The scale bench's numbers per corpus size, and the tables printed from them.
  */
+import type { ReferenceResult } from './referenceIndex.ts';
 import type { SynthResult } from './synth.ts';
 
 /** Everything measured at one corpus size. `undefined` = not measured or not reported by the engine ("n/a"). */
@@ -40,6 +41,8 @@ export interface SizeResult {
     errors: number;
     restoreS: number;
   };
+  /** The typed-array BM25 reference over the same sentences, in the same run. */
+  reference?: ReferenceResult;
   notes: string[];
 }
 
@@ -140,6 +143,37 @@ export function formatResults(results: readonly SizeResult[]): string {
       num(r.underLoad.maxLoopDelayMs),
     ]),
   );
+  const withReference = results.filter((r) => r.reference);
+  const ratio = (v: number, ref: number): string => (ref > 0 ? `${num(v / ref, 2)}×` : 'n/a');
+  const versus = formatTable(
+    ['sentences', 'measure', 'Verbatim', 'reference', 'ratio', 'target'],
+    withReference.flatMap((r) => {
+      const ref = r.reference!;
+      const restartLimit = 3 * ref.loadS + 1;
+      return [
+        [key(r), 'cold build s', num(r.build.s, 1), num(ref.buildS, 1), ratio(r.build.s, ref.buildS), '≤ 1.00×'],
+        [
+          key(r),
+          'restart to first answer s',
+          num(r.restart.firstAnswerS, 2),
+          num(ref.firstAnswerS, 2),
+          ratio(r.restart.firstAnswerS, ref.firstAnswerS),
+          `≤ 3 × load + 1 s = ${num(restartLimit, 2)} s: ${r.restart.firstAnswerS <= restartLimit ? 'met' : 'NOT met'}`,
+        ],
+        [key(r), 'query p50 ms', num(r.queries.p50Ms, 2), num(ref.p50Ms, 2), ratio(r.queries.p50Ms, ref.p50Ms), ''],
+        [key(r), 'query p95 ms', num(r.queries.p95Ms, 2), num(ref.p95Ms, 2), ratio(r.queries.p95Ms, ref.p95Ms), 'not worse than before'],
+        [key(r), 'query p99 ms', num(r.queries.p99Ms, 2), num(ref.p99Ms, 2), ratio(r.queries.p99Ms, ref.p99Ms), 'not worse than before'],
+        [
+          key(r),
+          'snapshot MB',
+          r.restart.snapshotBytes === undefined ? 'n/a' : num(r.restart.snapshotBytes / MB, 1),
+          num(ref.snapshotBytes / MB, 1),
+          r.restart.snapshotBytes === undefined ? 'n/a' : ratio(r.restart.snapshotBytes, ref.snapshotBytes),
+          '',
+        ],
+      ];
+    }),
+  );
   return [
     'Build and memory (B/sent = bytes per indexed sentence):',
     build,
@@ -149,5 +183,12 @@ export function formatResults(results: readonly SizeResult[]): string {
     '',
     'Reloads: one file changed (a new word appended), then ~5% of files changed while asking 20 questions/s:',
     reloads,
+    ...(withReference.length
+      ? [
+          '',
+          'Against the reference, measured in the same run over the same sentences (a typed-array BM25 index on one thread, built, saved, loaded and queried top 10 in this process; bench/lib/referenceIndex.ts):',
+          versus,
+        ]
+      : []),
   ].join('\n');
 }

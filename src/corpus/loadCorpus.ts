@@ -5,6 +5,7 @@ import { mapLimit, positiveInt } from './limit.ts';
 import { listCorpusFiles } from './listFiles.ts';
 import type { CorpusListing, ListCorpusFilesOptions } from './listFiles.ts';
 import { ArticleIdClaims, compareSkipped } from './duplicates.ts';
+import { resolveRoot } from './confine.ts';
 import { readCorpusFile } from './readFile.ts';
 import type { ReadCorpusFileOptions } from './readFile.ts';
 
@@ -51,12 +52,15 @@ export async function loadCorpus(root: string, options: LoadCorpusOptions = {}):
   const total = listing.files.length;
   let done = 0;
   options.onProgress?.(0, total);
+  // Resolved once for all files (a realpath per file costs more than reading a small one).
+  const rootReal = await resolveRoot(rootAbs).catch(() => undefined);
+  const readOptions = { ...options, rootReal };
 
   const results = await mapLimit(
     listing.files,
     positiveInt(options.concurrency, DEFAULT_READ_CONCURRENCY),
     async (file) => {
-      const result = await readCorpusFile(rootAbs, file, options);
+      const result = await readCorpusFile(rootAbs, file, readOptions);
       options.onProgress?.(++done, total);
       return result;
     },

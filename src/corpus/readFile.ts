@@ -60,6 +60,11 @@ export interface ReadCorpusFileOptions {
    * have a budget of the same size of their own.
    */
   maxReportedLineErrors?: number | undefined;
+  /**
+   * The corpus root's real path (symbolic links resolved), when the caller
+   * has resolved it once for many files; otherwise it is resolved per file.
+   */
+  rootReal?: string | undefined;
 }
 
 /** What reading one file produced. */
@@ -70,15 +75,26 @@ export interface ReadCorpusFileResult {
 
 const UNSUPPORTED = `unsupported file type (expected ${CORPUS_EXTENSIONS.join(', ')})`;
 
-/** Reads at most `limit` bytes from the start of an open file. */
-async function readUpTo(handle: FileHandle, limit: number): Promise<Buffer> {
+/** Where reads past a file's expected end land (contents copied out when there are any), so that probing for EOF allocates nothing. */
+const PROBE = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * Reads at most `limit` bytes from the start of an open file. `expected` (the
+ * size a stat gave) sizes the first read, so that a small file costs one
+ * buffer of its own size rather than a megabyte of garbage per file; reading
+ * goes on until end of file, in case it grew since.
+ */
+async function readUpTo(handle: FileHandle, limit: number, expected = 0): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
+  let first = Math.min(limit, Math.max(0, expected));
   while (total < limit) {
-    const buffer = Buffer.allocUnsafe(Math.min(limit - total, 1024 * 1024));
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+    const size = first > 0 ? first : Math.min(limit - total, PROBE.length);
+    const buffer = first > 0 ? Buffer.allocUnsafe(size) : PROBE;
+    first = 0;
+    const { bytesRead } = await handle.read(buffer, 0, Math.min(size, limit - total), null);
     if (bytesRead === 0) break;
-    chunks.push(buffer.subarray(0, bytesRead));
+    chunks.push(buffer === PROBE ? Buffer.from(PROBE.subarray(0, bytesRead)) : buffer.subarray(0, bytesRead));
     total += bytesRead;
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
@@ -129,7 +145,7 @@ export async function readCorpusFile(
   let rootReal: string;
   let handle: FileHandle;
   try {
-    rootReal = await resolveRoot(rootAbs);
+    rootReal = options.rootReal ?? (await resolveRoot(rootAbs));
     handle = await open(abs, OPEN_FLAGS);
   } catch (err) {
     return skip(`cannot read file (${describeFsError(err)})`);
@@ -150,7 +166,7 @@ export async function readCorpusFile(
     const maxBytes = documentSizeLimit(kind, options);
     if (stats.size > maxBytes) return skip(tooLarge('file', stats.size, maxBytes));
     // At most one byte over the limit is read: the file may have grown since the stat.
-    const bytes = await readUpTo(handle, maxBytes + 1);
+    const bytes = await readUpTo(handle, maxBytes + 1, stats.size);
     if (bytes.length > maxBytes) return skip(tooLarge('file', bytes.length, maxBytes));
     // A listed file says whether it has a sidecar; for a path given directly, one is looked for.
     const sidecar = typeof file === 'string' || file.sidecar ? await readSidecar(abs, rootReal, rel) : undefined;

@@ -9,8 +9,10 @@
  * index entirely before or entirely after the change. Within the files read,
  * only articles whose content hash changed are re-indexed.
  */
+import path from 'node:path';
 import { listCorpusFiles, readCorpusFile } from '../corpus/index.ts';
 import { ArticleIdClaims, articleLocation, compareSkipped } from '../corpus/duplicates.ts';
+import { resolveRoot } from '../corpus/confine.ts';
 import { mapLimit } from '../corpus/limit.ts';
 import type { CorpusFile, LoadedArticle, ReadCorpusFileResult, SkippedItem } from '../corpus/index.ts';
 import type { Library } from '../library/library.ts';
@@ -104,8 +106,10 @@ export type ReadFile = ReadCorpusFileResult & { file: CorpusFile };
 /** Reads the files a plan names (the asynchronous half of applying it). */
 export async function readChangedFiles(corpusDir: string, plan: ChangePlan, onProgress?: ProgressListener): Promise<ReadFile[]> {
   let done = 0;
+  // Resolved once for all files; a root that cannot be resolved is left to each read to report.
+  const rootReal = await resolveRoot(path.resolve(corpusDir)).catch(() => undefined);
   return mapLimit(plan.read, 16, async (file) => {
-    const result = await readCorpusFile(corpusDir, file);
+    const result = await readCorpusFile(corpusDir, file, { rootReal });
     onProgress?.({ phase: 'reading', done: ++done, total: plan.read.length });
     return { file, ...result };
   });
