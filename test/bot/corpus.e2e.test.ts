@@ -26,6 +26,8 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const MANAGE_GUILD = PermissionFlagsBits.ManageGuild.toString();
 const MOD = { id: '1300000000000000501', username: 'maya' };
 const MEMBER = { id: '1300000000000000502', username: 'nils' };
+/** A role a server admin grants /corpus to in Server Settings → Integrations, without Manage Server. */
+const LIBRARIANS = '1300000000000000590';
 /** The slow page answers after this long; the bot's fetch deadline is set below it for the test (15 s by default). */
 const SLOW_MS = 3000;
 const FETCH_TIMEOUT_MS = 1000;
@@ -131,7 +133,7 @@ beforeAll(async () => {
   web = http.createServer(serve);
   await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
   webBase = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
-  fake = await startFakeDiscord();
+  fake = await startFakeDiscord({ guild: { roles: [{ id: LIBRARIANS, name: 'librarians' }] } });
   const settings = loadSettings({
     CORPUS_DIR: corpusDir,
     DATA_DIR: dataDir,
@@ -391,6 +393,19 @@ describe('/corpus list and remove', () => {
     expect(lines[0]).toMatchObject({ by: { id: MOD.id, name: 'maya', via: 'discord' }, origin: { url: `${webBase}/news/quillmoor` } });
     expect(lines[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(lines[1]).toMatchObject({ by: { id: MOD.id }, articles: [id] });
+  });
+
+  it('offers the added documents to a role an admin granted /corpus to, without Manage Server', async () => {
+    fake.grantCommand({ command: 'corpus', roleId: LIBRARIANS });
+    const typed = await fake
+      .autocomplete({
+        name: 'corpus',
+        options: [{ name: 'remove', options: [{ name: 'article', value: 'velmar', focused: true }] }],
+        user: MEMBER,
+        roles: [LIBRARIANS],
+      })
+      .nextResponse();
+    expect(typed.choices?.map((c) => c.value)).toEqual(['added/velmar-choir-tour']);
   });
 
   it('keeps the document when Cancel is pressed', async () => {
