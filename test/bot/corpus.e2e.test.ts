@@ -67,6 +67,9 @@ async function onePagePdf(lines: string[]): Promise<Uint8Array> {
   return doc.save();
 }
 
+const UNHURRIED_TEXT =
+  'The Carrowby ferry timetable changes on Monday.\nBoats will leave Carrowby pier at seven and at nine every evening.\n';
+
 let fake: FakeDiscord;
 let bot: Bot;
 let dir: string;
@@ -93,6 +96,10 @@ function serve(req: http.IncomingMessage, res: http.ServerResponse): void {
       return;
     case '/gone':
       res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not found</h1>');
+      return;
+    case '/unhurried':
+      // Slow, but within the deadline: the add is still under way when a question comes.
+      setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(UNHURRIED_TEXT), 600).unref();
       return;
     case '/slow':
       setTimeout(() => res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE), SLOW_MS).unref();
@@ -278,6 +285,24 @@ describe('/corpus add', () => {
     );
   });
 
+  it('keeps answering /ask while an add is under way', async () => {
+    const adding = fake.slashCommand({
+      name: 'corpus',
+      options: addOptions({ url: `${webBase}/unhurried` }),
+      user: MOD,
+      permissions: MANAGE_GUILD,
+    });
+    const answer = await ask('what is Operation Unifier');
+    expect(text(answer)).toContain('Operation Unifier');
+    expect(adding.responses.some((r) => r.kind === 'edit')).toBe(false);
+    const added = await final(adding);
+    expect(embed(added).title).toBe('Added to the corpus');
+    expect(added.at).toBeGreaterThan(answer.at);
+    expect(text(await ask('when do boats leave Carrowby pier'))).toContain(
+      'Boats will leave Carrowby pier at seven and at nine every evening.',
+    );
+  });
+
   it('refuses a document already in the corpus, naming the article', async () => {
     await expectRefused(
       () => add({ url: `${webBase}/news/quillmoor` }),
@@ -426,5 +451,32 @@ describe('/corpus list and remove', () => {
     );
     expect(cancelled.ephemeral).toBe(true);
     expect(await corpusFiles()).toEqual(files);
+  });
+
+  it('pages the list ten at a time, newest first, with ◀ ▶', async () => {
+    const towns = ['Ashby', 'Bexmoor', 'Corran', 'Dunlow', 'Elsworth'];
+    for (const town of towns) {
+      const r = await add({
+        file: {
+          filename: `${town.toLowerCase()}.txt`,
+          data: `The ${town} library opens late on Wednesdays.\nIts ${town} reading room seats forty people.\n`,
+        },
+      });
+      expect(embed(r).title).toBe('Added to the corpus');
+    }
+    const first = await final(fake.slashCommand({ name: 'corpus', options: [{ name: 'list' }], user: MOD, permissions: MANAGE_GUILD }));
+    expect(embed(first).title).toBe('Added documents (11)');
+    const page1 = text(first);
+    expect(page1.indexOf('Elsworth')).toBeLessThan(page1.indexOf('Ashby'));
+    expect(page1).not.toContain('Night ferry');
+    const buttons = (first.data?.components ?? []).flatMap((row) => (row as { components: Array<{ label?: string }> }).components);
+    expect(buttons.map((b) => b.label)).toEqual(['◀', '1 / 2', '▶']);
+
+    const next = await settled(
+      fake.button({ customId: buttonId(first, '▶'), message: messageOf(first), user: MOD, permissions: MANAGE_GUILD }),
+      /^Added documents \(11\)$/,
+    );
+    expect(text(next)).toMatch(/^Night ferry: the first month \(`added\/[^`]+`\)\nadded by maya/);
+    expect(next.ephemeral).toBe(true);
   });
 });
