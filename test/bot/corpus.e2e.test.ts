@@ -20,7 +20,13 @@ import { loadSettings } from '../../src/config.ts';
 import { AUDIT_FILE, type AuditEntry } from '../../src/corpus/editor/audit.ts';
 import { DEFAULT_MAX_HTML_BYTES } from '../../src/corpus/readFile.ts';
 import { reportPdf } from '../corpus/pdfs.ts';
-import { startFakeDiscord, type BotResponse, type FakeDiscord, type InjectedInteraction } from '../support/fakeDiscord.ts';
+import {
+  startFakeDiscord,
+  type AttachmentInput,
+  type BotResponse,
+  type FakeDiscord,
+  type InjectedInteraction,
+} from '../support/fakeDiscord.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const MANAGE_GUILD = PermissionFlagsBits.ManageGuild.toString();
@@ -201,7 +207,7 @@ const buttonId = (r: BotResponse, label: string): string => {
   return b!.custom_id!;
 };
 
-type AddOptions = { url?: string; file?: { filename: string; data: string | Uint8Array }; title?: string };
+type AddOptions = { url?: string; file?: AttachmentInput; title?: string };
 const addOptions = (o: AddOptions) => [
   {
     name: 'add',
@@ -351,6 +357,24 @@ describe('/corpus add', () => {
     ['a redirect to a private address, although the first host is allowed', '/to-metadata', /169\.254\.169\.254 is a link-local address/],
   ])('refuses %s with an ephemeral message saying why; nothing is written and the index is untouched', async (_, route, why) => {
     await expectRefused(() => add({ url: `${webBase}${route}` }), why);
+  });
+
+  it('applies the same caps to attachments: the size Discord reports, the bytes downloaded, the deadline', async () => {
+    const big = `<html><body><p>${'The Quarry road is closed. '.repeat(Math.ceil(DEFAULT_MAX_HTML_BYTES / 27) + 10)}</p></body></html>`;
+    const downloads = fake.cdnRequests.length;
+    // Within Discord's upload limit (10 MiB), over the HTML limit (5 MiB): refused without downloading.
+    await expectRefused(() => add({ file: { filename: 'quarry.html', data: big } }), /the file is too large \(5\.\d MiB > 5 MiB limit\)/);
+    expect(fake.cdnRequests.length).toBe(downloads);
+    // A size that understates what the CDN sends, and no Content-Length: the bytes are counted as they come.
+    await expectRefused(
+      () => add({ file: { filename: 'quarry.html', data: big, size: 1000, cdn: { contentLength: null } } }),
+      /could not be downloaded: the document is too large \(over the 5 MiB limit\)/,
+    );
+    // A CDN that does not answer in time.
+    await expectRefused(
+      () => add({ file: { filename: 'late.txt', data: 'The Quarry road opens again in May.', cdn: { delayMs: SLOW_MS } } }),
+      /could not be downloaded: .* did not answer within 1 s/,
+    );
   });
 
   it('refuses a link that is not http or https, and a file type it does not read', async () => {
