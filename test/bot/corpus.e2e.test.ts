@@ -19,7 +19,7 @@ import { startBot, type Bot } from '../../src/bot/run.ts';
 import { loadSettings } from '../../src/config.ts';
 import { AUDIT_FILE, type AuditEntry } from '../../src/corpus/editor/audit.ts';
 import { DEFAULT_MAX_HTML_BYTES } from '../../src/corpus/readFile.ts';
-import { reportPdf } from '../corpus/pdfs.ts';
+import { imageOnlyPdf, reportPdf } from '../corpus/pdfs.ts';
 import {
   startFakeDiscord,
   type AttachmentInput,
@@ -380,6 +380,8 @@ describe('/corpus add', () => {
   it('refuses a link that is not http or https, and a file type it does not read', async () => {
     await expectRefused(() => add({ url: 'file:///etc/passwd' }), /only http and https/);
     await expectRefused(() => add({ file: { filename: 'tool.exe', data: 'MZ' } }), /not a document Verbatim reads/);
+    const scan = await imageOnlyPdf();
+    await expectRefused(() => add({ file: { filename: 'scan.pdf', data: scan } }), /nothing to add: .*no text/i);
   });
 });
 
@@ -469,6 +471,13 @@ describe('/corpus list and remove', () => {
       }),
     );
     const files = await corpusFiles();
+    // Someone without Manage Server who gets hold of the button is refused, and nothing is removed.
+    const stranger = await final(
+      fake.button({ customId: buttonId(confirm, 'Remove'), message: messageOf(confirm), user: MEMBER, permissions: '0' }),
+    );
+    expect(stranger.ephemeral).toBe(true);
+    expect(text(stranger)).toMatch(/Only moderators/);
+    expect(await corpusFiles()).toEqual(files);
     const cancelled = await settled(
       fake.button({ customId: buttonId(confirm, 'Cancel'), message: messageOf(confirm), user: MOD, permissions: MANAGE_GUILD }),
       /^Nothing removed$/,
