@@ -377,9 +377,14 @@ describe('/corpus add', () => {
     );
   });
 
-  it('refuses a link that is not http or https, and a file type it does not read', async () => {
+  it('refuses a link that is not http or https, a file type it does not read, an image-only PDF, and both or neither of file and url', async () => {
     await expectRefused(() => add({ url: 'file:///etc/passwd' }), /only http and https/);
     await expectRefused(() => add({ file: { filename: 'tool.exe', data: 'MZ' } }), /not a document Verbatim reads/);
+    await expectRefused(
+      () => add({ url: `${webBase}/news/quillmoor`, file: { filename: 'a.txt', data: 'The Alder bridge reopens.' } }),
+      /either a file or a url/,
+    );
+    await expectRefused(() => add({}), /either a file or a url/);
     const scan = await imageOnlyPdf();
     await expectRefused(() => add({ file: { filename: 'scan.pdf', data: scan } }), /nothing to add: .*no text/i);
   });
