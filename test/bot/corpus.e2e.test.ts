@@ -35,8 +35,8 @@ const MEMBER = { id: '1300000000000000502', username: 'nils' };
 /** A role a server admin grants /corpus to in Server Settings → Integrations, without Manage Server. */
 const LIBRARIANS = '1300000000000000590';
 /** The slow page answers after this long; the bot's fetch deadline is set below it for the test (15 s by default). */
-const SLOW_MS = 3000;
-const FETCH_TIMEOUT_MS = 1000;
+const SLOW_MS = 5000;
+const FETCH_TIMEOUT_MS = 2000;
 
 const PAGE = `<!doctype html><html><head><title>Quillmoor lighthouse - Harbour News</title>
 <meta property="og:site_name" content="Harbour News"><meta property="article:published_time" content="2024-05-02T08:00:00Z"></head>
@@ -105,7 +105,7 @@ function serve(req: http.IncomingMessage, res: http.ServerResponse): void {
       return;
     case '/unhurried':
       // Slow, but within the deadline: the add is still under way when a question comes.
-      setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(UNHURRIED_TEXT), 600).unref();
+      setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(UNHURRIED_TEXT), 1200).unref();
       return;
     case '/slow':
       setTimeout(() => res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE), SLOW_MS).unref();
@@ -351,7 +351,7 @@ describe('/corpus add', () => {
 
   it.each([
     ['a page that is not there', '/gone', /answered 404/],
-    ['a slow server', '/slow', /did not answer within 1 s/],
+    ['a slow server', '/slow', /did not answer within 2 s/],
     ['a body over the HTML limit', '/huge', /too large/],
     ['a type that is not a document', '/image.png', /content type image\/png/],
     ['a redirect to a private address, although the first host is allowed', '/to-metadata', /169\.254\.169\.254 is a link-local address/],
@@ -373,7 +373,7 @@ describe('/corpus add', () => {
     // A CDN that does not answer in time.
     await expectRefused(
       () => add({ file: { filename: 'late.txt', data: 'The Quarry road opens again in May.', cdn: { delayMs: SLOW_MS } } }),
-      /could not be downloaded: .* did not answer within 1 s/,
+      /could not be downloaded: .* did not answer within 2 s/,
     );
   });
 
