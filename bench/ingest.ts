@@ -12,16 +12,25 @@
  *                      apart: `npm install --prefix DIR jsdom`); this is how the
  *                      DOM was chosen (README, "The corpus")
  *
+ * Then the time from `/corpus add` to the new article being answerable: the
+ * corpus editor (the code path of /corpus add, `verbatim add` and the console)
+ * adds one web page to a corpus of the seed articles and the .txt stories,
+ * with the index in a worker thread as the bot has it, until `ask` quotes it;
+ * next to a full build of the same corpus in the same run (what an add would
+ * cost without the incremental update).
+ *
  * Results go to stdout, progress to stderr. Files are written under
  * .bench-out/ingest/ (recreated each run).
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { CorpusEditor } from '../src/corpus/editor/index.ts';
 import { readCorpusFile } from '../src/corpus/index.ts';
+import { openEngine } from '../src/engine/open.ts';
 import { newsPage, seedParagraphs, storyOf } from './lib/newsPages.ts';
 import { storyPdf } from './lib/newsPdfs.ts';
 
@@ -55,6 +64,54 @@ async function readAll(dir: string, files: readonly string[], sizes: ReadonlyMap
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed - heap0);
   }
   return { files: files.length, seconds: (performance.now() - t0) / 1000, bytes, chars, peakHeap };
+}
+
+/** A page no story of the bench tells, and the question it answers. */
+const ADDED_PAGE = `<!doctype html><html><head><title>Quillmoor lighthouse - Harbour News</title></head><body><article>
+<h1>The Quillmoor lighthouse keeps its keeper</h1>
+<p>The Quillmoor lighthouse will keep a resident keeper through the winter, the harbour board decided on Tuesday.</p>
+<p>During winter storms the keeper rings the Quillmoor fog bell every seven minutes, as keepers have done since 1871.</p>
+</article></body></html>`;
+const ADDED_QUESTION = 'how often does the Quillmoor keeper ring the fog bell';
+
+/**
+ * Milliseconds from asking the editor to add {@link ADDED_PAGE} until `ask` quotes it, and of a full
+ * build of the same corpus (the reference), each the median of `runs`.
+ */
+async function addToAnswerable(
+  corpusDir: string,
+  dataDir: string,
+  runs: number,
+): Promise<{ addMs: number; buildMs: number; sentences: number }> {
+  const adds: number[] = [];
+  const builds: number[] = [];
+  let sentences = 0;
+  for (let run = 0; run < runs; run++) {
+    await rm(path.join(corpusDir, 'added'), { recursive: true, force: true });
+    const t0 = performance.now();
+    const { engine, report } = await openEngine({ corpusDir });
+    builds.push(performance.now() - t0);
+    sentences = report.after.sentences;
+    try {
+      const editor = new CorpusEditor({ corpusDir, dataDir, engine });
+      const t1 = performance.now();
+      const added = await editor.add({
+        document: { kind: 'bytes', name: 'quillmoor.html', bytes: Buffer.from(ADDED_PAGE) },
+        by: { id: 'bench', name: 'bench', via: 'cli' },
+      });
+      if (!added.ok) throw new Error(`the page was not added: ${added.reason}`);
+      for (;;) {
+        const answer = await engine.ask(ADDED_QUESTION);
+        if (answer.quotes.some((q) => q.article.id === added.articles[0]!.id)) break;
+        if (performance.now() - t1 > 60_000) throw new Error('the added page was not answerable within 60 s');
+      }
+      adds.push(performance.now() - t1);
+    } finally {
+      await engine.close();
+    }
+  }
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return { addMs: median(adds), buildMs: median(builds), sentences };
 }
 
 const fmt = (n: number, digits = 1): string => n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -122,6 +179,19 @@ async function main(): Promise<void> {
   process.stdout.write(`${line(header)}\n| ${widths.map((w, c) => (c === 0 ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`)).join(' | ')} |\n`);
   for (const r of rows.slice(1)) process.stdout.write(`${line(r)}\n`);
   process.stdout.write(`(one file at a time on one thread, warm; ${fmt(pdfPages / count)} PDF pages per document)\n`);
+
+  // A corpus of the seed articles and the .txt stories, for /corpus add.
+  const addCorpus = path.join(out, 'add-corpus');
+  await cp(path.join(repoRoot, 'corpus'), addCorpus, { recursive: true });
+  await cp(dirs.txt, path.join(addCorpus, 'stories'), { recursive: true });
+  log('measuring /corpus add until answerable (3 runs)…');
+  const add = await addToAnswerable(addCorpus, path.join(out, 'add-data'), 3);
+  process.stdout.write(
+    `\n/corpus add of one web page until /ask quotes it, on ${fmt(add.sentences, 0)} sentences (index in a worker thread), median of 3:\n` +
+      `| measure                              |      ms | × full build |\n| ------------------------------------ | ------: | -----------: |\n` +
+      `| full build of the corpus (reference) | ${fmt(add.buildMs, 0).padStart(7)} | ${fmt(1, 2).padStart(12)} |\n` +
+      `| /corpus add → answerable             | ${fmt(add.addMs, 0).padStart(7)} | ${fmt(add.addMs / add.buildMs, 2).padStart(12)} |\n`,
+  );
 
   if (values['compare-jsdom']) {
     const requireJsdom = createRequire(path.join(path.resolve(values['compare-jsdom']), 'node_modules', 'x.js'));

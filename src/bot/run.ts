@@ -40,6 +40,11 @@ export interface Bot {
 export interface StartOptions {
   /** Use this engine instead of opening one on the corpus. */
   engine?: AnswerEngine;
+  /**
+   * Deadline of one `/corpus add` download or fetch, in ms. Default 15,000 (`DEFAULT_FETCH_TIMEOUT_MS`);
+   * the end-to-end tests shorten it to see a slow server refused without waiting 15 s.
+   */
+  fetchTimeoutMs?: number;
 }
 
 /** Longest wait for the engine to close after a failed start. */
@@ -78,7 +83,7 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
     corpusDir: settings.corpusDir,
     dataDir: settings.dataDir,
     engine: activeEngine,
-    fetch: { allowHosts: settings.fetchAllowHosts },
+    fetch: { allowHosts: settings.fetchAllowHosts, ...(options.fetchTimeoutMs !== undefined && { timeoutMs: options.fetchTimeoutMs }) },
   });
   const services: Services = {
     engine: activeEngine,

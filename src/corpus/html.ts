@@ -406,7 +406,7 @@ function pageMetadata(doc: DomDocument, baseUrl?: string): ArticleMeta {
   const meta: ArticleMeta = { extra: {} };
   if (title !== undefined) meta.title = title.replace(/\s+/g, ' ').trim();
   if (url !== undefined) meta.url = url;
-  if (date !== undefined) meta.date = date;
+  if (date !== undefined) meta.date = calendarDate(date);
   if (source !== undefined) meta.source = source.replace(/\s+/g, ' ').trim();
   if (author !== undefined) meta.extra['author'] = author.replace(/\s+/g, ' ').trim();
   return meta;
@@ -627,4 +627,15 @@ const CP1252_HIGH = [
 export function decodeWindows1252(bytes: Uint8Array): string {
   const latin1 = new TextDecoder('latin1').decode(bytes);
   return latin1.replace(/[\u0080-\u009f]/g, (c) => String.fromCharCode(CP1252_HIGH[c.charCodeAt(0) - 0x80]!));
+}
+
+/**
+ * The day of a page's date, as citations show it (`2024-05-02`, like a PDF's
+ * or a front matter's): pages give a full timestamp (`2024-05-02T08:00:00Z`),
+ * whose time of day means nothing to a reader. The day is the one written,
+ * in the publisher's time zone. A date in another shape is kept as written.
+ */
+function calendarDate(value: string): string {
+  const trimmed = value.trim();
+  return /^(\d{4}-\d\d-\d\d)(?:[T ]\d\d:\d\d|$)/.exec(trimmed)?.[1] ?? trimmed;
 }

@@ -51,7 +51,7 @@ export class CommandRouter {
   async autocomplete(name: string, ctx: AutocompleteContext): Promise<void> {
     try {
       const command = this.commands.get(name);
-      if (command && isSlashCommand(command)) await command.autocomplete?.(ctx);
+      if (command && isSlashCommand(command)) await command.autocomplete?.(permittedByDiscord(command, ctx));
     } catch (err) {
       ctx.log(`autocomplete of /${name} failed: ${describe(err)}`);
       await ctx.respond([]).catch(() => undefined);
@@ -91,8 +91,10 @@ export class CommandRouter {
  * Settings → Integrations. The bot takes that decision as it is rather than
  * checking Manage Server again, which would refuse the members an admin chose
  * (https://discord.com/developers/docs/interactions/application-commands#permissions).
+ * The same holds for the command's autocomplete: Discord sends it only to
+ * members who may use the command.
  */
-function permittedByDiscord(command: CommandModule, ctx: CommandContext): CommandContext {
+function permittedByDiscord<T extends CommandContext | AutocompleteContext>(command: CommandModule, ctx: T): T {
   const gated = command.data.toJSON().default_member_permissions;
   if (gated === undefined || gated === null || !ctx.invoker.inGuild || ctx.invoker.isModerator) return ctx;
   return { ...ctx, invoker: { ...ctx.invoker, isModerator: true } };

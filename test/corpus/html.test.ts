@@ -30,7 +30,7 @@ describe('HTML news pages', () => {
     expect(meta).toEqual({
       title: 'Night ferry returns to the bay after six years',
       url: 'https://www.harbourtimes.example/news/2024/03/night-ferry-returns',
-      date: '2024-03-14T06:30:00+00:00',
+      date: '2024-03-14',
       source: 'Harbour Times',
       extra: { author: 'Marta Lind' },
     });
@@ -162,6 +162,12 @@ describe('HTML metadata', () => {
     expect(meta(`<meta property="article:published_time" content="2024-01-01">${ld}`).date).toBe('2024-01-01');
     expect(meta(ld).date).toBe('2024-02-02');
     expect(meta('', '<time datetime="2024-03-03">3 March</time><p>The ferry leaves the old pier every evening at nine.</p>').date).toBe('2024-03-03');
+  });
+
+  it('a date with a time of day is cited as its day, the day the publisher wrote; other shapes are kept as written', () => {
+    expect(meta('<meta property="article:published_time" content="2024-05-02T08:00:00Z">').date).toBe('2024-05-02');
+    expect(meta('<meta property="article:published_time" content="2024-05-02T23:30:00-05:00">').date).toBe('2024-05-02');
+    expect(meta('<meta property="article:published_time" content="May 2, 2024">').date).toBe('May 2, 2024');
   });
 
   it('the publisher is og:site_name, else the JSON-LD publisher; the author is meta author, else JSON-LD authors', () => {

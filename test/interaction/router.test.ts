@@ -151,6 +151,23 @@ describe('CommandRouter', () => {
     expect(seen).toEqual([true, false, false]);
   });
 
+  it('takes Discord at its word for the autocomplete of a moderator command too', async () => {
+    const seen: boolean[] = [];
+    const gated: CommandModule = {
+      data: new SlashCommandBuilder()
+        .setName('corpus')
+        .setDescription('moderators')
+        .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild),
+      execute: async () => undefined,
+      autocomplete: async (ctx) => void seen.push(ctx.invoker.isModerator),
+    };
+    const router = new CommandRouter(new Map([['corpus', gated]]));
+    const c = contexts();
+    await router.autocomplete('corpus', c.autocompleteCtx('ferry'));
+    await router.autocomplete('corpus', { ...c.autocompleteCtx('ferry'), invoker: { ...c.autocompleteCtx('').invoker, inGuild: false } });
+    expect(seen).toEqual([true, false]);
+  });
+
   it('runs a message command on its message, and keeps it apart from slash commands of the same router', async () => {
     const calls: string[] = [];
     const findSources: MessageCommandModule = {
