@@ -33,7 +33,7 @@ export const NO_MENTIONS = { parse: [] as never[] };
 type AnyInteraction = ChatInputCommandInteraction | MessageContextMenuCommandInteraction | ButtonInteraction | AutocompleteInteraction;
 
 /** What every context carries besides the interaction: the engine, and the record and cooldown when they are on. */
-export type Services = Pick<BaseContext, 'engine' | 'record' | 'cooldown' | 'corpus' | 'via'>;
+export type Services = Pick<BaseContext, 'engine' | 'record' | 'cooldown' | 'corpus' | 'via' | 'autoAnswer'>;
 
 /** Longest message text a message command reads, in characters (Discord allows 4,000 with Nitro). */
 export const MAX_TARGET_CHARS = 4000;
@@ -133,6 +133,10 @@ export function commandContext(
         return a ? { url: a.url, name: a.name, size: a.size, contentType: a.contentType } : null;
       },
       getSubcommand: () => interaction.options.getSubcommand(false),
+      getChannel: (n) => {
+        const c = interaction.options.getChannel(n);
+        return c ? { id: c.id, type: c.type } : null;
+      },
     },
     ...commandReplies(interaction, `/${interaction.commandName}`),
   };
@@ -182,6 +186,15 @@ export function buttonContext(interaction: ButtonInteraction, services: Services
       if (acknowledged) return safely(`a follow-up to ${what}`, () => interaction.followUp({ ...message(reply), flags: flags(reply) }));
       acknowledged = true;
       await safely(`the reply to ${what}`, () => interaction.reply({ ...message(reply), flags: flags(reply) }));
+    },
+    removeMessage: async () => {
+      try {
+        await interaction.message.delete();
+        return true;
+      } catch (err) {
+        log('warn', `Discord refused deleting the message of ${what}: ${(err as Error).message}`);
+        return false;
+      }
     },
   };
 }

@@ -20,6 +20,17 @@ export interface RequestedPermission {
 /** The permissions the bot needs in a server (none: every reply goes through an interaction). */
 export const REQUESTED_PERMISSIONS: readonly RequestedPermission[] = [];
 
+/**
+ * What auto-answers (issue 15) add: they are posted by the bot itself, not
+ * through an interaction, in a forum post's thread or in a thread the bot
+ * starts on a question in a text channel.
+ */
+export const AUTO_ANSWER_PERMISSIONS: readonly RequestedPermission[] = [
+  { flag: PermissionFlagsBits.CreatePublicThreads, reason: 'auto-answers in text channels: a thread on the question' },
+  { flag: PermissionFlagsBits.SendMessagesInThreads, reason: 'auto-answers: the reply in the thread or forum post' },
+  { flag: PermissionFlagsBits.ReadMessageHistory, reason: 'auto-answers: start a thread on a message, reply to a post' },
+];
+
 /** The OAuth2 URL that adds application `clientId` to a server with {@link REQUESTED_PERMISSIONS}. */
 export function inviteUrl(clientId: string, permissions: readonly RequestedPermission[] = REQUESTED_PERMISSIONS): string {
   const bits = permissions.reduce((all, p) => all | p.flag, 0n);

@@ -1409,12 +1409,21 @@ export class FakeDiscord {
         }
       } else if (type === ApplicationCommandOptionType.Channel) {
         const id = String(input.value);
-        const channel: APIInteractionDataResolvedChannel = {
+        // A channel of the fake's world resolves as it is (a forum, a thread…); another id as a text channel.
+        const known = this.channels.channel(id)?.json as (APIChannel & { name?: string; parent_id?: string | null }) | undefined;
+        const channel = {
           id,
-          type: ChannelType.GuildText,
-          name: id === world.channelId ? world.channelName : `channel-${id.slice(-4)}`,
+          type: known?.type ?? ChannelType.GuildText,
+          name: known?.name ?? (id === world.channelId ? world.channelName : `channel-${id.slice(-4)}`),
           permissions: DEFAULT_MEMBER_PERMISSIONS.toString(),
-        };
+          ...(known?.parent_id ? { parent_id: known.parent_id } : {}),
+        } as APIInteractionDataResolvedChannel;
+        // Discord's channel picker offers only the types the option allows (`channel_types`).
+        const allowed = def && 'channel_types' in def ? (def.channel_types as number[] | undefined) : undefined;
+        if (!unchecked && allowed?.length && !allowed.includes(channel.type))
+          throw new Error(
+            `/${command}: option ${JSON.stringify(input.name)} takes channels of types ${allowed.join(', ')}, not ${channel.type}`,
+          );
         resolved.channels = { ...resolved.channels, [id]: channel };
       }
       out.push({ name: input.name, type, value: input.value, ...(input.focused ? { focused: true } : {}) });
