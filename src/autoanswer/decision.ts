@@ -5,9 +5,6 @@
  * once the engine has answered, whether the answer is sure enough to post.
  */
 import type { Answer } from '../search/answer.ts';
-
-/** An answer with its confidence (`Answer.confidence`, landing on main; until then absent, and nothing is posted). */
-export type AnswerWithConfidence = Pick<Answer, 'quotes'> & { confidence?: { level: 'clear' | 'weak' | 'none'; score: number } };
 import type { ChannelSetting } from './channelSettings.ts';
 import { autoQuestion, readsAsQuestion } from './detect.ts';
 
@@ -73,8 +70,7 @@ const skip = (why: SkipReason): Decision => ({ act: 'skip', why });
  * weak-match or no-answer states), and at least the channel's
  * `min_confidence` when it has one.
  */
-export function confidentEnough(answer: AnswerWithConfidence, setting: Pick<ChannelSetting, 'minConfidence'>): boolean {
-  if (!answer.confidence) return false;
+export function confidentEnough(answer: Pick<Answer, 'quotes' | 'confidence'>, setting: Pick<ChannelSetting, 'minConfidence'>): boolean {
   const { level, score } = answer.confidence;
   return level === 'clear' && answer.quotes.length > 0 && (setting.minConfidence === undefined || score >= setting.minConfidence);
 }
