@@ -6,6 +6,7 @@
  * one line, carries on with the Guilds intent, and `/config` says why
  * auto-answers are off.
  */
+import { existsSync } from 'node:fs';
 import type { Client } from 'discord.js';
 import type { AutoAnswerMode, AutoAnswerSettings } from '../config.ts';
 import { errorMessage, type LogLevel } from '../log.ts';
@@ -57,9 +58,10 @@ export interface AutoAnswersOptions {
 export class AutoAnswers implements AutoAnswerControl {
   readonly mode: AutoAnswerMode;
   readonly rateLimit: ChannelRateLimit;
-  private readonly store: ChannelSettingsStore | undefined;
-  private readonly db: Database | undefined;
-  private readonly settingsProblem: string | undefined;
+  private store: ChannelSettingsStore | undefined;
+  private db: Database | undefined;
+  private settingsProblem: string | undefined;
+  private readonly file: string;
   private readonly log: AutoAnswersOptions['log'];
   private client: Client | undefined;
   private intents: IntentState = 'off';
@@ -70,17 +72,29 @@ export class AutoAnswers implements AutoAnswerControl {
     this.mode = options.settings.mode;
     this.rateLimit = new ChannelRateLimit(options.settings.rate);
     this.log = options.log;
-    const file = recordFile(options.dataDir);
+    this.file = recordFile(options.dataDir);
     if (this.mode === 'off') {
       this.log('info', 'auto-answers are off (AUTOANSWER=off)');
       return;
     }
+    // The database is created by the first /config change (or the record), not just for reading no settings.
+    if (existsSync(this.file)) this.open();
+  }
+
+  /** Opens (creating when needed) the settings; false, with the reason kept for /config, when the data folder cannot be written. */
+  private open(): boolean {
+    if (this.store) return true;
     try {
-      this.db = openDatabase(file, DATABASE_MIGRATIONS).db;
+      this.db = openDatabase(this.file, DATABASE_MIGRATIONS).db;
       this.store = new ChannelSettingsStore(this.db);
+      this.settingsProblem = undefined;
+      return true;
     } catch (err) {
-      this.settingsProblem = `cannot write ${file}: ${errorMessage(err)}`;
+      this.db?.close();
+      this.db = undefined;
+      this.settingsProblem = `cannot write ${this.file}: ${errorMessage(err)}`;
       this.log('warn', `auto-answer settings unavailable: ${this.settingsProblem}. Make DATA_DIR writable to use /config autoanswer`);
+      return false;
     }
   }
 
@@ -95,8 +109,8 @@ export class AutoAnswers implements AutoAnswerControl {
 
   /** Whether the message intents are wanted: `AUTOANSWER=on`, or some channel enabled (`auto`). */
   get wanted(): boolean {
-    if (this.mode === 'off' || !this.store) return false;
-    return this.mode === 'on' || this.store.anyEnabled();
+    if (this.mode !== 'auto') return this.mode === 'on';
+    return this.store?.anyEnabled() ?? false;
   }
 
   status(): AutoAnswerStatus {
@@ -104,14 +118,15 @@ export class AutoAnswers implements AutoAnswerControl {
       mode: this.mode,
       wanted: this.wanted,
       intents: this.intents,
-      settingsAvailable: this.store !== undefined,
+      settingsAvailable: this.mode !== 'off' && this.settingsProblem === undefined,
       ...(this.settingsProblem && { settingsProblem: this.settingsProblem }),
       rate: { limit: this.rateLimit.limit, windowMs: this.rateLimit.windowMs },
     };
   }
 
   async configure(change: ChannelChange): Promise<ChannelSetting> {
-    if (!this.store) throw new Error(this.mode === 'off' ? 'auto-answers are off (AUTOANSWER=off)' : 'channel settings are unavailable');
+    if (this.mode === 'off') throw new Error('auto-answers are off (AUTOANSWER=off)');
+    if (!this.open() || !this.store) throw new Error(`channel settings are unavailable (${this.settingsProblem})`);
     const setting = this.store.set({ ...change, minConfidence: change.minConfidence });
     this.log(
       'info',
