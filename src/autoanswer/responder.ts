@@ -7,7 +7,8 @@
  * pings (allowed mentions are empty). A posted answer is recorded like
  * `/ask`'s when recording is on.
  */
-import type { Message } from 'discord.js';
+import { RESTJSONErrorCodes, type Message } from 'discord.js';
+import { AUTO_ANSWER_PERMISSIONS } from '../bot/invite.ts';
 import type { AnswerEngine } from '../engine/types.ts';
 import { errorMessage, type LogLevel } from '../log.ts';
 import type { QuestionRecord } from '../record/questions.ts';
@@ -95,7 +96,12 @@ export class AutoResponder {
       }
       return 'answered';
     } catch (err) {
-      log('warn', `could not auto-answer message ${message.id}: ${errorMessage(err)}`);
+      const missing = (err as { code?: unknown }).code === RESTJSONErrorCodes.MissingPermissions;
+      log(
+        'warn',
+        `could not auto-answer message ${message.id} in ${message.channelId}: ${errorMessage(err)}` +
+          (missing ? ` (auto-answers need ${AUTO_ANSWER_PERMISSIONS.map((p) => p.name).join(', ')} there)` : ''),
+      );
       return 'failed';
     }
   }

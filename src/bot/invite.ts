@@ -14,6 +14,8 @@ import { PermissionFlagsBits } from 'discord.js';
 /** A permission the bot asks for, and why: each entry is a feature that needs it. */
 export interface RequestedPermission {
   flag: bigint;
+  /** As Discord's settings name it. */
+  name?: string;
   reason: string;
 }
 
@@ -26,9 +28,21 @@ export const REQUESTED_PERMISSIONS: readonly RequestedPermission[] = [];
  * starts on a question in a text channel.
  */
 export const AUTO_ANSWER_PERMISSIONS: readonly RequestedPermission[] = [
-  { flag: PermissionFlagsBits.CreatePublicThreads, reason: 'auto-answers in text channels: a thread on the question' },
-  { flag: PermissionFlagsBits.SendMessagesInThreads, reason: 'auto-answers: the reply in the thread or forum post' },
-  { flag: PermissionFlagsBits.ReadMessageHistory, reason: 'auto-answers: start a thread on a message, reply to a post' },
+  {
+    flag: PermissionFlagsBits.CreatePublicThreads,
+    name: 'Create Public Threads',
+    reason: 'auto-answers in text channels: a thread on the question',
+  },
+  {
+    flag: PermissionFlagsBits.SendMessagesInThreads,
+    name: 'Send Messages in Threads',
+    reason: 'auto-answers: the reply in the thread or forum post',
+  },
+  {
+    flag: PermissionFlagsBits.ReadMessageHistory,
+    name: 'Read Message History',
+    reason: 'auto-answers: start a thread on a message, reply to a post',
+  },
 ];
 
 /** The OAuth2 URL that adds application `clientId` to a server with {@link REQUESTED_PERMISSIONS}. */

@@ -297,4 +297,17 @@ describe('when Discord refuses the Message Content intent (4014)', () => {
     expect(status).toContain('Discord refused the **Message Content** intent');
     expect(status).toContain('Developer Portal');
   });
+
+  it('tries again when a moderator turns a channel on, and says why it still cannot answer', async () => {
+    const reply = description(await configure(fake, FORUM, true));
+    expect(reply).toContain('Discord refused the **Message Content** intent');
+    expect(
+      fake
+        .sessions()
+        .filter((s) => s.connected)
+        .map((s) => s.intents),
+    ).toEqual([GatewayIntentBits.Guilds]);
+    const answer = await final(fake.slashCommand({ name: 'ask', options: [{ name: 'question', value: CLEAR }] }));
+    expect(answer.data?.embeds?.[0]?.description).toMatch(/\*\*1\.\*\*/);
+  });
 });
