@@ -157,6 +157,27 @@ describe('with the Message Content intent enabled in the portal', () => {
     expect(listed).not.toContain('⚠️');
   });
 
+  it('lets only moderators run /config, in a server, on a text channel or a forum', async () => {
+    const options = [
+      {
+        name: 'autoanswer',
+        options: [
+          { name: 'channel', value: HELP },
+          { name: 'enabled', value: true },
+        ],
+      },
+    ];
+    expect(fake.slashCommand({ name: 'config', options }).refused?.reason).toBe('missing-permissions');
+    expect(fake.slashCommand({ name: 'config', options, dm: true }).refused).toBeDefined();
+    const dm = await final(fake.slashCommand({ name: 'config', options: [{ name: 'show' }], dm: true, unchecked: true }));
+    expect(description(dm)).toContain('works only in a server');
+    const config = fake.commands(fake.guild.id).find((c) => c.name === 'config')!;
+    expect(config.default_member_permissions).toBe(MANAGE_GUILD);
+    // Discord's channel picker offers text channels (0) and forums (15) only.
+    const sub = config.options!.find((o) => o.name === 'autoanswer') as { options?: Array<{ name: string; channel_types?: number[] }> };
+    expect(sub.options!.find((o) => o.name === 'channel')!.channel_types).toEqual([0, 15]);
+  });
+
   it('answers a forum post with a clear answer once, in its thread, with the buttons of /ask and pinging nobody', async () => {
     const { thread } = fake.createForumPost({ channelId: FORUM, title: 'Operation Unifier', content: CLEAR, author: ALICE });
     const reply = await fake.waitForMessage({ channelId: thread.id, from: 'bot' }, { timeoutMs: 20_000 });
