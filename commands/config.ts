@@ -12,6 +12,7 @@
  * vote when recording is on) and `config:reask` ("Ask again with /ask").
  */
 import { ChannelType, InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { AUTO_ANSWER_PERMISSIONS } from '../src/bot/invite.ts';
 import type { ButtonContext, CommandContext } from '../src/interaction/types.ts';
 import { recordVote } from '../src/interaction/answering.ts';
 import { autoAnswerProblem, renderChannelList } from '../src/render/autoAnswer.ts';
@@ -91,6 +92,12 @@ export async function execute(ctx: CommandContext): Promise<void> {
     : [`Auto-answers are off in ${where}.`];
   const problem = enabled ? autoAnswerProblem(control.status()) : undefined;
   if (problem) lines.push('', `⚠️ ${problem}`);
+  const missing = enabled ? missingPermissions(kind, channel.botPermissions) : [];
+  if (missing.length)
+    lines.push(
+      '',
+      `⚠️ I am missing ${missing.join(', ')} in ${where}: a server admin can grant them to my role there (or to me in the channel’s permissions).`,
+    );
   await ctx.reply({ ...renderNotice('Auto-answers', lines.join('\n')), ephemeral: true });
 }
 
@@ -109,6 +116,19 @@ async function show(ctx: CommandContext, guildId: string): Promise<void> {
   const problem = autoAnswerProblem(status);
   if (problem && (channels.length > 0 || status.mode !== 'auto')) lines.push('', `⚠️ ${problem}`);
   await ctx.reply({ ...renderNotice('Settings', lines.join('\n')), ephemeral: true });
+}
+
+/**
+ * What the bot lacks in a channel to post auto-answers there: in a forum,
+ * to reply in posts; in a text channel, also to start threads. Nothing when
+ * its permissions are unknown.
+ */
+function missingPermissions(kind: 'text' | 'forum', permissions: bigint | undefined): string[] {
+  if (permissions === undefined || permissions & PermissionFlagsBits.Administrator) return [];
+  const needed = [{ flag: PermissionFlagsBits.ViewChannel, name: 'View Channel' }, ...AUTO_ANSWER_PERMISSIONS].filter(
+    (p) => kind === 'text' || p.flag !== PermissionFlagsBits.CreatePublicThreads,
+  );
+  return needed.filter((p) => (permissions & p.flag) === 0n).map((p) => `**${p.name}**`);
 }
 
 function describeMs(ms: number): string {

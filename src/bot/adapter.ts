@@ -59,6 +59,15 @@ function roleIds(member: GuildMember | APIInteractionGuildMember | null): string
   return Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
 }
 
+/** The bot's permissions in a channel of the interaction's server, from discord.js's cache; undefined when it cannot tell. */
+function botPermissionsIn(interaction: ChatInputCommandInteraction, channelId: string): bigint | undefined {
+  try {
+    return interaction.guild?.members.me?.permissionsIn(channelId).bitfield;
+  } catch {
+    return undefined; // the channel is not in the cache
+  }
+}
+
 /** The message fields of a reply, with mentions disabled. */
 function message(reply: Reply) {
   return {
@@ -135,7 +144,9 @@ export function commandContext(
       getSubcommand: () => interaction.options.getSubcommand(false),
       getChannel: (n) => {
         const c = interaction.options.getChannel(n);
-        return c ? { id: c.id, type: c.type } : null;
+        if (!c) return null;
+        const botPermissions = botPermissionsIn(interaction, c.id);
+        return { id: c.id, type: c.type, ...(botPermissions !== undefined && { botPermissions }) };
       },
     },
     ...commandReplies(interaction, `/${interaction.commandName}`),

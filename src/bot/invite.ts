@@ -15,7 +15,7 @@ import { PermissionFlagsBits } from 'discord.js';
 export interface RequestedPermission {
   flag: bigint;
   /** As Discord's settings name it. */
-  name?: string;
+  name: string;
   reason: string;
 }
 

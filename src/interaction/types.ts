@@ -87,8 +87,12 @@ export interface CommandOptions {
   getNumber(name: string): number | null;
   getBoolean(name: string): boolean | null;
   getAttachment(name: string): CommandAttachment | null;
-  /** A channel option: the channel's id and Discord type (`ChannelType`). */
-  getChannel(name: string): { id: string; type: ChannelType } | null;
+  /**
+   * A channel option: the channel's id and Discord type (`ChannelType`), and
+   * the bot's own permissions there when the bot knows them (from its cache of
+   * the server's roles and the channel's overwrites).
+   */
+  getChannel(name: string): { id: string; type: ChannelType; botPermissions?: bigint } | null;
   /** The subcommand chosen (`/corpus add` → "add"), or `null` for a command without subcommands. */
   getSubcommand(): string | null;
 }

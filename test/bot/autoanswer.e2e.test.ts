@@ -15,6 +15,7 @@ import { GatewayIntentBits, InteractionResponseType, PermissionFlagsBits, type A
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type Bot } from '../../src/bot/run.ts';
 import { loadSettings } from '../../src/config.ts';
+import { DEFAULT_MEMBER_PERMISSIONS } from '../support/fakeDiscordPayloads.ts';
 import { pingsNobody, startFakeDiscord, type BotResponse, type FakeDiscord, type InjectedInteraction } from '../support/fakeDiscord.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -43,10 +44,11 @@ afterAll(async () => {
 });
 
 /** A loopback Discord whose guild has a text channel `help` and a forum `help-forum`. */
-function discord(options: { allowedPrivilegedIntents?: number } = {}): Promise<FakeDiscord> {
+function discord(options: { allowedPrivilegedIntents?: number; permissions?: bigint } = {}): Promise<FakeDiscord> {
   return startFakeDiscord({
-    ...options,
+    ...(options.allowedPrivilegedIntents !== undefined && { allowedPrivilegedIntents: options.allowedPrivilegedIntents }),
     guild: {
+      ...(options.permissions !== undefined && { everyonePermissions: options.permissions, botPermissions: options.permissions }),
       channels: [
         { id: HELP, name: 'help', type: 'text' },
         { id: FORUM, name: 'help-forum', type: 'forum' },
@@ -149,6 +151,7 @@ describe('with the Message Content intent enabled in the portal', () => {
     expect((forum.message?.flags ?? 0) & 64).toBe(64);
     const text = await configure(fake, HELP, true);
     expect(description(text)).toContain('in a thread started on them');
+    expect(description(text)).not.toContain('⚠️');
     const last = fake.identifies.at(-1)!.intents;
     expect(last & MESSAGE_CONTENT && last & GatewayIntentBits.GuildMessages).toBeTruthy();
     const listed = description(await show(fake));
@@ -290,7 +293,9 @@ describe('when Discord refuses the Message Content intent (4014)', () => {
   let logs: string[];
 
   beforeAll(async () => {
-    fake = await discord();
+    // A server where the bot's role (and @everyone) may neither start threads nor post in them.
+    const permissions = DEFAULT_MEMBER_PERMISSIONS & ~(PermissionFlagsBits.CreatePublicThreads | PermissionFlagsBits.SendMessagesInThreads);
+    fake = await discord({ permissions });
     ({ bot, logs } = await start(fake, { DATA_DIR: path.join(dir, 'data-refused'), AUTOANSWER: 'on' }));
   });
 
@@ -319,9 +324,10 @@ describe('when Discord refuses the Message Content intent (4014)', () => {
     expect(status).toContain('Developer Portal');
   });
 
-  it('tries again when a moderator turns a channel on, and says why it still cannot answer', async () => {
-    const reply = description(await configure(fake, FORUM, true));
+  it('tries again when a moderator turns a channel on, and says why it still cannot answer: the intent, and the permissions it lacks there', async () => {
+    const reply = description(await configure(fake, HELP, true));
     expect(reply).toContain('Discord refused the **Message Content** intent');
+    expect(reply).toContain(`I am missing **Create Public Threads**, **Send Messages in Threads** in <#${HELP}>`);
     expect(
       fake
         .sessions()

@@ -55,7 +55,9 @@ describe('the invite link', () => {
     expect(url.searchParams.get('client_id')).toBe('123456789012345678');
     expect(url.searchParams.get('scope')).toBe('bot applications.commands');
     expect(url.searchParams.get('permissions')).toBe('0');
-    const withThreads = inviteUrl('1', [{ flag: PermissionFlagsBits.SendMessagesInThreads, reason: 'answers in threads' }]);
+    const withThreads = inviteUrl('1', [
+      { flag: PermissionFlagsBits.SendMessagesInThreads, name: 'Send Messages in Threads', reason: 'answers in threads' },
+    ]);
     expect(new URL(withThreads).searchParams.get('permissions')).toBe(PermissionFlagsBits.SendMessagesInThreads.toString());
   });
 
@@ -67,6 +69,8 @@ describe('the invite link', () => {
   });
 
   it('refuses to ask for Administrator', () => {
-    expect(() => inviteUrl('1', [{ flag: PermissionFlagsBits.Administrator, reason: 'no' }])).toThrow(/never asks for Administrator/);
+    expect(() => inviteUrl('1', [{ flag: PermissionFlagsBits.Administrator, name: 'Administrator', reason: 'no' }])).toThrow(
+      /never asks for Administrator/,
+    );
   });
 });

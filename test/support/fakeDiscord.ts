@@ -106,6 +106,7 @@ import {
   ALL_PERMISSIONS,
   DEFAULT_MEMBER_PERMISSIONS,
   appPermissions,
+  DEFAULT_BOT_PERMISSIONS,
   application,
   currentUser,
   discordTimestamp,
@@ -217,6 +218,11 @@ export interface GuildInit {
   roles?: Array<{ id: string; name: string; permissions?: bigint | string }>;
   /** What @everyone may do. Default: roughly Discord's default for a new guild (no Manage Server). */
   everyonePermissions?: bigint | string;
+  /**
+   * What the bot's managed role may do (what the invite granted). Default: a member's permissions and Manage Messages.
+   * Shown in GUILD_CREATE and `app_permissions`; the REST routes do not enforce it.
+   */
+  botPermissions?: bigint | string;
   /** Channels besides the first text channel: more text channels, and forums (type 15) with their tags. */
   channels?: Array<{ id?: string; name: string; type?: 'text' | 'forum'; topic?: string; tags?: string[] }>;
 }
@@ -675,7 +681,10 @@ export class FakeDiscord {
     this.token = options.token ?? FAKE_BOT_TOKEN;
     this.applicationId = options.applicationId ?? FAKE_APPLICATION_ID;
     this.botUser = makeUser(options.botUserId ?? this.applicationId, options.botUsername ?? 'verbatim', { bot: true });
-    const worldOf = (g: GuildInit, defaults: Required<Omit<GuildInit, 'roles' | 'everyonePermissions' | 'channels'>>): World => ({
+    const worldOf = (
+      g: GuildInit,
+      defaults: Required<Omit<GuildInit, 'roles' | 'everyonePermissions' | 'botPermissions' | 'channels'>>,
+    ): World => ({
       applicationId: this.applicationId,
       botUser: this.botUser,
       guildId: g.id ?? defaults.id,
@@ -686,6 +695,7 @@ export class FakeDiscord {
       botRoleId: snowflake(),
       extraRoles: (g.roles ?? []).map((r) => ({ id: r.id, name: r.name, permissions: BigInt(r.permissions ?? 0).toString() })),
       everyonePermissions: BigInt(g.everyonePermissions ?? DEFAULT_MEMBER_PERMISSIONS).toString(),
+      botRolePermissions: BigInt(g.botPermissions ?? DEFAULT_BOT_PERMISSIONS).toString(),
       extraChannels: (g.channels ?? []).map((c, i) => ({
         id: c.id ?? snowflake(),
         name: c.name,
@@ -1509,7 +1519,7 @@ export class FakeDiscord {
       version: 1,
       channel: channel as APIChannel,
       channel_id: channelId,
-      app_permissions: appPermissions(),
+      app_permissions: appPermissions(world),
       locale,
       entitlements: [],
       attachment_size_limit: this.attachmentSizeLimit,
