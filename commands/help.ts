@@ -39,6 +39,7 @@ export async function execute(ctx: CommandContext): Promise<void> {
           '**/reload** — moderators: re-read the corpus folder after editing it. Answers keep flowing meanwhile.',
           '**/stats** `days` — moderators: questions asked, answered and voted helpful, the unanswered ones grouped by their words, the most and least quoted articles.',
           '**/corpus** `add` `list` `remove` — moderators: add a document (a file, or a link to a web page, PDF or text), list what was added, remove it.',
+          '**/config** `autoanswer` `show` — moderators: help channels and forums where I answer new questions by myself, only when the answer is clear, in a thread.',
           '**/help** — this message.',
           '',
           'Tips: name the thing you want ("Operation Unifier", "sanctions"); small typos are forgiven; if nothing fits, I say so rather than guess.',

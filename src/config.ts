@@ -23,6 +23,22 @@ export interface Settings {
   record: RecordSettings;
   /** Per-member limit on /ask and Find sources (`ASK_COOLDOWN`); `undefined` when off. */
   askCooldown?: CooldownSettings;
+  /** Answers in help channels and forums (issue 15; see `src/autoanswer/`). */
+  autoAnswer: AutoAnswerSettings;
+}
+
+/**
+ * `AUTOANSWER`: `auto` (default) asks Discord for the message intents only
+ * while some channel has auto-answers on; `on` always asks for them; `off`
+ * never does, and no channel is answered.
+ */
+export type AutoAnswerMode = 'auto' | 'on' | 'off';
+
+/** Settings of auto-answers (`AUTOANSWER`, `AUTOANSWER_RATE`). */
+export interface AutoAnswerSettings {
+  mode: AutoAnswerMode;
+  /** At most `limit` auto-answers per channel in any `windowMs` (`AUTOANSWER_RATE`). */
+  rate: CooldownSettings;
 }
 
 /** Settings of the record of questions (`RECORD_QUESTIONS`, `RECORD_DAYS`, `RECORD_HASH_SECRET`). */
@@ -92,6 +108,8 @@ export function loadSettings(env: NodeJS.ProcessEnv, overrides: { corpusDir?: st
     'RECORD_DAYS',
     'RECORD_HASH_SECRET',
     'ASK_COOLDOWN',
+    'AUTOANSWER',
+    'AUTOANSWER_RATE',
   ]) {
     if (containsToken(env[name] ?? ''))
       throw new ConfigError(`${name} holds what looks like a bot token; the token belongs in DISCORD_TOKEN only`);
@@ -109,7 +127,8 @@ export function loadSettings(env: NodeJS.ProcessEnv, overrides: { corpusDir?: st
   const fetchAllowHosts = parseAllowHosts(env.FETCH_ALLOW_HOSTS ?? '');
   const record = recordSettings(env);
   const askCooldown = parseCooldown(env.ASK_COOLDOWN);
-  const common = { corpusDir, dataDir, snapshotDir, fetchAllowHosts, record, ...(askCooldown && { askCooldown }) };
+  const autoAnswer = autoAnswerSettings(env);
+  const common = { corpusDir, dataDir, snapshotDir, fetchAllowHosts, record, autoAnswer, ...(askCooldown && { askCooldown }) };
 
   if (!token) return common;
   if (!TOKEN_SHAPE.test(token))
@@ -192,14 +211,45 @@ export function parseCooldown(value: string | undefined): CooldownSettings | und
   const v = value?.trim().toLowerCase();
   if (!v) return DEFAULT_ASK_COOLDOWN;
   if (v === 'off' || v === '0' || v === 'false' || v === 'none') return undefined;
-  const m = /^(\d{1,6})\s*\/\s*(\d{1,9}(?:\.\d+)?)\s*(ms|s|m|h)$/.exec(v);
-  const limit = m ? Number(m[1]) : 0;
-  const windowMs = m ? Math.round(Number(m[2]) * DURATION_UNITS[m[3]!]!) : 0;
-  if (!m || limit < 1 || windowMs < 1 || windowMs > 86_400_000)
+  const rate = parseRate(v);
+  if (!rate)
     throw new ConfigError(
       `ASK_COOLDOWN must be COUNT/DURATION such as 5/30s or 10/2m (units ms, s, m, h; at most 24 h), or off (got ${describeValue(v)})`,
     );
-  return { limit, windowMs };
+  return rate;
+}
+
+/** The default auto-answer rate: 6 auto-answers per channel per 10 minutes (`AUTOANSWER_RATE`). */
+export const DEFAULT_AUTOANSWER_RATE: CooldownSettings = { limit: 6, windowMs: 600_000 };
+
+function autoAnswerSettings(env: NodeJS.ProcessEnv): AutoAnswerSettings {
+  const v = env.AUTOANSWER?.trim().toLowerCase();
+  let mode: AutoAnswerMode = 'auto';
+  if (v) {
+    if (v === 'auto') mode = 'auto';
+    else if (['on', 'true', 'yes', '1'].includes(v)) mode = 'on';
+    else if (['off', 'false', 'no', '0'].includes(v)) mode = 'off';
+    else throw new ConfigError(`AUTOANSWER must be auto, on or off (got ${describeValue(v)})`);
+  }
+  const r = env.AUTOANSWER_RATE?.trim().toLowerCase();
+  if (!r) return { mode, rate: DEFAULT_AUTOANSWER_RATE };
+  const rate = parseRate(r);
+  if (!rate)
+    throw new ConfigError(
+      `AUTOANSWER_RATE must be COUNT/DURATION such as 6/10m or 1/30s (units ms, s, m, h; at most 24 h) (got ${describeValue(r)})`,
+    );
+  return { mode, rate };
+}
+
+/**
+ * `COUNT/DURATION` (`5/30s`, `10/2m`; units ms, s, m, h; at most 24 h), or
+ * `undefined` when `value` is not one.
+ */
+function parseRate(value: string): CooldownSettings | undefined {
+  const m = /^(\d{1,6})\s*\/\s*(\d{1,9}(?:\.\d+)?)\s*(ms|s|m|h)$/.exec(value);
+  const limit = m ? Number(m[1]) : 0;
+  const windowMs = m ? Math.round(Number(m[2]) * DURATION_UNITS[m[3]!]!) : 0;
+  return m && limit >= 1 && windowMs >= 1 && windowMs <= 86_400_000 ? { limit, windowMs } : undefined;
 }
 
 /** A bad value described without repeating it: its length and what kind of characters it has. */

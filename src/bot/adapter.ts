@@ -33,7 +33,7 @@ export const NO_MENTIONS = { parse: [] as never[] };
 type AnyInteraction = ChatInputCommandInteraction | MessageContextMenuCommandInteraction | ButtonInteraction | AutocompleteInteraction;
 
 /** What every context carries besides the interaction: the engine, and the record and cooldown when they are on. */
-export type Services = Pick<BaseContext, 'engine' | 'record' | 'cooldown' | 'corpus' | 'via'>;
+export type Services = Pick<BaseContext, 'engine' | 'record' | 'cooldown' | 'corpus' | 'via' | 'autoAnswer'>;
 
 /** Longest message text a message command reads, in characters (Discord allows 4,000 with Nitro). */
 export const MAX_TARGET_CHARS = 4000;
@@ -57,6 +57,15 @@ export function invokerOf(interaction: AnyInteraction, moderatorRoleIds: readonl
 function roleIds(member: GuildMember | APIInteractionGuildMember | null): string[] {
   if (!member) return [];
   return Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
+}
+
+/** The bot's permissions in a channel of the interaction's server, from discord.js's cache; undefined when it cannot tell. */
+function botPermissionsIn(interaction: ChatInputCommandInteraction, channelId: string): bigint | undefined {
+  try {
+    return interaction.guild?.members.me?.permissionsIn(channelId).bitfield;
+  } catch {
+    return undefined; // the channel is not in the cache
+  }
 }
 
 /** The message fields of a reply, with mentions disabled. */
@@ -133,6 +142,12 @@ export function commandContext(
         return a ? { url: a.url, name: a.name, size: a.size, contentType: a.contentType } : null;
       },
       getSubcommand: () => interaction.options.getSubcommand(false),
+      getChannel: (n) => {
+        const c = interaction.options.getChannel(n);
+        if (!c) return null;
+        const botPermissions = botPermissionsIn(interaction, c.id);
+        return { id: c.id, type: c.type, ...(botPermissions !== undefined && { botPermissions }) };
+      },
     },
     ...commandReplies(interaction, `/${interaction.commandName}`),
   };
@@ -182,6 +197,15 @@ export function buttonContext(interaction: ButtonInteraction, services: Services
       if (acknowledged) return safely(`a follow-up to ${what}`, () => interaction.followUp({ ...message(reply), flags: flags(reply) }));
       acknowledged = true;
       await safely(`the reply to ${what}`, () => interaction.reply({ ...message(reply), flags: flags(reply) }));
+    },
+    removeMessage: async () => {
+      try {
+        await interaction.message.delete();
+        return true;
+      } catch (err) {
+        log('warn', `Discord refused deleting the message of ${what}: ${(err as Error).message}`);
+        return false;
+      }
     },
   };
 }

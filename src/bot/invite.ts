@@ -14,11 +14,36 @@ import { PermissionFlagsBits } from 'discord.js';
 /** A permission the bot asks for, and why: each entry is a feature that needs it. */
 export interface RequestedPermission {
   flag: bigint;
+  /** As Discord's settings name it. */
+  name: string;
   reason: string;
 }
 
 /** The permissions the bot needs in a server (none: every reply goes through an interaction). */
 export const REQUESTED_PERMISSIONS: readonly RequestedPermission[] = [];
+
+/**
+ * What auto-answers (issue 15) add: they are posted by the bot itself, not
+ * through an interaction, in a forum post's thread or in a thread the bot
+ * starts on a question in a text channel.
+ */
+export const AUTO_ANSWER_PERMISSIONS: readonly RequestedPermission[] = [
+  {
+    flag: PermissionFlagsBits.CreatePublicThreads,
+    name: 'Create Public Threads',
+    reason: 'auto-answers in text channels: a thread on the question',
+  },
+  {
+    flag: PermissionFlagsBits.SendMessagesInThreads,
+    name: 'Send Messages in Threads',
+    reason: 'auto-answers: the reply in the thread or forum post',
+  },
+  {
+    flag: PermissionFlagsBits.ReadMessageHistory,
+    name: 'Read Message History',
+    reason: 'auto-answers: start a thread on a message, reply to a post',
+  },
+];
 
 /** The OAuth2 URL that adds application `clientId` to a server with {@link REQUESTED_PERMISSIONS}. */
 export function inviteUrl(clientId: string, permissions: readonly RequestedPermission[] = REQUESTED_PERMISSIONS): string {

@@ -3,7 +3,8 @@
  * start-up (bulk overwrite; guild-scoped when DISCORD_GUILD_ID is set) and
  * routes interactions to the command handlers. It needs only the Guilds
  * intent: slash commands, message commands (with their message), buttons
- * and autocomplete arrive as interactions, and the bot never reads messages.
+ * and autocomplete arrive as interactions. Only auto-answers (src/autoanswer)
+ * read messages, and they add the message intents themselves while wanted.
  * The record of questions (src/record) and the cooldown live here, in the
  * main process, next to the adapter.
  */
@@ -17,6 +18,8 @@ import { loadCommands } from '../interaction/registry.ts';
 import { CommandRouter } from '../interaction/router.ts';
 import { errorMessage, log, redactSecret } from '../log.ts';
 import { openQuestionRecord } from '../record/open.ts';
+import type { AutoAnswers } from '../autoanswer/control.ts';
+import { invitePermissions, setUpAutoAnswers } from '../autoanswer/setup.ts';
 import type { QuestionRecord } from '../record/questions.ts';
 import { renderSkipped, splitSkipped } from '../render/text.ts';
 import { healthFile, HealthReporter } from './health.ts';
@@ -30,6 +33,8 @@ export interface Bot {
   router: CommandRouter;
   /** The record of questions, when recording is on and possible. */
   record?: QuestionRecord | undefined;
+  /** Auto-answers in help channels and forums (`/config`). */
+  autoAnswers: AutoAnswers;
   /** Resolves once commands are registered and the bot is ready for interactions. */
   ready: Promise<void>;
   /** Logs out and closes the engine. */
@@ -85,9 +90,11 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
     engine: activeEngine,
     fetch: { allowHosts: settings.fetchAllowHosts, ...(options.fetchTimeoutMs !== undefined && { timeoutMs: options.fetchTimeoutMs }) },
   });
+  const autoAnswers = setUpAutoAnswers(client, settings, { engine: activeEngine, record });
   const services: Services = {
     engine: activeEngine,
     record,
+    autoAnswer: autoAnswers,
     cooldown: settings.askCooldown && new Cooldown(settings.askCooldown),
     corpus,
     via: 'discord',
@@ -129,7 +136,9 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
           'info',
           `logged in as ${c.user.tag}; registered ${definitions.length} commands ${discord.guildId ? `in guild ${discord.guildId}` : 'globally'}`,
         );
-        log('info', `invite it to a server with ${inviteUrl(c.application.id)}`);
+        log('info', `invite it to a server with ${inviteUrl(c.application.id, invitePermissions(autoAnswers))}`);
+        if (autoAnswers.mode !== 'off' && !autoAnswers.wanted)
+          log('info', `(for auto-answers: ${inviteUrl(c.application.id, invitePermissions(autoAnswers, true))})`);
         resolve();
       } catch (err) {
         log('error', `could not register commands: ${errorMessage(err)}`);
@@ -145,6 +154,7 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
   } catch (err) {
     // A refused login is fatal: close what was opened, so the caller can exit and a supervisor restart it.
     await client.destroy().catch(() => undefined);
+    autoAnswers.close();
     record?.close();
     await health.stop();
     if (!options.engine) await withTimeout(activeEngine.close(), CLOSE_TIMEOUT_MS);
@@ -155,8 +165,12 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
     engine: activeEngine,
     router,
     record,
+    autoAnswers,
     ready,
     async stop() {
+      // No intents change may start now; one under way finishes before the client goes.
+      const switching = autoAnswers.stop();
+      await switching;
       await client.destroy();
       record?.close();
       await health.stop();

@@ -114,6 +114,8 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
         return { url: pathToFileURL(localPath).href, name: path.basename(localPath), size: 0, contentType: null, localPath };
       },
       getSubcommand: () => subcommand ?? null,
+      // The console has no channels.
+      getChannel: () => null,
     };
     await router.command(name, {
       ...base,

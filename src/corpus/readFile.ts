@@ -75,27 +75,25 @@ export interface ReadCorpusFileResult {
 
 const UNSUPPORTED = `unsupported file type (expected ${CORPUS_EXTENSIONS.join(', ')})`;
 
-/** Where reads past a file's expected end land (contents copied out when there are any), so that probing for EOF allocates nothing. */
-const PROBE = Buffer.allocUnsafe(64 * 1024);
-
 /**
- * Reads at most `limit` bytes from the start of an open file. `expected` (the
- * size a stat gave) sizes the first read, so that a small file costs one
- * buffer of its own size rather than a megabyte of garbage per file; reading
- * goes on until end of file, in case it grew since.
+ * Reads at most `limit` bytes from the start of an open regular file.
+ * `expected` (the size a stat gave) sizes the first read, one byte over, so
+ * that a small file costs one buffer of its own size rather than a megabyte
+ * of garbage per file. A regular file reads short only at its end; a file
+ * that grew since the stat is read on, in chunks, up to the limit.
  */
 async function readUpTo(handle: FileHandle, limit: number, expected = 0): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
-  let first = Math.min(limit, Math.max(0, expected));
+  let size = Math.min(limit, Math.max(0, expected) + 1);
   while (total < limit) {
-    const size = first > 0 ? first : Math.min(limit - total, PROBE.length);
-    const buffer = first > 0 ? Buffer.allocUnsafe(size) : PROBE;
-    first = 0;
-    const { bytesRead } = await handle.read(buffer, 0, Math.min(size, limit - total), null);
+    const buffer = Buffer.allocUnsafe(size);
+    const { bytesRead } = await handle.read(buffer, 0, size, null);
     if (bytesRead === 0) break;
-    chunks.push(buffer === PROBE ? Buffer.from(PROBE.subarray(0, bytesRead)) : buffer.subarray(0, bytesRead));
+    chunks.push(buffer.subarray(0, bytesRead));
     total += bytesRead;
+    if (bytesRead < size) break;
+    size = Math.min(limit - total, 1024 * 1024);
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
 }
@@ -199,8 +197,9 @@ async function readSidecar(abs: string, rootReal: string, rel: string): Promise<
   }
   try {
     if (!(await openedFileIsInside(handle, sidecarOf(abs), rootReal))) return ignored(OUTSIDE_REASON);
-    if (!(await handle.stat()).isFile()) return ignored('not a regular file');
-    const bytes = await readUpTo(handle, MAX_SIDECAR_BYTES + 1);
+    const stats = await handle.stat();
+    if (!stats.isFile()) return ignored('not a regular file');
+    const bytes = await readUpTo(handle, MAX_SIDECAR_BYTES + 1, stats.size);
     if (bytes.length > MAX_SIDECAR_BYTES) return ignored(tooLarge('sidecar', bytes.length, MAX_SIDECAR_BYTES));
     const text = decodeUtf8(bytes);
     if (text === undefined) return ignored('not UTF-8 text');

@@ -11,12 +11,14 @@ import type {
   APIActionRowComponent,
   APIButtonComponent,
   APIEmbed,
+  ChannelType,
   ContextMenuCommandBuilder,
   SlashCommandOptionsOnlyBuilder,
   SlashCommandSubcommandsOnlyBuilder,
 } from 'discord.js';
 import type { CorpusEditor } from '../corpus/editor/index.ts';
 import type { AnswerEngine } from '../engine/types.ts';
+import type { AutoAnswerControl } from '../autoanswer/control.ts';
 import type { QuestionRecord } from '../record/questions.ts';
 import type { Cooldown } from './cooldown.ts';
 
@@ -61,6 +63,8 @@ export interface BaseContext {
   corpus?: CorpusEditor;
   /** Where the interaction comes from, for the audit log. */
   via?: 'discord' | 'console';
+  /** Auto-answers in help channels and forums (`/config`); absent in the console. */
+  autoAnswer?: AutoAnswerControl | undefined;
 }
 
 /** A file attached to a command (a Discord attachment, or a local file named in the console). */
@@ -83,6 +87,12 @@ export interface CommandOptions {
   getNumber(name: string): number | null;
   getBoolean(name: string): boolean | null;
   getAttachment(name: string): CommandAttachment | null;
+  /**
+   * A channel option: the channel's id and Discord type (`ChannelType`), and
+   * the bot's own permissions there when the bot knows them (from its cache of
+   * the server's roles and the channel's overwrites).
+   */
+  getChannel(name: string): { id: string; type: ChannelType; botPermissions?: bigint } | null;
   /** The subcommand chosen (`/corpus add` → "add"), or `null` for a command without subcommands. */
   getSubcommand(): string | null;
 }
@@ -108,6 +118,8 @@ export interface ButtonContext extends BaseContext {
   update(reply: Reply): Promise<void>;
   /** Sends a new reply to the clicker. */
   reply(reply: Reply): Promise<void>;
+  /** Deletes the message that carries the button, for everyone; false when Discord refused. Absent in the console. */
+  removeMessage?(): Promise<boolean>;
 }
 
 /** A choice offered by autocomplete. */

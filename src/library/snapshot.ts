@@ -39,7 +39,7 @@ export const SNAPSHOT_FORMAT = 2;
  * whenever a change would make an old snapshot's postings differ from a fresh
  * build: old snapshots are then rebuilt instead of trusted.
  */
-export const INDEX_VERSION = 'verbatim-index-5';
+export const INDEX_VERSION = 'verbatim-index-6';
 
 /** What the snapshot knows of the corpus it was built from, to tell what changed since. */
 export interface CorpusManifest {

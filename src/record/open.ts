@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Settings } from '../config.ts';
 import { log as defaultLog, errorMessage, type LogLevel } from '../log.ts';
+import { CHANNEL_MIGRATIONS } from '../autoanswer/channelSettings.ts';
 import { DATABASE_FILE, openDatabase, type Migration } from './database.ts';
 import { QuestionRecord, RECORD_MIGRATIONS } from './questions.ts';
 import { memberHashKey } from './secret.ts';
@@ -15,7 +16,7 @@ import { memberHashKey } from './secret.ts';
  * Every feature's migrations, in the order they were added. A feature with
  * tables of its own (per-channel settings, say) appends its list here.
  */
-export const DATABASE_MIGRATIONS: readonly Migration[] = [...RECORD_MIGRATIONS];
+export const DATABASE_MIGRATIONS: readonly Migration[] = [...RECORD_MIGRATIONS, ...CHANNEL_MIGRATIONS];
 
 /** Where the record is kept in a data folder. */
 export function recordFile(dataDir: string): string {

@@ -64,7 +64,8 @@ export const RECORD_MIGRATIONS: readonly Migration[] = [
 export interface AnsweredQuestion {
   /** From {@link QuestionRecord.newAnswerId}, already on the reply's buttons. */
   id: string;
-  kind: 'ask' | 'message';
+  /** `ask` (/ask), `message` (Find sources), or `auto` (an auto-answer in a help channel or forum, issue 15). */
+  kind: 'ask' | 'message' | 'auto';
   /** The server, or undefined in DMs and the console. */
   guildId?: string | undefined;
   answer: Answer;

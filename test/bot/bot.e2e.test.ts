@@ -86,10 +86,10 @@ const ask = (question: string, extra: Record<string, unknown> = {}) =>
   });
 
 describe('start-up', () => {
-  it('registers every command in the guild, /reload, /stats and /corpus for Manage Server only', () => {
+  it('registers every command in the guild, /reload, /stats, /corpus and /config for Manage Server only', () => {
     const commands = fake.commands(fake.guild.id);
-    expect(commands.map((c) => c.name).sort()).toEqual(['Find sources', 'ask', 'corpus', 'help', 'reload', 'source', 'stats']);
-    for (const name of ['reload', 'stats', 'corpus'])
+    expect(commands.map((c) => c.name).sort()).toEqual(['Find sources', 'ask', 'config', 'corpus', 'help', 'reload', 'source', 'stats']);
+    for (const name of ['reload', 'stats', 'corpus', 'config'])
       expect(commands.find((c) => c.name === name)!.default_member_permissions).toBe(MANAGE_GUILD);
     expect(commands.find((c) => c.name === 'Find sources')!.type).toBe(3); // a message command
     expect(fake.identifies[0]!.intents).toBe(1); // Guilds only
@@ -351,12 +351,12 @@ describe('npm start with a token', () => {
       child.stdout.on('data', (d) => (output += d));
       child.stderr.on('data', (d) => (output += d));
       const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
-      await until(() => own.commands(own.guild.id).length === 7 && own.connected, 'command registration');
+      await until(() => own.commands(own.guild.id).length === 8 && own.connected, 'command registration');
       const r = await final(own.slashCommand({ name: 'ask', options: [{ name: 'question', value: 'what is Operation Unifier' }] }));
       expect(JSON.stringify(r.data)).toMatch(/Operation Unifier/);
       process.kill(-child.pid!, 'SIGTERM');
       await exited;
-      expect(output).toMatch(/registered 7 commands in guild/);
+      expect(output).toMatch(/registered 8 commands in guild/);
       expect(output).toMatch(/SIGTERM: logging out/);
       expect(own.connected).toBe(false);
       expect(output).not.toContain(own.token);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { PermissionFlagsBits } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkHealth, healthFile, HealthReporter } from '../../src/bot/health.ts';
-import { inviteUrl } from '../../src/bot/invite.ts';
+import { AUTO_ANSWER_PERMISSIONS, inviteUrl, REQUESTED_PERMISSIONS } from '../../src/bot/invite.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -55,11 +55,22 @@ describe('the invite link', () => {
     expect(url.searchParams.get('client_id')).toBe('123456789012345678');
     expect(url.searchParams.get('scope')).toBe('bot applications.commands');
     expect(url.searchParams.get('permissions')).toBe('0');
-    const withThreads = inviteUrl('1', [{ flag: PermissionFlagsBits.SendMessagesInThreads, reason: 'answers in threads' }]);
+    const withThreads = inviteUrl('1', [
+      { flag: PermissionFlagsBits.SendMessagesInThreads, name: 'Send Messages in Threads', reason: 'answers in threads' },
+    ]);
     expect(new URL(withThreads).searchParams.get('permissions')).toBe(PermissionFlagsBits.SendMessagesInThreads.toString());
   });
 
+  it('asks, while auto-answers are on, for Send Messages in Threads, Create Public Threads and Read Message History, and nothing else', () => {
+    const bits = BigInt(new URL(inviteUrl('1', [...REQUESTED_PERMISSIONS, ...AUTO_ANSWER_PERMISSIONS])).searchParams.get('permissions')!);
+    expect(bits).toBe(
+      PermissionFlagsBits.SendMessagesInThreads | PermissionFlagsBits.CreatePublicThreads | PermissionFlagsBits.ReadMessageHistory,
+    );
+  });
+
   it('refuses to ask for Administrator', () => {
-    expect(() => inviteUrl('1', [{ flag: PermissionFlagsBits.Administrator, reason: 'no' }])).toThrow(/never asks for Administrator/);
+    expect(() => inviteUrl('1', [{ flag: PermissionFlagsBits.Administrator, name: 'Administrator', reason: 'no' }])).toThrow(
+      /never asks for Administrator/,
+    );
   });
 });

@@ -58,6 +58,7 @@ function contexts() {
       getBoolean: () => null,
       getAttachment: () => null,
       getSubcommand: () => null,
+      getChannel: () => null,
     },
     defer: async () => undefined,
     reply: async (r) => void replies.push(r),

@@ -31,7 +31,7 @@ describe('opening the database', () => {
       expect(opened.created).toBe(true);
       expect(opened.db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(opened.db.pragma('foreign_keys', { simple: true })).toBe(1);
-      expect(tables(opened.db)).toEqual(['answers', 'quotes', 'schema_migrations', 'votes']);
+      expect(tables(opened.db)).toEqual(['answers', 'autoanswer_channels', 'quotes', 'schema_migrations', 'votes']);
       expect(opened.applied).toEqual(DATABASE_MIGRATIONS.map((m) => m.id));
     } finally {
       opened.db.close();

@@ -106,6 +106,7 @@ import {
   ALL_PERMISSIONS,
   DEFAULT_MEMBER_PERMISSIONS,
   appPermissions,
+  DEFAULT_BOT_PERMISSIONS,
   application,
   currentUser,
   discordTimestamp,
@@ -217,6 +218,11 @@ export interface GuildInit {
   roles?: Array<{ id: string; name: string; permissions?: bigint | string }>;
   /** What @everyone may do. Default: roughly Discord's default for a new guild (no Manage Server). */
   everyonePermissions?: bigint | string;
+  /**
+   * What the bot's managed role may do (what the invite granted). Default: a member's permissions and Manage Messages.
+   * Shown in GUILD_CREATE and `app_permissions`; the REST routes do not enforce it.
+   */
+  botPermissions?: bigint | string;
   /** Channels besides the first text channel: more text channels, and forums (type 15) with their tags. */
   channels?: Array<{ id?: string; name: string; type?: 'text' | 'forum'; topic?: string; tags?: string[] }>;
 }
@@ -675,7 +681,10 @@ export class FakeDiscord {
     this.token = options.token ?? FAKE_BOT_TOKEN;
     this.applicationId = options.applicationId ?? FAKE_APPLICATION_ID;
     this.botUser = makeUser(options.botUserId ?? this.applicationId, options.botUsername ?? 'verbatim', { bot: true });
-    const worldOf = (g: GuildInit, defaults: Required<Omit<GuildInit, 'roles' | 'everyonePermissions' | 'channels'>>): World => ({
+    const worldOf = (
+      g: GuildInit,
+      defaults: Required<Omit<GuildInit, 'roles' | 'everyonePermissions' | 'botPermissions' | 'channels'>>,
+    ): World => ({
       applicationId: this.applicationId,
       botUser: this.botUser,
       guildId: g.id ?? defaults.id,
@@ -686,6 +695,7 @@ export class FakeDiscord {
       botRoleId: snowflake(),
       extraRoles: (g.roles ?? []).map((r) => ({ id: r.id, name: r.name, permissions: BigInt(r.permissions ?? 0).toString() })),
       everyonePermissions: BigInt(g.everyonePermissions ?? DEFAULT_MEMBER_PERMISSIONS).toString(),
+      botRolePermissions: BigInt(g.botPermissions ?? DEFAULT_BOT_PERMISSIONS).toString(),
       extraChannels: (g.channels ?? []).map((c, i) => ({
         id: c.id ?? snowflake(),
         name: c.name,
@@ -1409,12 +1419,21 @@ export class FakeDiscord {
         }
       } else if (type === ApplicationCommandOptionType.Channel) {
         const id = String(input.value);
-        const channel: APIInteractionDataResolvedChannel = {
+        // A channel of the fake's world resolves as it is (a forum, a thread…); another id as a text channel.
+        const known = this.channels.channel(id)?.json as (APIChannel & { name?: string; parent_id?: string | null }) | undefined;
+        const channel = {
           id,
-          type: ChannelType.GuildText,
-          name: id === world.channelId ? world.channelName : `channel-${id.slice(-4)}`,
+          type: known?.type ?? ChannelType.GuildText,
+          name: known?.name ?? (id === world.channelId ? world.channelName : `channel-${id.slice(-4)}`),
           permissions: DEFAULT_MEMBER_PERMISSIONS.toString(),
-        };
+          ...(known?.parent_id ? { parent_id: known.parent_id } : {}),
+        } as APIInteractionDataResolvedChannel;
+        // Discord's channel picker offers only the types the option allows (`channel_types`).
+        const allowed = def && 'channel_types' in def ? (def.channel_types as number[] | undefined) : undefined;
+        if (!unchecked && allowed?.length && !allowed.includes(channel.type))
+          throw new Error(
+            `/${command}: option ${JSON.stringify(input.name)} takes channels of types ${allowed.join(', ')}, not ${channel.type}`,
+          );
         resolved.channels = { ...resolved.channels, [id]: channel };
       }
       out.push({ name: input.name, type, value: input.value, ...(input.focused ? { focused: true } : {}) });
@@ -1500,7 +1519,7 @@ export class FakeDiscord {
       version: 1,
       channel: channel as APIChannel,
       channel_id: channelId,
-      app_permissions: appPermissions(),
+      app_permissions: appPermissions(world),
       locale,
       entitlements: [],
       attachment_size_limit: this.attachmentSizeLimit,

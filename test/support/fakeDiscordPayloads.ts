@@ -130,6 +130,8 @@ export interface World {
   extraRoles: Array<{ id: string; name: string; permissions: string }>;
   /** The @everyone role's permissions (a decimal bit set). */
   everyonePermissions: string;
+  /** The bot's managed role's permissions (a decimal bit set). */
+  botRolePermissions: string;
   /** Channels besides the first text channel: text channels and forums. */
   extraChannels: ChannelSpec[];
   guildCreatedAt: number;
@@ -169,7 +171,7 @@ function botRole(world: World): APIRole {
     id: world.botRoleId,
     name: world.botUser.username,
     position: 1,
-    permissions: (DEFAULT_MEMBER_PERMISSIONS | PermissionFlagsBits.ManageMessages).toString(),
+    permissions: world.botRolePermissions,
     managed: true,
     tags: { bot_id: world.botUser.id },
   };
@@ -284,9 +286,12 @@ function guildMember(user: APIUser, roles: string[], joinedAt: number): APIGuild
   };
 }
 
-/** The bot's permissions in the text channel (`app_permissions` of interactions). */
-export function appPermissions(): string {
-  return (DEFAULT_MEMBER_PERMISSIONS | PermissionFlagsBits.ManageMessages).toString();
+/** The permissions of the bot's managed role unless a test gives others: a member's, and Manage Messages. */
+export const DEFAULT_BOT_PERMISSIONS: bigint = DEFAULT_MEMBER_PERMISSIONS | PermissionFlagsBits.ManageMessages;
+
+/** The bot's permissions in a channel (`app_permissions` of interactions): @everyone's and its role's (no overwrites are modelled). */
+export function appPermissions(world: World): string {
+  return (BigInt(world.everyonePermissions) | BigInt(world.botRolePermissions)).toString();
 }
 
 /** The GUILD_CREATE payload: a full guild, available, with the bot as member, its channels and its active threads. */
