@@ -25,6 +25,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json LICENSE ./
 COPY corpus ./corpus
+# Word lists the engine reads at run time (data/README.md).
+COPY data ./data
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/app/corpus", "/data"]

@@ -20,7 +20,7 @@ import { caseAgreement, type CaseAgreement } from './lib/caseCheck.ts';
 import { answerRate, type AnswerRate } from './lib/noanswer.ts';
 import { benchPaths, parseQualityArgs, UsageError, type BenchSet, type QualityOptions } from './lib/options.ts';
 import { percentile, runQuestions, secondsSince, type Run, type Search } from './lib/run.ts';
-import { questionsFileFor, readQuestions, score, writeJsonl, type ScoreRow } from './lib/score.ts';
+import { loadAnswerMatcher, questionsFileFor, readQuestions, score, writeJsonl, type ScoreRow } from './lib/score.ts';
 import { formatTable, type TableRow } from './lib/table.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -131,7 +131,8 @@ async function runSet(set: BenchSet, opts: QualityOptions, seed: LocalEngine | u
   if (seed) {
     t0 = performance.now();
     log(`${set}: no-answer rates: asking on the seed corpus, then on the own corpus (default options)…`);
-    noAnswer = { unrelated: answerRate(seed, questions), own: answerRate(engine, questions) };
+    const matcher = await loadAnswerMatcher(paths.scorer);
+    noAnswer = { unrelated: answerRate(seed, questions), own: answerRate(engine, questions, matcher) };
     seconds.noanswer = secondsSince(t0);
   }
   let cases: CaseAgreement | undefined;
@@ -193,6 +194,18 @@ function printNoAnswer(results: readonly SetResult[]): void {
     const { unrelated, own } = r.noAnswer!;
     console.log(
       `| ${r.set} | ${rate(unrelated.unanswered, unrelated.questions)} ${mark(unrelated.unanswered / unrelated.questions, TARGET_SILENT_ON_UNRELATED)} | ${rate(own.answered, own.questions)} ${mark(own.answered / own.questions, TARGET_ANSWERED_ON_OWN)} |`,
+    );
+  }
+  console.log('');
+  console.log('## Clear and weak answers (engine default answer options; hit@1 = a gold answer in the first quote)');
+  console.log('');
+  console.log('| questions | own corpus: clear (hit@1) | own: weak (hit@1) | own: none | seed corpus: clear | seed: weak | seed: none |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const r of withRates) {
+    const { unrelated, own } = r.noAnswer!;
+    const hit = (l: { questions: number; hitAt1: number }): string => (l.questions ? ` (${rate(l.hitAt1, l.questions)})` : '');
+    console.log(
+      `| ${r.set} | ${rate(own.levels.clear.questions, own.questions)}${hit(own.levels.clear)} | ${rate(own.levels.weak.questions, own.questions)}${hit(own.levels.weak)} | ${rate(own.levels.none.questions, own.questions)} | ${rate(unrelated.levels.clear.questions, unrelated.questions)} | ${rate(unrelated.levels.weak.questions, unrelated.questions)} | ${rate(unrelated.levels.none.questions, unrelated.questions)} |`,
     );
   }
   for (const r of withRates) {

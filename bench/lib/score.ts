@@ -48,6 +48,20 @@ export interface ScoreRow {
 
 interface ScoreModule {
   readJsonl(file: string): unknown[];
+  normalize(text: string): string;
+  containsAnswer(normText: string, normAnswer: string): boolean;
+}
+
+/** Whether a quote holds one of a question's gold answers, by score.mjs's own rule. */
+export type AnswerMatcher = (text: string, question: Question) => boolean;
+
+/** score.mjs's hit test, for counting hits outside a scored results file. */
+export async function loadAnswerMatcher(scorer: string): Promise<AnswerMatcher> {
+  const mod = (await import(pathToFileURL(scorer).href)) as ScoreModule;
+  return (text, question) => {
+    const normText = mod.normalize(text);
+    return question.answers.some((a) => mod.containsAnswer(normText, mod.normalize(a)));
+  };
 }
 
 /**

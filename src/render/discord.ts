@@ -13,7 +13,7 @@ import type { ArticleRef } from '../library/store.ts';
 import type { Answer, Highlight, Quote } from '../search/answer.ts';
 import type { Reply } from '../interaction/types.ts';
 import { paginate, pageOf } from './article.ts';
-import { noAnswerMessage, renderIgnored, renderSkipped, splitSkipped } from './text.ts';
+import { noAnswerMessage, renderIgnored, renderSkipped, splitSkipped, WEAK_ANSWER_TITLE } from './text.ts';
 
 export const LIMITS = {
   title: 256,
@@ -54,7 +54,7 @@ export function embedUrl(url: string | undefined): string | undefined {
 }
 
 /** Embed color: a calm blue for answers, grey for everything else. */
-const COLOR = { answer: 0x3b82f6, info: 0x6b7280, error: 0xdc2626 } as const;
+const COLOR = { answer: 0x3b82f6, weak: 0xd97706, info: 0x6b7280, error: 0xdc2626 } as const;
 
 /** Characters with a meaning in Discord markdown. */
 const MARKDOWN = /[\\*_~`|>#[\]()<-]/g;
@@ -170,8 +170,11 @@ export function renderAnswerReply(answer: Answer, options: AnswerReplyOptions): 
   ]
     .filter(Boolean)
     .join(' · ');
+  const weak = answer.confidence.level === 'weak';
   const embed: APIEmbed = {
-    color: COLOR.answer,
+    color: weak ? COLOR.weak : COLOR.answer,
+    // A weak match is offered as what it is, not presented like an answer.
+    ...(weak && { title: WEAK_ANSWER_TITLE }),
     description: blocks.join('\n\n').slice(0, LIMITS.description),
     footer: { text: footer.slice(0, LIMITS.footer) },
   };

@@ -2,7 +2,7 @@
  * The JSON shape of answers for scripts (`verbatim ask --json`): one object
  * per question, `answers` empty when there is no answer.
  */
-import type { Answer, Quote } from '../search/answer.ts';
+import type { Answer, AnswerConfidence, Quote } from '../search/answer.ts';
 import type { ArticleRef } from '../library/store.ts';
 
 /** One quote, as scripts receive it: a {@link Quote}, with absent context as `null`. */
@@ -12,6 +12,8 @@ export type AnswerJson = Omit<Quote, 'context'> & { context: { before: string | 
 export interface QuestionJson {
   question: string;
   answers: AnswerJson[];
+  /** 'clear', 'weak' (closest matches, not a clear answer) or 'none', with the score it was read from. */
+  confidence: AnswerConfidence;
   /** Why `answers` is empty (absent otherwise). */
   reason?: string;
   /** When `answers` is empty: the closest articles, if any. */
@@ -32,6 +34,7 @@ export function answerToJson(answer: Answer): QuestionJson {
       ...(q.page !== undefined && { page: q.page }),
       context: { before: q.context.before ?? null, after: q.context.after ?? null },
     })),
+    confidence: answer.confidence,
     ...(answer.reason && { reason: answer.reason, suggestions: answer.suggestions }),
     tookMs: Math.round(answer.tookMs * 100) / 100,
   };

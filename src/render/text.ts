@@ -35,6 +35,9 @@ export function citation(article: ArticleRef, options: { link?: boolean; page?: 
   return s;
 }
 
+/** The heading of an answer whose best quote is only a weak match, so that it is not read as an answer. */
+export const WEAK_ANSWER_TITLE = 'Closest matches, not a clear answer';
+
 /** Explains an empty answer in one sentence. */
 export function noAnswerMessage(answer: Answer): string {
   const messages: Record<NoAnswerReason, string> = {
@@ -60,6 +63,7 @@ export function renderAnswerText(answer: Answer, options: TextOptions = {}): str
     }
     return lines.join('\n');
   }
+  if (answer.confidence.level === 'weak') lines.push(`${WEAK_ANSWER_TITLE}:`);
   answer.quotes.forEach((q, i) => {
     const text = color ? markRanges(q.text, q.highlights, BOLD, RESET_BOLD) : q.text;
     lines.push(`${i + 1}. ${text}`);

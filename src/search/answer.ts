@@ -22,6 +22,12 @@ export interface AnswerOptions {
    * answerable ones still do (README, "Knowing when there is no answer").
    */
   minCoverage?: number;
+  /**
+   * Least confidence for an answer to be a clear one (see {@link AnswerConfidence}):
+   * below it, the quotes are the closest matches, not a clear answer. Default
+   * 0.6, calibrated on the benches (README, "Clear and weak answers").
+   */
+  minConfidence?: number;
   /** Questions longer than this many characters are refused. Default 1000. */
   maxQuestionLength?: number;
   question?: QuestionOptions;
@@ -52,6 +58,21 @@ export interface Quote {
 /** Why there are no quotes. */
 export type NoAnswerReason = 'empty-question' | 'question-too-long' | 'no-search-terms' | 'no-match' | 'empty-corpus';
 
+/**
+ * How sure an answer is. `score` is the share of the question's words,
+ * weighted by rarity, that the best quote holds (its article's title words
+ * count): 1 when it says everything the question names, 0 when there are no
+ * quotes. Of the signals measured on the benches it is the one that best
+ * tells an answer from a near miss, and it does not move when the ranking's
+ * weights are re-tuned.
+ */
+export interface AnswerConfidence {
+  /** 'clear': the best quote answers; 'weak': closest matches, not a clear answer; 'none': no quotes. */
+  level: 'clear' | 'weak' | 'none';
+  /** 0–1, two decimals. */
+  score: number;
+}
+
 /** The answer to one question. */
 export interface Answer {
   question: string;
@@ -63,6 +84,8 @@ export interface Answer {
   /** When there is no answer: the articles closest to the question, if any. */
   suggestions: ArticleRef[];
   kind: QuestionKind;
+  /** Whether the quotes are a clear answer or only the closest matches. */
+  confidence: AnswerConfidence;
   /** The question's words that were searched for (normalized, stop words left out). */
   searchedWords: string[];
   /** Unknown question words and the corpus words searched instead ("unifer" → ["unifier"]). */
@@ -74,7 +97,8 @@ export interface Answer {
   tookMs: number;
 }
 
-const DEFAULTS = { top: 3, offset: 0, minCoverage: 0.35, maxQuestionLength: 1000 };
+const DEFAULTS = { top: 3, offset: 0, minCoverage: 0.35, minConfidence: 0.6, maxQuestionLength: 1000 };
+const NO_CONFIDENCE: AnswerConfidence = { level: 'none', score: 0 };
 
 /**
  * Answers a question from a library. Pure apart from the ranker's scratch
@@ -82,7 +106,7 @@ const DEFAULTS = { top: 3, offset: 0, minCoverage: 0.35, maxQuestionLength: 1000
  */
 export function answerQuestion(library: Library, ranker: SentenceRanker, question: string, options: AnswerOptions = {}): Answer {
   const started = performance.now();
-  const { top, offset, minCoverage, maxQuestionLength } = { ...DEFAULTS, ...options };
+  const { top, offset, minCoverage, minConfidence, maxQuestionLength } = { ...DEFAULTS, ...options };
   const text = question.trim();
   const base = {
     question: text,
@@ -93,6 +117,7 @@ export function answerQuestion(library: Library, ranker: SentenceRanker, questio
     corrections: {},
     sentences: library.store.sentenceCount,
     candidates: 0,
+    confidence: NO_CONFIDENCE,
   };
   const finish = (answer: Omit<Answer, 'tookMs'>): Answer => ({ ...answer, tookMs: performance.now() - started });
 
@@ -125,9 +150,13 @@ export function answerQuestion(library: Library, ranker: SentenceRanker, questio
           ranking.results.map((r) => r.id),
         )
       : [];
+  const best = answers[0];
+  const score = best ? Math.round(best.coverage * 100) / 100 : 0;
+  const confidence: AnswerConfidence = best ? { level: score >= minConfidence ? 'clear' : 'weak', score } : NO_CONFIDENCE;
   return finish({
     question: text,
     quotes,
+    confidence,
     total: answers.length,
     ...(answers.length === 0 && { reason: 'no-match' as const }),
     suggestions,

@@ -121,6 +121,16 @@ describe('/ask', () => {
     expect(buttons(r).map((b) => b.label)).toEqual(['Source 1', 'More', 'Helpful', 'Not helpful']);
   });
 
+  it('offers a weak match as "Closest matches, not a clear answer", not as an answer', async () => {
+    const clear = embed(await final(ask('what is Operation Unifier')));
+    expect(clear.title).toBeUndefined();
+    // "prime minister" is in the corpus, "Australia" is not: half the question's words at best.
+    const weak = embed(await final(ask('who is the prime minister of Australia')));
+    expect(weak.title).toBe('Closest matches, not a clear answer');
+    expect(weak.description).toMatch(/\*\*Prime Minister\*\*/i);
+    expect(weak.color).not.toBe(clear.color);
+  });
+
   it('says kindly when nothing answers the question', async () => {
     const r = await final(ask('What is the capital of Australia?'));
     expect(embed(r).description).toMatch(/No sentence in the corpus answers that/);

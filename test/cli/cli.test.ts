@@ -29,6 +29,16 @@ describe('verbatim ask', () => {
       context: expect.any(Object),
     });
     expect(answer.answers[0]?.highlights.length).toBeGreaterThan(0);
+    expect(answer.confidence).toEqual({ level: 'clear', score: 1 });
+  });
+
+  it('says when the quotes are only the closest matches, in text and in JSON', async () => {
+    const text = await verbatim(['ask', 'who is the prime minister of Australia']);
+    expect(text.stdout.split('\n')[0]).toBe('Closest matches, not a clear answer:');
+    const json = JSON.parse((await verbatim(['ask', 'who is the prime minister of Australia', '--json'])).stdout) as QuestionJson;
+    expect(json.confidence.level).toBe('weak');
+    expect(json.confidence.score).toBeLessThan(0.6);
+    expect(json.answers.length).toBeGreaterThan(0);
   });
 
   it('answers every line of stdin in order, one JSON line per input line, blank lines included, with an empty list for no answer', async () => {

@@ -86,6 +86,7 @@ function answerWith(n: number, text: string, extra: Partial<Answer> = {}): Answe
     total: n,
     suggestions: [],
     kind: 'thing',
+    confidence: n > 0 ? { level: 'clear', score: 1 } : { level: 'none', score: 0 },
     searchedWords: ['this'],
     corrections: {},
     sentences: 1000,
@@ -147,6 +148,15 @@ describe('answer replies', () => {
       'Source 1',
       'Source 2',
     ]);
+  });
+
+  it('head a weak match "Closest matches, not a clear answer", in another colour, with the same buttons', () => {
+    const clear = renderAnswerReply(answerWith(2, 'A sentence.'), { top: 3 });
+    const weak = renderAnswerReply(answerWith(2, 'A sentence.', { confidence: { level: 'weak', score: 0.4 } }), { top: 3 });
+    expect(clear.embeds![0]!.title).toBeUndefined();
+    expect(weak.embeds![0]!.title).toBe('Closest matches, not a clear answer');
+    expect(weak.embeds![0]!.color).not.toBe(clear.embeds![0]!.color);
+    expect(buttonsOf(weak)).toEqual(buttonsOf(clear));
   });
 
   it('say there is no answer, with the closest articles, and offer no buttons', () => {

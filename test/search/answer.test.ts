@@ -31,6 +31,29 @@ describe('answers on the seed corpus', () => {
     expect(ask('what is operation unifer').corrections).toEqual({ unifer: ['unifier'] });
   });
 
+  it('never "corrects" an ordinary English word into a corpus word: "reset" is not a typo of "rest"', () => {
+    const a = ask('how do I reset my password');
+    expect(a.corrections).toEqual({});
+    expect(a.searchedWords).toEqual(expect.arrayContaining(['reset', 'password']));
+    expect(a.quotes).toEqual([]); // the corpus says nothing about passwords
+  });
+
+  it('tells a clear answer from the closest matches, and both from no answer', () => {
+    expect(ask('what is Operation Unifier').confidence).toEqual({ level: 'clear', score: 1 });
+    const weak = ask('who is the prime minister of Australia'); // "Australia" is nowhere in the corpus
+    expect(weak.quotes.length).toBeGreaterThan(0);
+    expect(weak.confidence.level).toBe('weak');
+    expect(weak.confidence.score).toBeGreaterThan(0);
+    expect(weak.confidence.score).toBeLessThan(0.6);
+    expect(ask('xkcd qwerty zzzz').confidence).toEqual({ level: 'none', score: 0 });
+  });
+
+  it('takes the least confidence of a clear answer as an option', () => {
+    const score = ask('who is the prime minister of Australia').confidence.score;
+    expect(engine.askSync('who is the prime minister of Australia', { minConfidence: score }).confidence.level).toBe('clear');
+    expect(engine.askSync('what is Operation Unifier', { minConfidence: 1.01 }).confidence.level).toBe('weak');
+  });
+
   it('ranks an exact match above a typo correction', () => {
     const exact = ask('Unifier').quotes[0]!.score;
     const typo = ask('Unifer').quotes[0]!.score;
