@@ -105,6 +105,8 @@ describe('SHARDS=2', () => {
       CORPUS_DIR: corpusDir,
       DATA_DIR: `${corpusDir}-data`,
       SHARDS: '2',
+      // The loopback Discord's CDN serves attachments from 127.0.0.1.
+      FETCH_ALLOW_HOSTS: '127.0.0.1',
     });
     await until('both shards ready', () => shardPid(0).length > 0 && shardPid(1).length > 0, bot, 50_000);
     await fake.waitForSession({ shards: 2, timeoutMs: 20_000 });
@@ -137,6 +139,21 @@ describe('SHARDS=2', () => {
     expect(text).toMatch(/Shard 0: .*articles/);
     expect(text).toMatch(/Shard 1: .*articles/);
     expect(description(await ask(ON_0, 'who painted the Quillfern lighthouse'))).toMatch(/Quillfern/);
+  });
+
+  it('/corpus add in one shard makes the added document answerable in the other', async () => {
+    const data = Buffer.from(
+      'Marrowby Weir\n\nThe Marrowby weir was rebuilt in stone after the flood of 1873 washed the timber one away.\n',
+    );
+    const add = fake.slashCommand({
+      name: 'corpus',
+      guildId: ON_0,
+      permissions: PermissionFlagsBits.ManageGuild,
+      options: [{ name: 'add', options: [{ name: 'file', attachment: { filename: 'marrowby.txt', data } }] }],
+    });
+    expect(description(await final(add))).not.toMatch(/Nothing was added/);
+    expect(description(await ask(ON_1, 'when was the Marrowby weir rebuilt in stone'))).toMatch(/Marrowby/);
+    expect(bot.output()).toMatch(/\[shard 0\] .*corpus/);
   });
 
   it('starts a shard again when its process dies, and its guild is answered again', async () => {

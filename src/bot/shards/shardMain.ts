@@ -6,7 +6,7 @@
  */
 import { config } from 'dotenv';
 import { ConfigError, loadSettings } from '../../config.ts';
-import { errorMessage, writeStderr } from '../../log.ts';
+import { errorMessage, setLogTag, writeStderr } from '../../log.ts';
 import { runBot } from '../run.ts';
 
 config({ quiet: true });
@@ -30,6 +30,7 @@ process.on('unhandledRejection', fatal);
 
 async function start(): Promise<number> {
   const shard = shardOfProcess(process.env);
+  setLogTag(`shard ${shard.id}`);
   const settings = loadSettings(process.env);
   if (!settings.discord) throw new ConfigError('a shard needs DISCORD_TOKEN');
   return runBot(settings, settings.discord, { shard });
