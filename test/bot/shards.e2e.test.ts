@@ -196,6 +196,35 @@ describe('SHARDS=auto and bad values', () => {
     }
   });
 
+  it('logs every shard out when the manager itself is killed, leaving no process behind', async () => {
+    const fake = await startFakeDiscord({ shards: 2 });
+    const bot = npmStart({
+      DISCORD_TOKEN: fake.token,
+      DISCORD_API_BASE: fake.restBase,
+      CORPUS_DIR: corpusDir,
+      DATA_DIR: `${corpusDir}-data`,
+      SHARDS: '2',
+    });
+    const pids = () => [...bot.output().matchAll(/is ready \(process (\d+)\)/g)].map((m) => Number(m[1]));
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    try {
+      await until('both shards ready', () => pids().length === 2, bot, 50_000);
+      process.kill(managerPid(bot), 'SIGKILL');
+      await until('the shards to exit', () => !pids().some(alive), bot, 20_000);
+      expect(bot.output()).toMatch(/\[shard 1\] SIGTERM: logging out/);
+    } finally {
+      killGroup(bot);
+      await fake.close();
+    }
+  });
+
   it('refuses a SHARDS value that is neither auto nor a shard count, saying what it accepts', async () => {
     const bot = npmStart({
       DISCORD_TOKEN: 'MTExMTExMTExMTExMTExMTEx.GwRoNg.wrongwrongwrongwrongwrongwrongwrong12',

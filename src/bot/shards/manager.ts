@@ -68,6 +68,8 @@ export async function runShardManager(discord: DiscordSettings): Promise<number>
   // No ready timeout: a shard loads its index before logging in, which may take minutes on a large corpus.
   await manager.spawn({ amount: plan.count, delay: plan.spawnDelayMs, timeout: -1 });
   await finished;
+  // A stop that came while shards were still being spawned missed those spawned after it.
+  await Promise.all([...manager.shards.values()].map(stopShard));
   log('info', 'every shard has stopped');
   return exitCode;
 }

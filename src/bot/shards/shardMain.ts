@@ -26,6 +26,8 @@ function fatal(err: unknown): void {
 }
 
 process.on('uncaughtException', fatal);
+// The manager is gone (killed, or crashed): log out as on SIGTERM rather than serve on, unsupervised.
+process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 process.on('unhandledRejection', fatal);
 
 async function start(): Promise<number> {
