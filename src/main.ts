@@ -34,7 +34,7 @@ async function start(): Promise<number> {
   }
   if ((settings.discord.shards ?? 1) !== 1) {
     const { runShardManager } = await import('./bot/shards/manager.ts');
-    return runShardManager(settings.discord);
+    return runShardManager(settings.discord, settings.dataDir);
   }
   const { runBot } = await import('./bot/run.ts');
   return runBot(settings, settings.discord);

@@ -19,7 +19,7 @@ import { errorMessage, log, redactSecret } from '../log.ts';
 import { openQuestionRecord } from '../record/open.ts';
 import type { QuestionRecord } from '../record/questions.ts';
 import { renderSkipped, splitSkipped } from '../render/text.ts';
-import { healthFile, HealthReporter } from './health.ts';
+import { healthFile, HealthReporter, removeOtherHealthFiles } from './health.ts';
 import { inviteUrl } from './invite.ts';
 import { fanOutReloads } from './shards/fanOut.ts';
 import { autocompleteContext, buttonContext, commandContext, messageCommandContext, NO_MENTIONS, type Services } from './adapter.ts';
@@ -178,6 +178,8 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
 
 /** `npm start` with a token: runs until SIGINT or SIGTERM, then logs out cleanly. */
 export async function runBot(settings: Settings, discord: DiscordSettings, options: Pick<StartOptions, 'shard'> = {}): Promise<number> {
+  // A shard's files are the manager's to tidy; one process leaves only its own.
+  if (!options.shard) await removeOtherHealthFiles(settings.dataDir, ['bot']);
   const bot = await startBot(settings, discord, options);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

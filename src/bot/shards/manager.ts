@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { ShardingManager, type Shard } from 'discord.js';
 import type { DiscordSettings } from '../../config.ts';
 import { log } from '../../log.ts';
+import { removeOtherHealthFiles } from '../health.ts';
 import { siblingModule } from '../../util/spawn.ts';
 import { planShards } from './count.ts';
 
@@ -20,8 +21,12 @@ const MAX_CRASHES = 5;
 const CRASH_WINDOW_MS = 60_000;
 
 /** Runs the shards until SIGINT or SIGTERM (exit code 0), or until a shard keeps crashing (exit code 1). */
-export async function runShardManager(discord: DiscordSettings): Promise<number> {
+export async function runShardManager(discord: DiscordSettings, dataDir: string): Promise<number> {
   const plan = await planShards(discord);
+  await removeOtherHealthFiles(
+    dataDir,
+    Array.from({ length: plan.count }, (_, id) => `bot-shard-${id}`),
+  );
   const entry = siblingModule(import.meta.url, 'shardMain');
   const manager = new ShardingManager(fileURLToPath(entry), {
     totalShards: plan.count,
