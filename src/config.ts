@@ -68,7 +68,15 @@ export interface DiscordSettings {
   apiBase?: string;
   /** Role ids whose members may /reload, besides those with Manage Server. */
   moderatorRoleIds: string[];
+  /** How many shards to run (`SHARDS`): 1 (one process, the default), a number, or `auto` (Discord's recommendation). */
+  shards?: ShardCountSetting;
 }
+
+/** The `SHARDS` setting: a shard count, or `auto` for the count Discord recommends (`GET /gateway/bot`). */
+export type ShardCountSetting = number | 'auto';
+
+/** Most shards accepted in `SHARDS`: one process each, on one machine. */
+export const MAX_SHARDS = 64;
 
 /** A setting is wrong; `message` is one line, safe to print. */
 export class ConfigError extends Error {}
@@ -110,6 +118,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, overrides: { corpusDir?: st
     'ASK_COOLDOWN',
     'AUTOANSWER',
     'AUTOANSWER_RATE',
+    'SHARDS',
   ]) {
     if (containsToken(env[name] ?? ''))
       throw new ConfigError(`${name} holds what looks like a bot token; the token belongs in DISCORD_TOKEN only`);
@@ -150,13 +159,29 @@ export function loadSettings(env: NodeJS.ProcessEnv, overrides: { corpusDir?: st
     .filter(Boolean);
   for (const r of roles)
     if (!SNOWFLAKE.test(r)) throw new ConfigError(`MODERATOR_ROLE_IDS must be comma-separated numeric role ids (got ${describeValue(r)})`);
-  const discord: DiscordSettings = { token, moderatorRoleIds: roles };
+  const discord: DiscordSettings = { token, moderatorRoleIds: roles, shards: parseShards(env) };
   const clientId = id('DISCORD_CLIENT_ID');
   const guildId = id('DISCORD_GUILD_ID');
   if (clientId) discord.clientId = clientId;
   if (guildId) discord.guildId = guildId;
   if (apiBase) discord.apiBase = apiBase;
   return { ...common, discord };
+}
+
+/**
+ * `SHARDS`: `1` (default), a whole number up to {@link MAX_SHARDS}, or `auto`.
+ * In a shard process discord.js's ShardingManager sets `SHARDS` to that
+ * shard's id; the process then runs one shard and the setting is not read.
+ */
+function parseShards(env: NodeJS.ProcessEnv): ShardCountSetting {
+  if (env.SHARDING_MANAGER === 'true') return 1;
+  const value = env.SHARDS?.trim().toLowerCase();
+  if (!value) return 1;
+  if (value === 'auto') return 'auto';
+  const count = /^\d{1,3}$/.test(value) ? Number(value) : NaN;
+  if (!(count >= 1 && count <= MAX_SHARDS))
+    throw new ConfigError(`SHARDS must be auto or a whole number from 1 to ${MAX_SHARDS} (got "${value.slice(0, 20)}")`);
+  return count;
 }
 
 /** `FETCH_ALLOW_HOSTS`: comma-separated host names or IP addresses, without scheme, port or path. */

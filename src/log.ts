@@ -46,9 +46,17 @@ export function redactRegistered(text: string): string {
 
 export type LogLevel = 'info' | 'warn' | 'error';
 
+/** Said before every log line of this process, e.g. `[shard 1] ` (several shards write to one terminal). */
+let tag = '';
+
+/** Marks every later log line of this process with `name` (a shard process calls it with `shard N`). */
+export function setLogTag(name: string): void {
+  tag = `[${name}] `;
+}
+
 /** Writes one log line to stderr. */
 export function log(level: LogLevel, message: string): void {
-  process.stderr.write(`${new Date().toISOString()} ${level.padEnd(5)} ${redact(message)}\n`);
+  process.stderr.write(`${new Date().toISOString()} ${level.padEnd(5)} ${tag}${redact(message)}\n`);
 }
 
 /** Writes text to stderr as it is (CLI messages, progress), secrets masked. */

@@ -32,6 +32,10 @@ async function start(): Promise<number> {
       record?.close();
     }
   }
+  if ((settings.discord.shards ?? 1) !== 1) {
+    const { runShardManager } = await import('./bot/shards/manager.ts');
+    return runShardManager(settings.discord, settings.dataDir);
+  }
   const { runBot } = await import('./bot/run.ts');
   return runBot(settings, settings.discord);
 }

@@ -5,7 +5,7 @@
  * (the Docker HEALTHCHECK). A bot that is up but disconnected, or hung, or
  * gone, is unhealthy.
  */
-import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage, log } from '../log.ts';
 
@@ -25,6 +25,23 @@ export const HEALTH_MAX_AGE_MS = 60_000;
 /** The health file of one bot process (`name` tells shards apart). */
 export function healthFile(dataDir: string, name = 'bot'): string {
   return path.join(dataDir, `health-${name}.json`);
+}
+
+/**
+ * Removes the bot's health files other than those named in `keep` (names as
+ * given to {@link healthFile}): one left by a run with other shards (or none)
+ * would say "stopped" for ever and fail every health check.
+ */
+export async function removeOtherHealthFiles(dataDir: string, keep: readonly string[]): Promise<void> {
+  const wanted = new Set(keep.map((name) => path.basename(healthFile(dataDir, name))));
+  let names: string[];
+  try {
+    names = await readdir(dataDir);
+  } catch {
+    return; // no data folder yet: nothing left over
+  }
+  for (const name of names)
+    if (/^health-bot(?:-shard-\d+)?\.json$/.test(name) && !wanted.has(name)) await rm(path.join(dataDir, name), { force: true });
 }
 
 /** Keeps a health file up to date while the bot runs. Failing to write is logged once, never fatal. */

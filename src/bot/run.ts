@@ -22,8 +22,9 @@ import type { AutoAnswers } from '../autoanswer/control.ts';
 import { invitePermissions, setUpAutoAnswers } from '../autoanswer/setup.ts';
 import type { QuestionRecord } from '../record/questions.ts';
 import { renderSkipped, splitSkipped } from '../render/text.ts';
-import { healthFile, HealthReporter } from './health.ts';
+import { healthFile, HealthReporter, removeOtherHealthFiles } from './health.ts';
 import { inviteUrl } from './invite.ts';
+import { fanOutReloads } from './shards/fanOut.ts';
 import { autocompleteContext, buttonContext, commandContext, messageCommandContext, NO_MENTIONS, type Services } from './adapter.ts';
 
 /** A running bot. */
@@ -50,6 +51,12 @@ export interface StartOptions {
    * the end-to-end tests shorten it to see a slow server refused without waiting 15 s.
    */
   fetchTimeoutMs?: number;
+  /**
+   * Run as shard `id` of `count` (a process the ShardingManager started, see
+   * shards/manager.ts): reloads reach every shard, only shard 0 writes
+   * snapshots and registers commands. Default: the only shard.
+   */
+  shard?: { id: number; count: number };
 }
 
 /** Longest wait for the engine to close after a failed start. */
@@ -64,7 +71,9 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
   redactSecret(discord.token);
   let engine = options.engine;
   if (!engine) {
-    const opened = await openEngine({ corpusDir: settings.corpusDir, snapshotDir: settings.snapshotDir });
+    // Every shard reads the same snapshot folder; one writer, so that shards never race on it.
+    const saveSnapshots = (options.shard?.id ?? 0) === 0;
+    const opened = await openEngine({ corpusDir: settings.corpusDir, snapshotDir: settings.snapshotDir, saveSnapshots });
     engine = opened.engine;
     log(
       'info',
@@ -78,10 +87,13 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: NO_MENTIONS,
+    // Explicit, or discord.js would read its own SHARDS variable, which is also Verbatim's setting.
+    shards: options.shard?.id ?? 0,
+    shardCount: options.shard?.count ?? 1,
     ...(discord.apiBase && { rest: { api: discord.apiBase } }),
   });
   const roles = discord.moderatorRoleIds;
-  const activeEngine = engine;
+  const activeEngine = options.shard ? fanOutReloads(engine, client, options.shard) : engine;
   const record = openQuestionRecord(settings);
   // /corpus changes the corpus through this editor (one at a time, each logged in the data folder).
   const corpus = new CorpusEditor({
@@ -119,7 +131,7 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
       await router.button(interaction.customId, buttonContext(interaction, services, roles));
     }
   }
-  const health = new HealthReporter(healthFile(settings.dataDir));
+  const health = new HealthReporter(healthFile(settings.dataDir, options.shard ? `bot-shard-${options.shard.id}` : undefined));
   client.on(Events.ShardDisconnect, () => health.set('disconnected'));
   client.on(Events.ShardResume, () => health.set('ready'));
   client.on(Events.ShardReady, () => health.set('ready'));
@@ -129,6 +141,10 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
   const ready = new Promise<void>((resolve, reject) => {
     const register = async (c: Client<true>): Promise<void> => {
       try {
+        if ((options.shard?.id ?? 0) !== 0) {
+          log('info', `logged in as ${c.user.tag} (shard ${options.shard?.id} of ${options.shard?.count}); shard 0 registers the commands`);
+          return resolve();
+        }
         const definitions = router.definitions();
         if (discord.guildId) await c.application.commands.set(definitions, discord.guildId);
         else await c.application.commands.set(definitions);
@@ -180,8 +196,10 @@ export async function startBot(settings: Settings, discord: DiscordSettings, opt
 }
 
 /** `npm start` with a token: runs until SIGINT or SIGTERM, then logs out cleanly. */
-export async function runBot(settings: Settings, discord: DiscordSettings): Promise<number> {
-  const bot = await startBot(settings, discord);
+export async function runBot(settings: Settings, discord: DiscordSettings, options: Pick<StartOptions, 'shard'> = {}): Promise<number> {
+  // A shard's files are the manager's to tidy; one process leaves only its own.
+  if (!options.shard) await removeOtherHealthFiles(settings.dataDir, ['bot']);
+  const bot = await startBot(settings, discord, options);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log('info', `${signal}: logging out`);

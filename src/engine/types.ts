@@ -36,6 +36,18 @@ export interface ReloadReport {
   mode?: 'built' | 'incremental' | 'snapshot';
   /** Anything worth knowing about how it went (e.g. why a snapshot was not used). */
   note?: string;
+  /** With several shards: how the reload went in each shard (this one included), by shard id. */
+  shards?: ShardReloadResult[];
+}
+
+/** One shard's part of a reload that fanned out to every shard. */
+export interface ShardReloadResult {
+  shard: number;
+  ok: boolean;
+  /** Why it failed (the shard then keeps its previous index), or why it could not be asked. */
+  error?: string;
+  tookMs: number;
+  after?: Counts;
 }
 
 /** Memory of the thread that holds the index, in bytes (`process.memoryUsage()` there). */

@@ -8,7 +8,7 @@
  * 5 buttons per row, 5 rows; custom ids up to 100 characters.
  */
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
-import type { ArticleView, ReloadReport } from '../engine/types.ts';
+import type { ArticleView, ReloadReport, ShardReloadResult } from '../engine/types.ts';
 import type { ArticleRef } from '../library/store.ts';
 import type { Answer, Highlight, Quote } from '../search/answer.ts';
 import type { Reply } from '../interaction/types.ts';
@@ -271,6 +271,20 @@ export function renderArticleReply(view: ArticleView, options: ArticleReplyOptio
 }
 
 /** The reply to /reload. */
+/** One line per shard of a reload that reached every shard, and the slowest time; a failed shard is named with its reason. */
+function renderShardResults(shards: ShardReloadResult[]): string[] {
+  const slowest = Math.max(0, ...shards.map((s) => s.tookMs));
+  const failed = shards.filter((s) => !s.ok);
+  const lines = [`**Shards:** ${shards.length - failed.length} of ${shards.length} reloaded; slowest ${formatMs(slowest)}`];
+  for (const s of shards)
+    lines.push(
+      s.ok
+        ? `• Shard ${s.shard}: ${s.after ? `${s.after.articles.toLocaleString('en')} articles, ` : ''}${formatMs(s.tookMs)}`
+        : `• Shard ${s.shard} failed and keeps its previous index: ${escapeMarkdown(truncate(s.error ?? 'unknown error', 200))}`,
+    );
+  return lines;
+}
+
 export function renderReloadReply(report: ReloadReport): Reply {
   const n = (x: number) => x.toLocaleString('en');
   if (!report.ok) {
@@ -279,7 +293,10 @@ export function renderReloadReply(report: ReloadReport): Reply {
         {
           color: COLOR.error,
           title: 'Reload failed',
-          description: `${escapeMarkdown(report.error ?? 'unknown error')}\n\nThe previous index is still in use.`,
+          description: [
+            `${escapeMarkdown(report.error ?? 'unknown error')}\n\nThe previous index is still in use.`,
+            ...(report.shards ? ['', ...renderShardResults(report.shards)] : []),
+          ].join('\n'),
         },
       ],
       ephemeral: true,
@@ -292,6 +309,7 @@ export function renderReloadReply(report: ReloadReport): Reply {
   ];
   const changes = listChanges(report);
   if (changes) lines.push(`**Changes:** ${changes}`);
+  if (report.shards) lines.push(...renderShardResults(report.shards));
   const { skipped, warnings } = splitSkipped(report.skipped);
   const ignored = renderIgnored(report.ignored);
   if (ignored) lines.push(`**Not read (other file types):** ${escapeMarkdown(ignored)}`);

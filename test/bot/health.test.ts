@@ -3,12 +3,12 @@
  * from one that is up but useless, and the invite never asks for more than
  * the bot needs.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PermissionFlagsBits } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkHealth, healthFile, HealthReporter } from '../../src/bot/health.ts';
+import { checkHealth, healthFile, HealthReporter, removeOtherHealthFiles } from '../../src/bot/health.ts';
 import { AUTO_ANSWER_PERMISSIONS, inviteUrl, REQUESTED_PERMISSIONS } from '../../src/bot/invite.ts';
 
 let dir: string;
@@ -45,6 +45,17 @@ describe('the health check', () => {
     await writeFile(healthFile(dir, 'shard-0'), JSON.stringify({ pid: process.pid, state: 'ready', at: now }));
     await writeFile(healthFile(dir, 'shard-1'), JSON.stringify({ pid: process.pid, state: 'starting', at: now }));
     expect(await checkHealth(dir, now)).toMatch(/health-shard-1\.json: the bot is starting/);
+  });
+});
+
+describe('health files left by a run with other shards', () => {
+  it('are removed at start, so that a stopped shard of an earlier run does not fail the check for ever', async () => {
+    const stopped = JSON.stringify({ pid: process.pid, state: 'stopped', at: Date.now() });
+    for (const name of ['bot', 'bot-shard-0', 'bot-shard-1', 'bot-shard-2']) await writeFile(healthFile(dir, name), stopped);
+    await writeFile(path.join(dir, 'health-other.json'), stopped);
+    await removeOtherHealthFiles(dir, ['bot-shard-0', 'bot-shard-1']);
+    expect((await readdir(dir)).sort()).toEqual(['health-bot-shard-0.json', 'health-bot-shard-1.json', 'health-other.json']);
+    await removeOtherHealthFiles(path.join(dir, 'missing'), ['bot']);
   });
 });
 

@@ -57,6 +57,30 @@ describe('index snapshots', () => {
     );
   });
 
+  it('are only read by an engine that does not save them (a shard other than 0), even while the writer replaces the file', async () => {
+    const writer = (await openAndSave()).engine;
+    const file = snapshotPath(seed.snapshotDir, seed.corpusDir);
+    await writeFile(
+      path.join(seed.corpusDir, 'new.md'),
+      '---\ntitle: Lighthouse\n---\nThe committee restored the old lighthouse by spring.\n',
+    );
+    // The writer saves a new snapshot (temporary file, then rename) while readers start from the file.
+    const saving = writer.reload().then(() => writer.flushSnapshot());
+    const readers = await Promise.all([0, 1, 2].map(() => LocalEngine.open({ ...corpus(), saveSnapshots: false })));
+    await saving;
+    const written = await stat(file);
+    for (const { engine, report } of readers) {
+      expect(report.mode).toBe('snapshot');
+      expect(engine.askSync('lighthouse committee').quotes[0]?.article.id).toBe('new');
+      await writeFile(path.join(seed.corpusDir, 'new.md'), '---\ntitle: Lighthouse\n---\nThe committee painted the lighthouse green.\n');
+      expect((await engine.reload()).ok).toBe(true);
+      await engine.flushSnapshot(); // what would write a snapshot now, if this engine saved them
+    }
+    const after = await stat(file);
+    expect([after.ino, after.mtimeMs]).toEqual([written.ino, written.mtimeMs]);
+    expect(await readdir(seed.snapshotDir)).toHaveLength(1);
+  });
+
   it('are rebuilt, not trusted, when corrupt', async () => {
     await openAndSave();
     const file = snapshotPath(seed.snapshotDir, seed.corpusDir);

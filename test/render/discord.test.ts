@@ -262,3 +262,43 @@ describe('markdown escaping and button ids', () => {
     expect(() => customId('x'.repeat(101))).toThrow(/longer than 100/);
   });
 });
+
+describe('reload replies with several shards', () => {
+  const base: ReloadReport = {
+    ok: true,
+    before: { articles: 5, sentences: 128 },
+    after: { articles: 6, sentences: 130 },
+    added: ['quillfern'],
+    changed: [],
+    removed: [],
+    skipped: [],
+    tookMs: 40,
+  };
+
+  it('list every shard, the slowest time, and name a shard that failed and keeps its old index', () => {
+    const description = renderReloadReply({
+      ...base,
+      shards: [
+        { shard: 0, ok: true, tookMs: 40, after: { articles: 6, sentences: 130 } },
+        { shard: 1, ok: false, error: 'could not reach the shard: Shard 1 is dead', tookMs: 2 },
+        { shard: 2, ok: true, tookMs: 1500, after: { articles: 6, sentences: 130 } },
+      ],
+    }).embeds![0]!.description!;
+    expect(description).toMatch(/\*\*Shards:\*\* 2 of 3 reloaded; slowest 1\.5 s/);
+    expect(description).toMatch(/Shard 0: 6 articles/);
+    expect(description).toMatch(/Shard 1 failed and keeps its previous index: could not reach the shard/);
+  });
+
+  it('list the shards under a failed reload too', () => {
+    const reply = renderReloadReply({
+      ...base,
+      ok: false,
+      error: 'corpus directory not found',
+      shards: [
+        { shard: 0, ok: false, error: 'corpus directory not found', tookMs: 1 },
+        { shard: 1, ok: true, tookMs: 30, after: { articles: 6, sentences: 130 } },
+      ],
+    });
+    expect(reply.embeds![0]!.description).toMatch(/still in use[\s\S]*\*\*Shards:\*\* 1 of 2 reloaded/);
+  });
+});
