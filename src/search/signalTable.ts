@@ -31,8 +31,8 @@ export interface CandidateFacts {
   paragraphBm25(): number;
   /**
    * Soft coverage by learned associations (associations.ts): for each question
-   * word, its rarity share times the strongest associated answer word in the
-   * sentence (0–1).
+   * word the sentence lacks, its rarity share times the strongest associated
+   * answer word in the sentence (0–1).
    */
   associated(): number;
   /**
@@ -147,7 +147,7 @@ export const SIGNALS = table([
     description:
       'words that answers to such questions tend to use ("sing" → "perform", "large" → "km2"), learned from SQuAD question–answer pairs, each question word weighted by its rarity',
     ablation: 'QA associations',
-    weight: 1,
+    weight: 2.5,
     tier: 'candidate',
     compute: (f: CandidateFacts) => f.associated(),
   },
