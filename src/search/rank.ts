@@ -30,13 +30,6 @@ export interface RankOptions extends Stage1Options, Stage2Options {
    * 25 ms; below ~100,000 sentences nearly every term leads anyway.
    */
   maxLeadPostings: number;
-  /**
-   * A question word the corpus never uses weighs this many times its idf in
-   * coverage (and so in the no-answer check): "what does arraignment mean",
-   * asked of a corpus that never says "arraignment", is not half answered by
-   * a sentence saying "mean".
-   */
-  unknownWordWeight: number;
   /** Add the neighbours of the stage-1 candidates as candidates: an answer often follows the sentence naming its subject. */
   neighbours: boolean;
   /** Of the stage-2 candidates, how many (best first) also get the token signals (phrase, answer type…). */
@@ -57,7 +50,6 @@ export const DEFAULT_RANK_OPTIONS: Readonly<RankOptions> = {
   coverageIdfPower: 1,
   depth: 30,
   maxLeadPostings: 25_000,
-  unknownWordWeight: 1.5,
   neighbours: true,
   tokenDepth: 30,
   weights: DEFAULT_WEIGHTS,

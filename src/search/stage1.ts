@@ -26,7 +26,6 @@ export interface Stage1Options {
   coverageIdfPower: number;
   depth: number;
   maxLeadPostings: number;
-  unknownWordWeight: number;
 }
 
 /**
@@ -78,11 +77,7 @@ export class CandidateFinder {
   /** Stage 1 for the question's groups (at most 31: masks are 32-bit). */
   find(groups: readonly QueryGroup[], opts: Stage1Options): Stage1Result {
     const { sentences: index, store } = this.library;
-    const groupWeights = groups.map((g) => {
-      const idf = Math.max(...g.terms.map((t) => index.idf(index.documentFrequency(t.term))));
-      // A word the corpus never uses says the question is about something else: it weighs more than the rarest word it has.
-      return g.terms.every((t) => index.documentFrequency(t.term) === 0) ? idf * opts.unknownWordWeight : idf;
-    });
+    const groupWeights = groups.map((g) => Math.max(...g.terms.map((t) => index.idf(index.documentFrequency(t.term)))));
     if (groups.length === 0 || index.documentCount === 0) return emptyResult(groupWeights);
     const coverageOf = coverageFunction(groupWeights.map((w) => w ** opts.coverageIdfPower));
 
