@@ -222,6 +222,24 @@ describe('knowing when there is no answer', () => {
     expect(answerQuestion(lib, ranker, 'When did the harbour bridge reopen?').quotes[0]?.text).toMatch(/reopened on Tuesday/);
   });
 
+  it('a word of the question\'s frame weighs less: "what does arraignment mean" is not answered by a sentence saying "mean"', () => {
+    // A few hundred sentences, as in the seed corpus, five of which say "mean".
+    const filler = Array.from({ length: 300 }, (_, i) =>
+      i % 60 === 1 ? `Delays mean convoy ${i} waits.` : `Convoy ${i} crossed the border on day ${i % 30} of the exercise.`,
+    ).join('\n\n');
+    const lib = library({ a: `Mission\n\nA longer mission would mean more training for the soldiers.\n\n${filler}\n` });
+    const ask = (q: string, rank: RankSettings = {}) => answerQuestion(lib, new SentenceRanker(lib), q, { rank }).quotes;
+    expect(parseQuestion('what does arraignment mean', lib.sentences).groups.map((g) => [g.word, g.frame ?? false])).toEqual([
+      ['arraignment', false],
+      ['mean', true],
+    ]);
+    expect(ask('what does arraignment mean')).toEqual([]);
+    // Weighed in full, "mean" is enough of the question to answer it.
+    expect(ask('what does arraignment mean', { frameWordWeight: 1 })[0]?.text).toMatch(/mean/);
+    // Outside a question, "mean" is a topic word like any other.
+    expect(parseQuestion('mean convoy delays', lib.sentences).groups.some((g) => g.frame)).toBe(false);
+  });
+
   it('associations alone never make an answer: a question about things the corpus never mentions stays unanswered', () => {
     // "sing" is associated with "concert" and "perform", which the corpus has; "madonna" it has not.
     const lib = library({ a: 'Concerts\n\nThe orchestra will perform a concert in the park on Sunday.\n' });
