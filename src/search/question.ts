@@ -35,6 +35,12 @@ export interface QueryGroup {
   corrections: string[];
   /** Position of the word among the question's tokens (for phrase and proximity signals). */
   position: number;
+  /**
+   * True for a word of the question's frame rather than its topic: "mean" in
+   * "what does X mean", "used" in "what is X used for". It weighs less in
+   * coverage, so a sentence that only says "means" does not half answer.
+   */
+  frame?: boolean;
 }
 
 /** A question, analyzed. */
@@ -53,6 +59,31 @@ export interface QuestionOptions extends TypoOptions {
   /** Most corrections kept per unknown word. Default 3. */
   maxCorrections?: number;
 }
+
+/**
+ * Words that, in a question, state what kind of fact is asked about the topic
+ * ("what does X mean", "what does X stand for", "what is X used / known for",
+ * "what is X called", "how does X work", "what happens to X", "where is X
+ * located"), not the topic.
+ */
+const FRAME_WORDS: ReadonlySet<string> = new Set([
+  'mean',
+  'means',
+  'meaning',
+  'stand',
+  'stands',
+  'use',
+  'used',
+  'uses',
+  'known',
+  'called',
+  'work',
+  'works',
+  'happen',
+  'happens',
+  'happened',
+  'located',
+]);
 
 /**
  * Analyzes a question against an index (whose vocabulary decides which words
@@ -92,7 +123,10 @@ export function parseQuestion(question: string, index: SentenceIndex, options: Q
       groups.push({ word, terms: [{ term, weight: 1, group: groups.length }], corrected: false, corrections: [], position });
     }
   }
-  return { text: question, kind: questionKind(question), groups, terms: groups.flatMap((g) => g.terms) };
+  const kind = questionKind(question);
+  // Frame words only frame a question that asks something: "the mean temperature" or "work permits" in a plain search stay topic words.
+  if (kind !== 'other' && groups.length > 1) for (const g of groups) if (FRAME_WORDS.has(g.word) && !g.corrected) g.frame = true;
+  return { text: question, kind, groups, terms: groups.flatMap((g) => g.terms) };
 }
 
 /**

@@ -30,6 +30,12 @@ export interface RankOptions extends Stage1Options, Stage2Options {
    * 25 ms; below ~100,000 sentences nearly every term leads anyway.
    */
   maxLeadPostings: number;
+  /**
+   * A word of the question's frame ("mean" in "what does X mean", "used" in
+   * "what is X used for") weighs this share of its idf in coverage, and so in
+   * the no-answer check and the confidence.
+   */
+  frameWordWeight: number;
   /** Add the neighbours of the stage-1 candidates as candidates: an answer often follows the sentence naming its subject. */
   neighbours: boolean;
   /** Of the stage-2 candidates, how many (best first) also get the token signals (phrase, answer type…). */
@@ -50,6 +56,7 @@ export const DEFAULT_RANK_OPTIONS: Readonly<RankOptions> = {
   coverageIdfPower: 1,
   depth: 30,
   maxLeadPostings: 25_000,
+  frameWordWeight: 0.5,
   neighbours: true,
   tokenDepth: 30,
   weights: DEFAULT_WEIGHTS,

@@ -11,7 +11,7 @@
  * table order, `weight × scale(value)` ({@link combineSignals}).
  */
 import type { QuestionKind } from './question.ts';
-import { answerTypeMatch, exactShare, hasNewName, orderScore, phraseScore, type SentenceTerms } from './signals.ts';
+import { answerTypeMatch, definitionScore, exactShare, hasNewName, orderScore, phraseScore, type SentenceTerms } from './signals.ts';
 
 /** What stage 2 knows about a candidate sentence without reading its tokens. */
 export interface CandidateFacts {
@@ -29,6 +29,12 @@ export interface CandidateFacts {
   readonly length: number;
   /** BM25+ of the question over the sentence's whole paragraph as one text (a postings scan: computed on demand). */
   paragraphBm25(): number;
+  /**
+   * Soft coverage by learned associations (associations.ts): for each question
+   * word the sentence lacks, its rarity share times the strongest associated
+   * answer word in the sentence (0–1).
+   */
+  associated(): number;
   /**
    * For a sentence that opens by pointing back ("It", "These", "The latter"):
    * how much its stage-1 score grows (in log terms) when the question words
@@ -137,6 +143,15 @@ export const SIGNALS = table([
     compute: (f: CandidateFacts) => f.anaphoraGain(),
   },
   {
+    name: 'associated',
+    description:
+      'words that answers to such questions tend to use ("sing" → "perform", "large" → "km2"), learned from SQuAD question–answer pairs, each question word weighted by its rarity',
+    ablation: 'QA associations',
+    weight: 2.5,
+    tier: 'candidate',
+    compute: (f: CandidateFacts) => f.associated(),
+  },
+  {
     name: 'phrase',
     description: "share of the question's adjacent word pairs found side by side",
     ablation: 'phrase matches',
@@ -193,6 +208,15 @@ export const SIGNALS = table([
     weight: 0.8,
     tier: 'token',
     compute: (t: TokenFacts) => exactShare(t.terms, t.questionWords),
+  },
+  {
+    name: 'definition',
+    description:
+      'a sentence defining the question\'s subject: the question\'s words, then "is", "are", "was", "refers"… ("Arraignment is a formal reading…")',
+    ablation: 'definitions ("X is a…")',
+    weight: 1,
+    tier: 'token',
+    compute: (t: TokenFacts) => definitionScore(t.terms, t.text, t.groupWeights),
   },
   {
     name: 'newName',

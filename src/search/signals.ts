@@ -4,6 +4,7 @@
  * sentence, each pinned by its own tests (test/search/signals.test.ts).
  */
 import type { Token } from '../text/analyze.ts';
+import { IRREGULAR_BASE_FORMS } from '../text/baseForms.ts';
 import type { QuestionKind } from './question.ts';
 
 /**
@@ -147,4 +148,53 @@ export function exactShare(sentence: SentenceTerms, questionWords: ReadonlySet<s
   const found = new Set<string>();
   for (const t of sentence.tokens) if (questionWords.has(t.word)) found.add(t.word);
   return found.size / questionWords.size;
+}
+
+/** Verbs that make a sentence a definition when they follow its subject: "X is a…", "X refers to…". */
+const DEFINING_VERBS: ReadonlySet<string> = new Set(['is', 'are', 'was', 'were', 'refers', 'means', 'denotes']);
+/** Words after a defining verb that make it a passive ("was written by"), not a definition. */
+const isParticiple = (word: string): boolean => word.endsWith('ed') || IRREGULAR_BASE_FORMS.has(word);
+/** The subject of a definition is short: the defining verb comes within this many words (parentheses skipped). */
+const MAX_SUBJECT_WORDS = 8;
+
+/**
+ * A definitional sentence about the question's subject: "Arraignment is a
+ * formal reading…", "Richard Nixon (1913–1994) was the 37th President…". The
+ * value is the share of the question's rarity-weighted words found in the
+ * sentence's subject, the words before its first defining verb (at most
+ * {@link MAX_SUBJECT_WORDS} of them, words in parentheses not counted, no
+ * comma among them); 0 when the sentence does not open that way, or when the
+ * verb is a passive's ("The play was written by…"). 0–1.
+ */
+export function definitionScore(sentence: SentenceTerms, text: string, groupWeights: readonly number[]): number {
+  const total = groupWeights.reduce((a, b) => a + b, 0);
+  if (total <= 0) return 0;
+  // Parenthesis depth at each token: one pass over the text, tokens in order.
+  let depth = 0;
+  let at = 0;
+  let words = 0;
+  let mask = 0;
+  const groupOf = new Map<number, number>();
+  sentence.positions.forEach((p, i) => groupOf.set(p, sentence.groups[i]!));
+  for (let i = 0; i < sentence.tokens.length; i++) {
+    const token = sentence.tokens[i]!;
+    for (; at < token.start; at++) {
+      const c = text[at];
+      if (c === '(' || c === '[') depth++;
+      else if ((c === ')' || c === ']') && depth > 0) depth--;
+      else if (c === ',' && depth === 0) return 0; // "During the arraignment, the defendant is…": not a subject
+    }
+    if (depth > 0) continue;
+    if (DEFINING_VERBS.has(token.word)) {
+      const next = sentence.tokens[i + 1];
+      if (words === 0 || mask === 0 || (next !== undefined && isParticiple(next.word))) return 0;
+      let covered = 0;
+      for (let g = 0; g < groupWeights.length; g++) if (mask & (1 << g)) covered += groupWeights[g]!;
+      return covered / total;
+    }
+    if (++words > MAX_SUBJECT_WORDS) return 0;
+    const g = groupOf.get(i);
+    if (g !== undefined && g >= 0) mask |= 1 << g;
+  }
+  return 0;
 }

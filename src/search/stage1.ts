@@ -26,6 +26,7 @@ export interface Stage1Options {
   coverageIdfPower: number;
   depth: number;
   maxLeadPostings: number;
+  frameWordWeight: number;
 }
 
 /**
@@ -77,7 +78,9 @@ export class CandidateFinder {
   /** Stage 1 for the question's groups (at most 31: masks are 32-bit). */
   find(groups: readonly QueryGroup[], opts: Stage1Options): Stage1Result {
     const { sentences: index, store } = this.library;
-    const groupWeights = groups.map((g) => Math.max(...g.terms.map((t) => index.idf(index.documentFrequency(t.term)))));
+    const groupWeights = groups.map(
+      (g) => Math.max(...g.terms.map((t) => index.idf(index.documentFrequency(t.term)))) * (g.frame ? opts.frameWordWeight : 1),
+    );
     if (groups.length === 0 || index.documentCount === 0) return emptyResult(groupWeights);
     const coverageOf = coverageFunction(groupWeights.map((w) => w ** opts.coverageIdfPower));
 

@@ -18,6 +18,7 @@ import {
   type SignalWeights,
   type TokenFacts,
 } from './signalTable.ts';
+import { associationsOf } from './associations.ts';
 import { sentenceTerms } from './signals.ts';
 import type { Stage1Result } from './stage1.ts';
 
@@ -81,6 +82,8 @@ export function rerank(library: Library, question: ParsedQuestion, s1: Stage1Res
     }
   }
 
+  const associated = wanted('associated') ? associationScorer(library, question, s1.groupWeights) : () => 0;
+
   const ranked: Scored[] = [...ids].map((id) => {
     const slot = store.slotOf(id);
     const article = store.atSlot(slot)!;
@@ -108,6 +111,7 @@ export function rerank(library: Library, question: ParsedQuestion, s1: Stage1Res
       articleCoverage: s1.coverageOf(articleMask),
       length: library.sentences.length(id),
       paragraphBm25: () => memo(paragraphScores, pFirst, () => s1.paragraphBm25(pFirst, pEnd)),
+      associated: () => associated(id, own),
       anaphoraGain: () =>
         !first && REFERS_BACK.test(store.text(id)) ? Math.log1p(s1.scoreWith(id, s1.mask(id - 1))) - Math.log1p(stage1) : 0,
     };
@@ -151,6 +155,45 @@ export function rerank(library: Library, question: ParsedQuestion, s1: Stage1Res
   return ranked.map(({ stage1, values, ...r }) =>
     explain ? { ...r, explanation: { stage1, signals: values, contributions: contributions(values, weights) } } : r,
   );
+}
+
+/**
+ * The `associated` signal's function for one question: for each question word
+ * the sentence lacks (`covered`: the groups it has), the word's share of the
+ * question's rarity weight times the strongest learned association
+ * (associations.ts) that the sentence contains, summed: 0–1, what the words
+ * answers to such questions tend to use add to coverage.
+ */
+function associationScorer(
+  library: Library,
+  question: ParsedQuestion,
+  groupWeights: readonly number[],
+): (id: number, covered: number) => number {
+  const own = new Set(question.terms.map((t) => t.term));
+  const total = groupWeights.reduce((a, b) => a + b, 0);
+  const perGroup: Array<{ gi: number; share: number; targets: Array<{ postings: ReadonlyMap<number, number>; weight: number }> }> = [];
+  question.groups.forEach((g, gi) => {
+    if (g.corrected || total <= 0 || gi >= groupWeights.length) return;
+    const targets: Array<{ postings: ReadonlyMap<number, number>; weight: number }> = [];
+    for (const t of g.terms)
+      for (const a of associationsOf(t.term)) {
+        if (own.has(a.term)) continue;
+        const postings = library.sentences.postings(a.term);
+        if (postings && postings.size > 0) targets.push({ postings, weight: a.weight * t.weight });
+      }
+    if (targets.length > 0) perGroup.push({ share: groupWeights[gi]! / total, targets, gi });
+  });
+  if (perGroup.length === 0) return () => 0;
+  return (id, covered) => {
+    let sum = 0;
+    for (const { share, targets, gi } of perGroup) {
+      if (covered & (1 << gi)) continue; // the sentence has the word itself
+      let best = 0;
+      for (const t of targets) if (t.weight > best && t.postings.has(id)) best = t.weight;
+      sum += share * best;
+    }
+    return sum;
+  };
 }
 
 function memo<K, V>(map: Map<K, V>, key: K, make: () => V): V {

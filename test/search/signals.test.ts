@@ -9,7 +9,15 @@ import { Library, type LibraryOptions } from '../../src/library/library.ts';
 import { answerQuestion } from '../../src/search/answer.ts';
 import { parseQuestion, questionKind } from '../../src/search/question.ts';
 import { DEFAULT_RANK_OPTIONS, SentenceRanker, type RankSettings } from '../../src/search/rank.ts';
-import { answerTypeMatch, exactShare, hasNewName, orderScore, phraseScore, sentenceTerms } from '../../src/search/signals.ts';
+import {
+  answerTypeMatch,
+  definitionScore,
+  exactShare,
+  hasNewName,
+  orderScore,
+  phraseScore,
+  sentenceTerms,
+} from '../../src/search/signals.ts';
 import { Analyzer } from '../../src/text/analyze.ts';
 
 const analyzer = new Analyzer();
@@ -58,6 +66,22 @@ describe('signal functions', () => {
     expect(answerTypeMatch('quantity', echo.s, 'The 10,000 soldiers were trained.', echo.words)).toBe(false); // the question already says it
     const who = mapped('who composed the score', 'The score was composed by Thomas Newman.');
     expect(hasNewName(who.s, 'The score was composed by Thomas Newman.', who.words)).toBe(true);
+  });
+
+  it("definition: a sentence that opens by defining the question's subject, parentheses skipped", () => {
+    const a = mapped('what does arraignment mean', 'Arraignment is a formal reading of a criminal charging document.');
+    expect(definitionScore(a.s, 'Arraignment is a formal reading of a criminal charging document.', a.weights)).toBeCloseTo(1 / 2);
+    const nixon = 'Richard Milhous Nixon (January 9, 1913 – April 22, 1994) was the 37th President of the United States.';
+    const b = mapped('who was richard nixon', nixon);
+    expect(definitionScore(b.s, nixon, b.weights)).toBe(1);
+    // The question's word, but not as the subject of a definition.
+    const later = 'During the second arraignment, the defendant is allowed to enter a plea.';
+    const c = mapped('what does arraignment mean', later);
+    expect(definitionScore(c.s, later, c.weights)).toBe(0);
+    // A definition of something else.
+    const other = 'A plea is the answer of the defendant to an arraignment.';
+    const d = mapped('what does arraignment mean', other);
+    expect(definitionScore(d.s, other, d.weights)).toBe(0);
   });
 
   it('question kinds are read from the interrogative', () => {
@@ -139,6 +163,34 @@ describe('signals deciding a ranking', () => {
     expect(top(lib, q, { weights: { quantityType: 0 } })).toBe('Canadian instructors train soldiers.'); // shorter, so BM25 alone prefers it
   });
 
+  it('definition: "what is X" prefers the sentence saying "X is a…" to one that repeats X', () => {
+    const lib = library(
+      {
+        a: 'Dredging is an excavation carried out underwater to gather up bottom sediments.\n',
+        b: 'Dredging work on the river, dredging of the harbour and more dredging are planned.\n',
+      },
+      { a: 'Rivers', b: 'Harbours' },
+    );
+    expect(top(lib, 'what is dredging')).toMatch(/^Dredging is an excavation/);
+    expect(top(lib, 'what is dredging', { weights: { definition: 0 } })).toMatch(/^Dredging work/);
+  });
+
+  it('associations: words that answers to such questions use ("sing" → "perform") decide between two sentences', () => {
+    const lib = library(
+      {
+        a: 'Cool Jerk was first performed by The Capitols in 1966.\n',
+        b: 'Cool Jerk was released in Detroit in 1966.\n',
+      },
+      { a: 'Songs', b: 'Parties' },
+    );
+    const q = 'who sang cool jerk';
+    expect(top(lib, q)).toMatch(/performed by The Capitols/);
+    const ranked = new SentenceRanker(lib).rank(parseQuestion(q, lib.sentences), { explain: true }).results;
+    const value = (start: string) => ranked.find((r) => lib.store.text(r.id).startsWith(start))!.explanation!.signals.associated;
+    expect(value('Cool Jerk was first')).toBeGreaterThan(0);
+    expect(value('Cool Jerk was released')).toBe(0);
+  });
+
   it("phrase: the question's words side by side beat the same words apart", () => {
     const lib = library({
       a: 'One\n\nThe night vision goggles were sent in March.\n',
@@ -168,6 +220,30 @@ describe('knowing when there is no answer', () => {
     const ranker = new SentenceRanker(lib);
     expect(answerQuestion(lib, ranker, 'What is the capital of Australia?').quotes).toEqual([]);
     expect(answerQuestion(lib, ranker, 'When did the harbour bridge reopen?').quotes[0]?.text).toMatch(/reopened on Tuesday/);
+  });
+
+  it('a word of the question\'s frame weighs less: "what does arraignment mean" is not answered by a sentence saying "mean"', () => {
+    // A few hundred sentences, as in the seed corpus, five of which say "mean".
+    const filler = Array.from({ length: 300 }, (_, i) =>
+      i % 60 === 1 ? `Delays mean convoy ${i} waits.` : `Convoy ${i} crossed the border on day ${i % 30} of the exercise.`,
+    ).join('\n\n');
+    const lib = library({ a: `Mission\n\nA longer mission would mean more training for the soldiers.\n\n${filler}\n` });
+    const ask = (q: string, rank: RankSettings = {}) => answerQuestion(lib, new SentenceRanker(lib), q, { rank }).quotes;
+    expect(parseQuestion('what does arraignment mean', lib.sentences).groups.map((g) => [g.word, g.frame ?? false])).toEqual([
+      ['arraignment', false],
+      ['mean', true],
+    ]);
+    expect(ask('what does arraignment mean')).toEqual([]);
+    // Weighed in full, "mean" is enough of the question to answer it.
+    expect(ask('what does arraignment mean', { frameWordWeight: 1 })[0]?.text).toMatch(/mean/);
+    // Outside a question, "mean" is a topic word like any other.
+    expect(parseQuestion('mean convoy delays', lib.sentences).groups.some((g) => g.frame)).toBe(false);
+  });
+
+  it('associations alone never make an answer: a question about things the corpus never mentions stays unanswered', () => {
+    // "sing" is associated with "concert" and "perform", which the corpus has; "madonna" it has not.
+    const lib = library({ a: 'Concerts\n\nThe orchestra will perform a concert in the park on Sunday.\n' });
+    expect(answerQuestion(lib, new SentenceRanker(lib), 'What did Madonna sing?').quotes).toEqual([]);
   });
 
   it('does not "correct" a word into an unrelated one: only one edit, same first letter', () => {
