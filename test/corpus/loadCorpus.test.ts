@@ -167,4 +167,21 @@ describe('loadCorpus', () => {
     const root = await temp();
     expect(await loadCorpus(root)).toEqual({ articles: [], skipped: [], files: [] });
   });
+
+  it('many files read at once each keep their own text and sidecar title, small and large alike', async () => {
+    const tree: Record<string, string> = {};
+    for (let i = 0; i < 60; i++) {
+      // Sizes from a few bytes to over 64 KiB, so reads land in pooled and unpooled buffers alike.
+      tree[`doc${i}.txt`] = `Document ${i} says ${'word'.repeat(i % 3 === 0 ? 1 : i * 300)} number ${i}.\n`;
+      tree[`doc${i}.txt.meta.json`] = JSON.stringify({ title: `Title of ${i}` });
+    }
+    const { articles, skipped } = await loadCorpus(await temp(tree));
+    expect(skipped).toEqual([]);
+    expect(articles).toHaveLength(60);
+    for (const a of articles) {
+      const i = Number(a.id.slice(3));
+      expect(a.text.trim(), a.id).toBe(tree[`doc${i}.txt`]!.trim());
+      expect(a.meta.title, a.id).toBe(`Title of ${i}`);
+    }
+  });
 });
