@@ -11,12 +11,13 @@
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { GatewayIntentBits, InteractionResponseType, PermissionFlagsBits, type APIMessage } from 'discord.js';
+import { GatewayIntentBits, PermissionFlagsBits, type APIMessage } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type Bot } from '../../src/bot/run.ts';
 import { loadSettings } from '../../src/config.ts';
 import { DEFAULT_MEMBER_PERMISSIONS } from '../support/fakeDiscordPayloads.ts';
 import { pingsNobody, startFakeDiscord, type BotResponse, type FakeDiscord, type InjectedInteraction } from '../support/fakeDiscord.ts';
+import { finalReply } from '../support/replies.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const MANAGE_GUILD = PermissionFlagsBits.ManageGuild.toString();
@@ -76,19 +77,7 @@ async function start(fake: FakeDiscord, env: Record<string, string>): Promise<{ 
   }
 }
 
-/** The bot's final message for an interaction: its reply, or the edit that fills a deferred reply. */
-async function final(interaction: InjectedInteraction): Promise<BotResponse> {
-  const r = await interaction.waitFor(
-    (r) =>
-      r.ok &&
-      (r.kind === 'edit' ||
-        r.kind === 'followup' ||
-        (r.kind === 'callback' && r.callbackType !== InteractionResponseType.DeferredChannelMessageWithSource)),
-    { description: 'a final reply', timeoutMs: 20_000 },
-  );
-  expect(interaction.violations).toEqual([]);
-  return r;
-}
+const final = (interaction: InjectedInteraction): Promise<BotResponse> => finalReply(interaction, { timeoutMs: 20_000 });
 
 const configure = (fake: FakeDiscord, channelId: string, enabled: boolean, minConfidence?: number) =>
   final(

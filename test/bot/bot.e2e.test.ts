@@ -7,11 +7,12 @@ import { spawn } from 'node:child_process';
 import { cp, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { InteractionResponseType, PermissionFlagsBits, type APIEmbed, type APIMessage } from 'discord.js';
+import { PermissionFlagsBits, type APIMessage } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type Bot } from '../../src/bot/run.ts';
 import { loadSettings } from '../../src/config.ts';
 import { pingsNobody, startFakeDiscord, type BotResponse, type FakeDiscord, type InjectedInteraction } from '../support/fakeDiscord.ts';
+import { finalReply, firstEmbed, replyButtons } from '../support/replies.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const MODERATOR_ROLE = '222222222222222222';
@@ -56,25 +57,10 @@ afterAll(async () => {
   await rm(`${corpusDir}-data`, { recursive: true, force: true });
 });
 
-/** The bot's final message for an interaction: its reply, or the edit that fills a deferred reply. */
-async function final(interaction: InjectedInteraction): Promise<BotResponse> {
-  const r = await interaction.waitFor(
-    (r) =>
-      r.ok &&
-      (r.kind === 'edit' ||
-        r.kind === 'followup' ||
-        (r.kind === 'callback' && r.callbackType !== InteractionResponseType.DeferredChannelMessageWithSource)),
-    { description: 'a final reply' },
-  );
-  expect(interaction.violations).toEqual([]);
-  return r;
-}
+const final = (interaction: InjectedInteraction): Promise<BotResponse> => finalReply(interaction);
 
-const embed = (r: BotResponse): APIEmbed => r.data?.embeds?.[0] ?? {};
-const buttons = (r: BotResponse) =>
-  ((r.data?.components ?? []) as Array<{ components: Array<{ label?: string; custom_id?: string; disabled?: boolean }> }>).flatMap(
-    (row) => row.components,
-  );
+const embed = firstEmbed;
+const buttons = replyButtons;
 const messageOf = (r: BotResponse): APIMessage => {
   expect(r.message).toBeDefined();
   return r.message!;

@@ -12,7 +12,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { InteractionResponseType, PermissionFlagsBits, type APIEmbed, type APIMessage } from 'discord.js';
+import { PermissionFlagsBits, type APIMessage } from 'discord.js';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type Bot } from '../../src/bot/run.ts';
@@ -27,6 +27,7 @@ import {
   type FakeDiscord,
   type InjectedInteraction,
 } from '../support/fakeDiscord.ts';
+import { finalReply, firstEmbed } from '../support/replies.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const MANAGE_GUILD = PermissionFlagsBits.ManageGuild.toString();
@@ -171,19 +172,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** The bot's final message for an interaction: its reply, or the edit that fills a deferred reply. */
-async function final(interaction: InjectedInteraction, description = 'a final reply'): Promise<BotResponse> {
-  const r = await interaction.waitFor(
-    (r) =>
-      r.ok &&
-      (r.kind === 'edit' ||
-        r.kind === 'followup' ||
-        (r.kind === 'callback' && r.callbackType !== InteractionResponseType.DeferredChannelMessageWithSource)),
-    { description, timeoutMs: 30_000 },
-  );
-  expect(interaction.violations).toEqual([]);
-  return r;
-}
+const final = (interaction: InjectedInteraction, description = 'a final reply'): Promise<BotResponse> =>
+  finalReply(interaction, { description, timeoutMs: 30_000 });
 
 /** The message an update (button click) leaves: its last edit. */
 async function settled(interaction: InjectedInteraction, title: RegExp): Promise<BotResponse> {
@@ -193,7 +183,7 @@ async function settled(interaction: InjectedInteraction, title: RegExp): Promise
   });
 }
 
-const embed = (r: BotResponse): APIEmbed => r.data?.embeds?.[0] ?? {};
+const embed = firstEmbed;
 /** An embed's description as read, without Markdown's escapes and bold. */
 const text = (r: BotResponse): string => (embed(r).description ?? r.data?.content ?? '').replace(/\\(.)/g, '$1').replace(/\*\*/g, '');
 const messageOf = (r: BotResponse): APIMessage => {

@@ -7,11 +7,12 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { InteractionResponseType, type APIEmbed } from 'discord.js';
+import {} from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type Bot } from '../../src/bot/run.ts';
 import { loadSettings } from '../../src/config.ts';
 import { startFakeDiscord, type BotResponse, type FakeDiscord, type InjectedInteraction } from '../support/fakeDiscord.ts';
+import { firstEmbed, isFinalReply } from '../support/replies.ts';
 
 let fake: FakeDiscord;
 let bot: Bot;
@@ -39,19 +40,13 @@ afterAll(async () => {
 });
 
 async function final(interaction: InjectedInteraction): Promise<BotResponse> {
-  const r = await interaction.waitFor(
-    (r) =>
-      r.kind === 'edit' ||
-      r.kind === 'followup' ||
-      (r.kind === 'callback' && r.callbackType !== InteractionResponseType.DeferredChannelMessageWithSource),
-    { description: 'a final reply' },
-  );
+  const r = await interaction.waitFor(isFinalReply, { description: 'a final reply' });
   expect(interaction.violations).toEqual([]);
   expect(r.ok).toBe(true);
   return r;
 }
 
-const embed = (r: BotResponse): APIEmbed => r.data?.embeds?.[0] ?? {};
+const embed = firstEmbed;
 
 describe('an article whose front matter has a link Discord refuses', () => {
   it('opens with /source, without the link', async () => {

@@ -9,13 +9,14 @@ import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { InteractionResponseType, PermissionFlagsBits, type APIEmbed, type APIMessage } from 'discord.js';
+import { InteractionResponseType, PermissionFlagsBits, type APIMessage } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type Bot } from '../../src/bot/run.ts';
 import { loadSettings } from '../../src/config.ts';
 import { recordFile } from '../../src/record/open.ts';
 import { startFakeDiscord, type BotResponse, type FakeDiscord, type InjectedInteraction } from '../support/fakeDiscord.ts';
 import { makeReadOnly, makeWritable } from '../support/readOnlyDir.ts';
+import { finalReply, firstEmbed, replyButtons } from '../support/replies.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const MANAGE_GUILD = PermissionFlagsBits.ManageGuild.toString();
@@ -71,25 +72,10 @@ async function stop(bot: Bot): Promise<void> {
   await bot.stop();
 }
 
-/** The bot's final message for an interaction: its reply, or the edit that fills a deferred reply. */
-async function final(interaction: InjectedInteraction): Promise<BotResponse> {
-  const r = await interaction.waitFor(
-    (r) =>
-      r.ok &&
-      (r.kind === 'edit' ||
-        r.kind === 'followup' ||
-        (r.kind === 'callback' && r.callbackType !== InteractionResponseType.DeferredChannelMessageWithSource)),
-    { description: 'a final reply' },
-  );
-  expect(interaction.violations).toEqual([]);
-  return r;
-}
+const final = (interaction: InjectedInteraction): Promise<BotResponse> => finalReply(interaction);
 
-const embed = (r: BotResponse): APIEmbed => r.data?.embeds?.[0] ?? {};
-const buttons = (r: BotResponse) =>
-  ((r.data?.components ?? []) as Array<{ components: Array<{ label?: string; custom_id?: string; disabled?: boolean }> }>).flatMap(
-    (row) => row.components,
-  );
+const embed = firstEmbed;
+const buttons = replyButtons;
 const button = (r: BotResponse, label: string) => {
   const b = buttons(r).find((x) => x.label === label);
   expect(b, `a "${label}" button`).toBeDefined();

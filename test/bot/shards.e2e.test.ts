@@ -7,9 +7,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { InteractionResponseType, PermissionFlagsBits } from 'discord.js';
+import { PermissionFlagsBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guildIdOnShard, startFakeDiscord, type BotResponse, type FakeDiscord, type InjectedInteraction } from '../support/fakeDiscord.ts';
+import { isFinalReply } from '../support/replies.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const ON_0 = guildIdOnShard(0, 2);
@@ -63,16 +64,8 @@ async function until(what: string, check: () => boolean, started: Started, timeo
   }
 }
 
-async function final(interaction: InjectedInteraction): Promise<BotResponse> {
-  return interaction.waitFor(
-    (r) =>
-      r.ok &&
-      (r.kind === 'edit' ||
-        r.kind === 'followup' ||
-        (r.kind === 'callback' && r.callbackType !== InteractionResponseType.DeferredChannelMessageWithSource)),
-    { timeoutMs: 30_000 },
-  );
-}
+const final = (interaction: InjectedInteraction): Promise<BotResponse> =>
+  interaction.waitFor((r) => r.ok && isFinalReply(r), { timeoutMs: 30_000 });
 
 function description(r: BotResponse): string {
   return r.data?.embeds?.[0]?.description ?? '';
