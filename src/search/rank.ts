@@ -15,36 +15,7 @@ import { CandidateFinder, type Stage1Options } from './stage1.ts';
 import { rerank, type RankedSentence, type Stage2Options } from './stage2.ts';
 
 /** Options of {@link SentenceRanker.rank}; defaults in {@link DEFAULT_RANK_OPTIONS}. */
-export interface RankOptions extends Stage1Options, Stage2Options {
-  /** Weight of the article title's BM25 score in stage 1. */
-  titleBoost: number;
-  /** Exponent applied to coverage in stage 1 (0 = ignore coverage). */
-  coverageExponent: number;
-  /** Coverage weighs each question word by its idf to this power (1: plain idf; higher: rare words count for more). */
-  coverageIdfPower: number;
-  /** Candidates kept after stage 1 and re-ranked in stage 2. */
-  depth: number;
-  /**
-   * Postings walked before the remaining (common) terms only re-rank: the
-   * query-time budget at scale. At a million sentences 25,000 keeps p99 under
-   * 25 ms; below ~100,000 sentences nearly every term leads anyway.
-   */
-  maxLeadPostings: number;
-  /**
-   * A word of the question's frame ("mean" in "what does X mean", "used" in
-   * "what is X used for") weighs this share of its idf in coverage, and so in
-   * the no-answer check and the confidence.
-   */
-  frameWordWeight: number;
-  /** Add the neighbours of the stage-1 candidates as candidates: an answer often follows the sentence naming its subject. */
-  neighbours: boolean;
-  /** Of the stage-2 candidates, how many (best first) also get the token signals (phrase, answer type…). */
-  tokenDepth: number;
-  /** The weight of each stage-2 signal (see {@link SIGNALS}); 0 switches a signal off. */
-  weights: Readonly<SignalWeights>;
-  /** Attach each result's {@link Explanation} (for tuning and debugging); token signals then reach all candidates. */
-  explain: boolean;
-}
+export type RankOptions = Stage1Options & Stage2Options;
 
 /** Rank options as callers give them: any subset, weights too. */
 export type RankSettings = Partial<Omit<RankOptions, 'weights'>> & { weights?: Partial<SignalWeights> };

@@ -22,11 +22,15 @@ import { associationsOf } from './associations.ts';
 import { sentenceTerms } from './signals.ts';
 import type { Stage1Result } from './stage1.ts';
 
-/** The options stage 2 reads (see {@link RankOptions} for their meaning). */
+/** The options stage 2 reads (part of {@link RankOptions}). */
 export interface Stage2Options {
+  /** Add the neighbours of the stage-1 candidates as candidates: an answer often follows the sentence naming its subject. */
   neighbours: boolean;
+  /** Of the stage-2 candidates, how many (best first) also get the token signals (phrase, answer type…). */
   tokenDepth: number;
+  /** The weight of each stage-2 signal (see {@link SIGNALS}); 0 switches a signal off. */
   weights: Readonly<SignalWeights>;
+  /** Attach each result's {@link Explanation} (for tuning and debugging); token signals then reach all candidates. */
   explain: boolean;
 }
 
