@@ -180,7 +180,7 @@ function parseShards(env: NodeJS.ProcessEnv): ShardCountSetting {
   if (value === 'auto') return 'auto';
   const count = /^\d{1,3}$/.test(value) ? Number(value) : NaN;
   if (!(count >= 1 && count <= MAX_SHARDS))
-    throw new ConfigError(`SHARDS must be auto or a whole number from 1 to ${MAX_SHARDS} (got "${value.slice(0, 20)}")`);
+    throw new ConfigError(`SHARDS must be auto or a whole number from 1 to ${MAX_SHARDS} (got ${describeValue(value)})`);
   return count;
 }
 

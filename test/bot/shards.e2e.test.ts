@@ -225,6 +225,6 @@ describe('SHARDS=auto and bad values', () => {
       SHARDS: 'two',
     });
     expect(await exitWithin(bot)).toBe(1);
-    expect(bot.output().trim()).toBe('verbatim: SHARDS must be auto or a whole number from 1 to 64 (got "two")');
+    expect(bot.output().trim()).toBe('verbatim: SHARDS must be auto or a whole number from 1 to 64 (got 3 characters: letters)');
   });
 });

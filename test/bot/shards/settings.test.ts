@@ -18,7 +18,13 @@ describe('the SHARDS setting', () => {
 
   it('refuses what is not a shard count from 1 to 64, saying what it accepts', () => {
     for (const value of ['0', '-2', '2.5', 'two', '65', '1e2'])
-      expect(() => shards({ SHARDS: value })).toThrow(/^SHARDS must be auto or a whole number from 1 to 64 \(got "/);
+      expect(() => shards({ SHARDS: value })).toThrow(/^SHARDS must be auto or a whole number from 1 to 64 \(got \d+ characters: /);
+  });
+
+  it('describes a refused value instead of repeating it, as every setting does (a pasted secret is never echoed)', () => {
+    const secret = 'hunter2-pasted-here-by-mistake';
+    expect(() => shards({ SHARDS: secret })).toThrow('(got 30 characters: letters, digits, other characters)');
+    expect(() => shards({ SHARDS: secret })).not.toThrow(/hunter/);
   });
 
   it('is not read in a shard process, where the ShardingManager sets SHARDS to the shard id', () => {
