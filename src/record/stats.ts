@@ -61,9 +61,9 @@ export interface RecordStats {
   /** The period, ms since the epoch. */
   since: number;
   until: number;
-  /** Questions asked: with /ask, and with Find sources. */
+  /** Questions asked: with /ask, with Find sources, and answered by themselves in help channels (only posted auto-answers are recorded). */
   asked: number;
-  askedByKind: { ask: number; message: number };
+  askedByKind: { ask: number; message: number; auto: number };
   /** Questions with at least one quote. */
   answered: number;
   votes: { helpful: number; notHelpful: number; answersVoted: number };
@@ -116,10 +116,11 @@ export function collectStats(db: Database, scope: StatsScope, options: CollectOp
   const counts = db
     .prepare(
       `SELECT COUNT(*) AS asked, COALESCE(SUM(a.answered), 0) AS answered,
-              COALESCE(SUM(a.kind = 'ask'), 0) AS ask, COALESCE(SUM(a.kind = 'message'), 0) AS message
+              COALESCE(SUM(a.kind = 'ask'), 0) AS ask, COALESCE(SUM(a.kind = 'message'), 0) AS message,
+              COALESCE(SUM(a.kind = 'auto'), 0) AS auto
        FROM answers a WHERE ${where}`,
     )
-    .get(params) as { asked: number; answered: number; ask: number; message: number };
+    .get(params) as { asked: number; answered: number; ask: number; message: number; auto: number };
   const votes = db
     .prepare(
       `SELECT COALESCE(SUM(v.helpful), 0) AS helpful, COALESCE(SUM(1 - v.helpful), 0) AS notHelpful,
@@ -174,7 +175,7 @@ export function collectStats(db: Database, scope: StatsScope, options: CollectOp
     since,
     until,
     asked: counts.asked,
-    askedByKind: { ask: counts.ask, message: counts.message },
+    askedByKind: { ask: counts.ask, message: counts.message, auto: counts.auto },
     answered: counts.answered,
     votes,
     latencyMs,

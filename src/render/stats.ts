@@ -38,7 +38,9 @@ function quoted(text: string, markdown: boolean, max = 150): string {
 function overview(stats: RecordStats): Section {
   const { asked, answered, votes, latencyMs } = stats;
   const lines = [
-    `Questions asked: ${n(asked)} (${n(stats.askedByKind.ask)} with /ask, ${n(stats.askedByKind.message)} with Find sources)`,
+    `Questions asked: ${n(asked)} (${n(stats.askedByKind.ask)} with /ask, ${n(stats.askedByKind.message)} with Find sources${
+      stats.askedByKind.auto > 0 ? `, ${n(stats.askedByKind.auto)} answered by themselves in help channels` : ''
+    })`,
     `Answered: ${percent(answered, asked)} (${n(answered)})`,
     `Votes: ${n(votes.helpful)} helpful, ${n(votes.notHelpful)} not helpful: ${percent(votes.helpful, votes.helpful + votes.notHelpful)} helpful (on ${plural(votes.answersVoted, 'answer')})`,
     `Answer time: ${latencyMs ? `p50 ${formatMs(latencyMs.p50)} · p95 ${formatMs(latencyMs.p95)}` : '–'}`,

@@ -58,11 +58,32 @@ function filled(): QuestionRecord {
 }
 
 describe('the statistics of a period', () => {
+  it('counts auto-answers in help channels apart from /ask and Find sources', () => {
+    const { db } = openDatabase(path.join(tmp.dir, 'auto.db'), DATABASE_MIGRATIONS);
+    const record = new QuestionRecord(db, { retentionDays: 90, hashSecret: 'k'.repeat(32), log: () => undefined, now: () => NOW });
+    const kinds = ['ask', 'auto', 'auto', 'message'] as const;
+    kinds.forEach((kind, i) =>
+      record.answered({
+        id: record.newAnswerId(),
+        kind,
+        guildId: GUILD,
+        answer: seed.ask('Leopard 2 tanks'),
+        latencyMs: 5,
+        at: NOW - DAY + i,
+      }),
+    );
+    record.flush();
+    const stats = collectStats(db, { days: 30, guildId: GUILD, now: NOW });
+    expect(stats.asked).toBe(4);
+    expect(stats.askedByKind).toEqual({ ask: 1, message: 1, auto: 2 });
+    record.close();
+  });
+
   it('counts the questions asked and answered, by kind, in this server and period only', () => {
     const record = filled();
     const stats = collectStats(record.db, { days: 30, guildId: GUILD, now: NOW });
     expect(stats.asked).toBe(10);
-    expect(stats.askedByKind).toEqual({ ask: 9, message: 1 });
+    expect(stats.askedByKind).toEqual({ ask: 9, message: 1, auto: 0 });
     expect(stats.answered).toBe(5);
     expect(collectStats(record.db, { days: 30, guildId: OTHER, now: NOW }).asked).toBe(1);
     expect(collectStats(record.db, { days: 30, now: NOW }).asked).toBe(11);

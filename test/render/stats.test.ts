@@ -10,7 +10,7 @@ function stats(entries: number, text = 'what is it'): RecordStats {
     since: 0,
     until: 30 * 86_400_000,
     asked: 100,
-    askedByKind: { ask: 80, message: 20 },
+    askedByKind: { ask: 80, message: 20, auto: 0 },
     answered: 60,
     votes: { helpful: 9, notHelpful: 3, answersVoted: 10 },
     latencyMs: { p50: 12.3, p95: 480 },
@@ -51,6 +51,13 @@ describe('the /stats pages', () => {
     expect(pages[3]!.lines).toHaveLength(5);
     expect(pages[3]!.lines[0]).toMatch(/^21\. \*\*5×\*\*/);
     for (const p of pages.slice(1)) expect(p.lines.length).toBeLessThanOrEqual(STATS_PAGE_SIZE);
+  });
+
+  it('name the auto-answers of help channels in the count of questions when there were any', () => {
+    const withAuto = { ...stats(0), askedByKind: { ask: 70, message: 20, auto: 10 } };
+    expect(statsPages(withAuto)[0]!.lines[0]).toBe(
+      '**Questions asked:** 100 (70 with /ask, 20 with Find sources, 10 answered by themselves in help channels)',
+    );
   });
 
   it('say so for an empty list', () => {
