@@ -4,7 +4,7 @@
  * its own shard. Needs `npm run build` first.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PermissionFlagsBits } from 'discord.js';
@@ -69,6 +69,28 @@ const final = (interaction: InjectedInteraction): Promise<BotResponse> =>
 
 function description(r: BotResponse): string {
   return r.data?.embeds?.[0]?.description ?? '';
+}
+
+/**
+ * About `bytes` of English-looking prose, different for each `seed` (a
+ * linear congruential generator), so a corpus can be made large without
+ * repeating one sentence.
+ */
+function filler(seed: number, bytes: number): string {
+  const words = ['harbor', 'river', 'council', 'bridge', 'market', 'garden', 'tower', 'station', 'mill', 'chapel', 'school', 'road'];
+  const verbs = ['opened', 'rebuilt', 'painted', 'moved', 'sold', 'extended', 'repaired', 'named'];
+  let state = seed * 7919 + 1;
+  const pick = <T>(list: T[]): T => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return list[state % list.length]!;
+  };
+  let text = `Town records ${seed}\n\n`;
+  while (text.length < bytes) {
+    const year = 1800 + (state % 200);
+    text += `The ${pick(words)} by the ${pick(words)} was ${pick(verbs)} in ${year} after the ${pick(words)} was ${pick(verbs)}. `;
+    if (text.length % 7 === 0) text += '\n\n';
+  }
+  return `${text}\n`;
 }
 
 let corpusDir: string;
@@ -147,6 +169,32 @@ describe('SHARDS=2', () => {
     expect(description(await final(add))).not.toMatch(/Nothing was added/);
     expect(description(await ask(ON_1, 'when was the Marrowby weir rebuilt in stone'))).toMatch(/Marrowby/);
     expect(bot.output()).toMatch(/\[shard 0\] .*corpus/);
+  });
+
+  it('keeps answering in both shards while a large reload is built beside the index in use, then serves it in both', async () => {
+    // Well over the 256 KiB applied in place: each shard builds the new index in a second worker.
+    await mkdir(path.join(corpusDir, 'bulk'));
+    for (let f = 0; f < 40; f++) await writeFile(path.join(corpusDir, 'bulk', `part-${f}.txt`), filler(f, 40_000));
+    await writeFile(
+      path.join(corpusDir, 'bulk', 'vellacourt.txt'),
+      'Vellacourt Observatory\n\nThe Vellacourt observatory closed its dome to visitors in 1931.\n',
+    );
+    let reloaded = false;
+    const reload = final(fake.slashCommand({ name: 'reload', guildId: ON_0, permissions: PermissionFlagsBits.ManageGuild })).finally(
+      () => (reloaded = true),
+    );
+    const answeredDuring: string[] = [];
+    for (let i = 0; !reloaded; i++) {
+      const guild = i % 2 === 0 ? ON_0 : ON_1;
+      const answer = description(await ask(guild, 'what is Operation Unifier'));
+      expect(answer).toMatch(/Unifier/);
+      if (!reloaded) answeredDuring.push(guild);
+    }
+    expect(description(await reload)).toMatch(/\*\*Shards:\*\* 2 of 2 reloaded/);
+    expect(answeredDuring).toContain(ON_0);
+    expect(answeredDuring).toContain(ON_1);
+    for (const guild of [ON_0, ON_1])
+      expect(description(await ask(guild, 'when did the Vellacourt observatory close'))).toMatch(/Vellacourt/);
   });
 
   it('starts a shard again when its process dies, and its guild is answered again', async () => {
