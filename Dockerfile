@@ -12,6 +12,8 @@ WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY commands ./commands
+# The `verbatim` command's own small package (a dev dependency, file:bin).
+COPY bin ./bin
 # npm ci runs `prepare`, which compiles to dist/; then the dev dependencies go.
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev --no-audit --no-fund
 
