@@ -11,7 +11,17 @@
  * table order, `weight × scale(value)` ({@link combineSignals}).
  */
 import type { QuestionKind } from './question.ts';
-import { answerTypeMatch, definitionScore, exactShare, hasNewName, orderScore, phraseScore, type SentenceTerms } from './signals.ts';
+import {
+  answerTypeMatch,
+  definitionScore,
+  exactShare,
+  hasAgent,
+  hasFullDate,
+  hasNewName,
+  orderScore,
+  phraseScore,
+  type SentenceTerms,
+} from './signals.ts';
 
 /** What stage 2 knows about a candidate sentence without reading its tokens. */
 export interface CandidateFacts {
@@ -27,6 +37,8 @@ export interface CandidateFacts {
   readonly articleCoverage: number;
   /** Sentence length in distinct terms. */
   readonly length: number;
+  /** The sentence's distinct terms that are not the question's: what it says beyond repeating the question. */
+  readonly novelty: number;
   /** BM25+ of the question over the sentence's whole paragraph as one text (a postings scan: computed on demand). */
   paragraphBm25(): number;
   /**
@@ -81,6 +93,8 @@ interface SignalRow<Tier extends 'candidate' | 'token', Facts> {
 export type SignalDefinition = SignalRow<'candidate', CandidateFacts> | SignalRow<'token', TokenFacts>;
 
 const log1p = Math.log1p;
+/** The most new terms the novelty signal counts. */
+const NOVELTY_CAP = 8;
 
 /** Keeps the rows' literal names (for {@link SignalName}) while checking each row's shape. */
 function table<const T extends readonly SignalDefinition[]>(rows: T): T {
@@ -194,6 +208,17 @@ export const SIGNALS = table([
     compute: (f: CandidateFacts) => f.length,
   },
   {
+    name: 'novelty',
+    description:
+      "the sentence's distinct terms the question lacks, at most 8 (enters as log(1 + x)): an answer says something beyond the question's own words",
+    ablation: 'novelty',
+    weight: 0.3,
+    scale: log1p,
+    tier: 'candidate',
+    // Capped: past a few new words, more is length, not information (uncapped it cost SQuAD 0.5 hit@1).
+    compute: (f: CandidateFacts) => Math.min(NOVELTY_CAP, f.novelty),
+  },
+  {
     name: 'order',
     description: "share of the question's words that the sentence has in the question's order",
     ablation: 'word order',
@@ -225,6 +250,22 @@ export const SIGNALS = table([
     weight: 0.3,
     tier: 'token',
     compute: (t: TokenFacts) => (t.kind === 'person' && hasNewName(t.terms, t.text, t.questionWords) ? 1 : 0),
+  },
+  {
+    name: 'fullDate',
+    description: 'a "when" question and a full date, day, month and year, the question does not give ("April 16, 2001")',
+    ablation: 'full dates for "when"',
+    weight: 0.5,
+    tier: 'token',
+    compute: (t: TokenFacts) => (t.kind === 'time' && hasFullDate(t.terms, t.questionWords) ? 1 : 0),
+  },
+  {
+    name: 'agent',
+    description: 'a "who" question and a name after "by" the question lacks ("performed by The Capitols")',
+    ablation: 'agents ("by X") for "who"',
+    weight: 0.5,
+    tier: 'token',
+    compute: (t: TokenFacts) => (t.kind === 'person' && hasAgent(t.terms, t.text, t.questionWords) ? 1 : 0),
   },
 ]);
 

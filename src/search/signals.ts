@@ -198,3 +198,45 @@ export function definitionScore(sentence: SentenceTerms, text: string, groupWeig
   }
   return 0;
 }
+
+const MONTH_NAME =
+  /^(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)$/;
+const DAY = /^(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?$/;
+const FULL_YEAR = /^(?:1\d{3}|20\d{2})$/;
+
+/**
+ * Whether the sentence gives a full date, day, month and year ("April 16,
+ * 2001", "8 August 1991"), that the question does not already give: the
+ * precise answer to a "when" question, where a bare year or month is often a
+ * date of something else. `questionWords` are the question's normalized words.
+ */
+export function hasFullDate(sentence: SentenceTerms, questionWords: ReadonlySet<string>): boolean {
+  const w = sentence.tokens.map((t) => t.word);
+  for (let i = 0; i < w.length; i++) {
+    if (!MONTH_NAME.test(w[i] ?? '')) continue;
+    const before = w[i - 1];
+    const after = w[i + 1];
+    const year = DAY.test(after ?? '') ? w[i + 2] : DAY.test(before ?? '') ? after : undefined;
+    if (year !== undefined && FULL_YEAR.test(year) && !questionWords.has(year)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether the sentence names an agent after "by" ("performed by The
+ * Capitols", "was written by the duo along with Ester Dean", "directed by
+ * Steven Spielberg"): a capitalised word, "the" skipped, that is not one of
+ * the question's words. The usual shape of the answer to "who sang / wrote /
+ * directed X", whose answer sentence is so often a passive.
+ */
+export function hasAgent(sentence: SentenceTerms, text: string, questionWords: ReadonlySet<string>): boolean {
+  const tokens = sentence.tokens;
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    if (tokens[i]!.word !== 'by') continue;
+    let j = i + 1;
+    if (tokens[j]!.word === 'the' && j + 1 < tokens.length) j++;
+    const t = tokens[j]!;
+    if (/^\p{Lu}/u.test(text[t.start]!) && !questionWords.has(t.word) && t.terms.length > 0) return true;
+  }
+  return false;
+}

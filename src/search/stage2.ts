@@ -114,6 +114,7 @@ export function rerank(library: Library, question: ParsedQuestion, s1: Stage1Res
       paragraphCoverage: s1.coverageOf(paragraphMask),
       articleCoverage: s1.coverageOf(articleMask),
       length: library.sentences.length(id),
+      novelty: Math.max(0, library.sentences.length(id) - bitCount(s1.mask(id))),
       paragraphBm25: () => memo(paragraphScores, pFirst, () => s1.paragraphBm25(pFirst, pEnd)),
       associated: () => associated(id, own),
       anaphoraGain: () =>
@@ -198,6 +199,13 @@ function associationScorer(
     }
     return sum;
   };
+}
+
+/** The number of set bits of a 32-bit mask: the question groups a sentence matches. */
+function bitCount(mask: number): number {
+  let n = mask - ((mask >>> 1) & 0x55555555);
+  n = (n & 0x33333333) + ((n >>> 2) & 0x33333333);
+  return (((n + (n >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 function memo<K, V>(map: Map<K, V>, key: K, make: () => V): V {

@@ -13,6 +13,8 @@ import {
   answerTypeMatch,
   definitionScore,
   exactShare,
+  hasAgent,
+  hasFullDate,
   hasNewName,
   orderScore,
   phraseScore,
@@ -34,6 +36,28 @@ function mapped(question: string, sentence: string) {
 }
 
 describe('signal functions', () => {
+  it('full date: day, month and year in either order, not a bare year or month, not a date the question gives', () => {
+    const q = mapped('when did the lodge open', '').words;
+    expect(hasFullDate(mapped('', 'It opened on April 16, 2001.').s, q)).toBe(true);
+    expect(hasFullDate(mapped('', 'It has been listed since 8 August 1991.').s, q)).toBe(true);
+    expect(hasFullDate(mapped('', 'It opened on the 3rd of May.').s, q)).toBe(false);
+    expect(hasFullDate(mapped('', 'It opened in April 2001.').s, q)).toBe(false);
+    expect(hasFullDate(mapped('', 'It opened in 2001 after a long delay.').s, q)).toBe(false);
+    const given = mapped('what happened on april 16 2001', '').words;
+    expect(hasFullDate(mapped('', 'It opened on April 16, 2001.').s, given)).toBe(false);
+  });
+
+  it('agent: a capitalised name after "by" ("the" skipped) that the question does not name', () => {
+    const q = mapped('who sang cool jerk', '').words;
+    const agent = (sentence: string, words = q) => hasAgent(mapped('', sentence).s, sentence, words);
+    expect(agent('Cool Jerk was originally performed by The Capitols.')).toBe(true);
+    expect(agent('The film was directed by Steven Spielberg in 1975.')).toBe(true);
+    expect(agent('The song was written by the duo in a week.')).toBe(false); // not a name
+    expect(agent('Cool Jerk became a hit by March.')).toBe(true); // a capitalised word, which the "who" gate and the weight keep small
+    expect(agent('It was played by Cool Jerk fans.', mapped('who played Cool Jerk', '').words)).toBe(false); // the question's own name
+    expect(agent('The Capitols performed Cool Jerk.')).toBe(false);
+  });
+
   it("phrase: rewards the question's word pairs found side by side", () => {
     const a = mapped('operation unifier training', 'Operation Unifier training began in 2015.');
     const b = mapped('operation unifier training', 'Training under the operation, called Unifier, began.');
@@ -160,7 +184,7 @@ describe('signals deciding a ranking', () => {
     });
     const q = 'How many soldiers did Canadian instructors train?';
     expect(top(lib, q)).toMatch(/10,000/);
-    expect(top(lib, q, { weights: { quantityType: 0 } })).toBe('Canadian instructors train soldiers.'); // shorter, so BM25 alone prefers it
+    expect(top(lib, q, { weights: { quantityType: 0, novelty: 0 } })).toBe('Canadian instructors train soldiers.'); // shorter, so BM25 alone prefers it (novelty, off here, prefers the longer)
   });
 
   it('definition: "what is X" prefers the sentence saying "X is a…" to one that repeats X', () => {
@@ -189,6 +213,45 @@ describe('signals deciding a ranking', () => {
     const value = (start: string) => ranked.find((r) => lib.store.text(r.id).startsWith(start))!.explanation!.signals.associated;
     expect(value('Cool Jerk was first')).toBeGreaterThan(0);
     expect(value('Cool Jerk was released')).toBe(0);
+  });
+
+  it("novelty: of two sentences holding the question's words, the one that says more than the question ranks higher", () => {
+    const lib = library(
+      {
+        a: 'Glacier caves form in glaciers.\n',
+        b: 'Glacier caves form when meltwater running through the ice carves tunnels under glaciers.\n',
+      },
+      { a: 'Notes', b: 'More notes' },
+    );
+    const q = 'how do glacier caves form in glaciers';
+    expect(top(lib, q)).toMatch(/meltwater/);
+    expect(top(lib, q, { weights: { novelty: 0 } })).toBe('Glacier caves form in glaciers.');
+  });
+
+  it('full date: "when" prefers the sentence with the day, month and year to one with a bare year', () => {
+    const lib = library(
+      {
+        a: 'The lodge opened in 2001 beside the park.\n',
+        b: 'The lodge opened its doors on April 16, 2001, beside the park.\n',
+      },
+      { a: 'Lodges', b: 'Parks' },
+    );
+    const q = 'when did the lodge open beside the park';
+    expect(top(lib, q)).toMatch(/April 16, 2001/);
+    expect(top(lib, q, { weights: { fullDate: 0, novelty: 0 } })).toMatch(/opened in 2001/);
+  });
+
+  it('agent: "who" prefers the sentence naming someone after "by"', () => {
+    const lib = library(
+      {
+        a: 'The anthem was recorded in Detroit and sung at every game.\n',
+        b: 'The anthem was recorded by The Capitols in Detroit.\n',
+      },
+      { a: 'Songs', b: 'Bands' },
+    );
+    const q = 'who recorded the anthem in detroit';
+    expect(top(lib, q)).toMatch(/by The Capitols/);
+    expect(top(lib, q, { weights: { agent: 0, nameType: 0, newName: 0, associated: 0 } })).toMatch(/sung at every game/);
   });
 
   it("phrase: the question's words side by side beat the same words apart", () => {
