@@ -28,6 +28,10 @@ describe('paraphrased questions on the seed corpus', () => {
     expect(first('Is the US sending soldiers to Ukraine?')).toMatch(/US to send 800 troops/);
   });
 
+  it('"when did Canadian service members arrive" is answered by the sentence saying they have been there "since September 2015"', () => {
+    expect(first('when did Canadian service members arrive in Ukraine')).toMatch(/since September 2015/);
+  });
+
   it('a question about a word the corpus never uses gets no answer, even when its frame word ("mean") is in the corpus', () => {
     for (const q of ['what does gringo mean', 'what does arraignment mean', 'what is metformin used for']) {
       expect(engine.askSync(q).quotes, q).toEqual([]);
