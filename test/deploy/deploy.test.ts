@@ -128,20 +128,23 @@ describe('the pm2 file', () => {
   });
 });
 
+/** A package.json of the repository, as far as these tests read it. */
+const manifest = (file: string) => JSON.parse(read(file)) as { version?: string; bin?: Record<string, string> };
+
 describe('the verbatim command', () => {
   it('is linked into node_modules/.bin by npm install and runs the compiled CLI', () => {
     const run = spawnSync(path.join(ROOT, 'node_modules/.bin/verbatim'), ['--version'], { cwd: ROOT, encoding: 'utf8' });
     expect(run.status).toBe(0);
-    expect(run.stdout).toBe(`${JSON.parse(read('package.json')).version}\n`);
+    expect(run.stdout).toBe(`${manifest('package.json').version}\n`);
   });
 
   it('runs through npx straight from node_modules/.bin, without npx copying the project into its cache', () => {
     // A project that declares its own bin is copied into npx's cache on the first run and its whole tree loaded on every run.
-    expect(JSON.parse(read('package.json')).bin).toBeUndefined();
-    expect(JSON.parse(read('bin/package.json')).bin).toEqual({ verbatim: 'verbatim.js' });
+    expect(manifest('package.json').bin).toBeUndefined();
+    expect(manifest('bin/package.json').bin).toEqual({ verbatim: 'verbatim.js' });
     const run = spawnSync('npx', ['--loglevel', 'silly', 'verbatim', '--version'], { cwd: ROOT, encoding: 'utf8' });
     expect(run.status).toBe(0);
-    expect(run.stdout).toBe(`${JSON.parse(read('package.json')).version}\n`);
+    expect(run.stdout).toBe(`${manifest('package.json').version}\n`);
     // Resolving a package (the slow path) creates npm's packument cache; running a linked command does not.
     expect(run.stderr).not.toMatch(/packumentCache/);
   });
