@@ -5,7 +5,7 @@
  * cold build, memory per sentence, query latency, restart from the snapshot,
  * a one-file reload, and answers during a larger reload under load.
  *
- *   npm run bench:scale -- [--sentences N[,N…]] [--questions Q] [--json FILE] [--skip-generate] [--generate-only] [--no-reference]
+ *   npm run bench:scale -- [--sentences N[,N…]] [--shape files,jsonl,tiny] [--questions Q] [--json FILE] [--skip-generate] [--generate-only] [--no-reference]
  *
  * Progress goes to stderr, results to stdout. Features the engine does not
  * report yet (mode, memory, snapshot) show as "n/a" with a note.
@@ -51,54 +51,57 @@ async function main(): Promise<void> {
   const opts = parseScaleArgs(process.argv.slice(2), repoRoot);
   const heapLimit = v8.getHeapStatistics().heap_size_limit;
   const machine = `Node ${process.version}, heap limit ${num(heapLimit / MB)} MB, ${os.cpus().length} CPUs, ${num(os.totalmem() / 2 ** 30, 1)} GB RAM`;
-  log(`scale bench: sizes ${opts.sizes.join(', ')}; ${machine}`);
+  log(`scale bench: sizes ${opts.sizes.join(', ')}, shapes ${opts.shapes.join(', ')}; ${machine}`);
   const questions = await questionsFor(opts.benchDir, opts.questions, opts.seed);
 
   const corpora: Array<{ target: number; corpus: SynthResult; onDisk: number }> = [];
   const results: SizeResult[] = [];
   const advice: string[] = [];
-  for (const target of opts.sizes) {
-    const dir = path.join(opts.outDir, String(target));
-    const corpusDir = path.join(dir, 'corpus');
-    // The largest size measured so far predicts best (small ones carry fixed overheads).
-    const planning = results.at(-1)?.memory.totalPerSentence ?? PLANNING_BYTES_PER_SENTENCE;
-    const warn = heapAdvice(target, planning, heapLimit);
-    if (warn) {
-      log(`warning: ${warn}`);
-      advice.push(warn);
-    }
+  for (const target of opts.sizes)
+    for (const shape of opts.shapes) {
+      // `files` keeps the folder name it had before shapes existed, so generated corpora are reused.
+      const dir = path.join(opts.outDir, shape === 'files' ? String(target) : `${target}-${shape}`);
+      const corpusDir = path.join(dir, 'corpus');
+      // The largest size measured so far predicts best (small ones carry fixed overheads).
+      const planning = results.at(-1)?.memory.totalPerSentence ?? PLANNING_BYTES_PER_SENTENCE;
+      const warn = heapAdvice(target, planning, heapLimit);
+      if (warn) {
+        log(`warning: ${warn}`);
+        advice.push(warn);
+      }
 
-    log(`${num(target)} sentences: corpus in ${corpusDir}…`);
-    let lastGenLog = performance.now();
-    const corpus = await writeSyntheticCorpus(corpusDir, {
-      sentences: target,
-      seed: opts.seed,
-      benchDir: opts.benchDir,
-      reuseOnly: opts.skipGenerate,
-      onProgress: (n, of) => {
-        // One call per copy: at 1M that is ~100 lines, so print at most every 2 s.
-        if (performance.now() - lastGenLog < 2000) return;
-        lastGenLog = performance.now();
-        log(`  generated ${num(n)}/${num(of)} sentences`);
-      },
-    });
-    const onDisk = dirSize(corpusDir).allocated;
-    corpora.push({ target, corpus, onDisk });
-    log(
-      `  ${corpus.reused ? 'reused' : `generated in ${corpus.generateS.toFixed(1)} s`}: ${num(corpus.files)} files, ${num(corpus.sentences)} sentences, ${num(corpus.bytes / MB, 1)} MB`,
-    );
-    if (opts.generateOnly) continue;
-    const result = await measureSize(target, corpus, corpusDir, path.join(dir, 'snapshot'), questions);
-    if (!opts.noReference) {
-      log('  reference index (typed arrays, BM25, one thread)…');
-      collectGarbage();
-      result.reference = measureReference(corpusFiles(corpusDir), path.join(dir, 'reference.bin'), questions);
-      log(`  reference: built in ${result.reference.buildS.toFixed(1)} s, loaded in ${result.reference.loadS.toFixed(2)} s`);
-      if (result.reference.sentences !== result.build.sentences)
-        result.notes.push(`the reference indexed ${num(result.reference.sentences)} sentences, Verbatim ${num(result.build.sentences)}`);
+      log(`${num(target)} sentences, ${shape}: corpus in ${corpusDir}…`);
+      let lastGenLog = performance.now();
+      const corpus = await writeSyntheticCorpus(corpusDir, {
+        sentences: target,
+        shape,
+        seed: opts.seed,
+        benchDir: opts.benchDir,
+        reuseOnly: opts.skipGenerate,
+        onProgress: (n, of) => {
+          // One call per copy: at 1M that is ~100 lines, so print at most every 2 s.
+          if (performance.now() - lastGenLog < 2000) return;
+          lastGenLog = performance.now();
+          log(`  generated ${num(n)}/${num(of)} sentences`);
+        },
+      });
+      const onDisk = dirSize(corpusDir).allocated;
+      corpora.push({ target, corpus, onDisk });
+      log(
+        `  ${corpus.reused ? 'reused' : `generated in ${corpus.generateS.toFixed(1)} s`}: ${num(corpus.files)} files, ${num(corpus.sentences)} sentences, ${num(corpus.bytes / MB, 1)} MB`,
+      );
+      if (opts.generateOnly) continue;
+      const result = await measureSize(target, corpus, corpusDir, path.join(dir, 'snapshot'), questions);
+      if (!opts.noReference) {
+        log('  reference index (typed arrays, BM25, one thread)…');
+        collectGarbage();
+        result.reference = measureReference(corpusFiles(corpusDir), path.join(dir, 'reference.bin'), questions);
+        log(`  reference: built in ${result.reference.buildS.toFixed(1)} s, loaded in ${result.reference.loadS.toFixed(2)} s`);
+        if (result.reference.sentences !== result.build.sentences)
+          result.notes.push(`the reference indexed ${num(result.reference.sentences)} sentences, Verbatim ${num(result.build.sentences)}`);
+      }
+      results.push(result);
     }
-    results.push(result);
-  }
 
   // ---- stdout: the results ----
   console.log(`Verbatim scale bench: synthetic corpora from squad-train (${opts.benchDir}), seed ${opts.seed}`);
@@ -107,11 +110,12 @@ async function main(): Promise<void> {
   console.log('');
   console.log(
     formatTable(
-      ['sentences', 'files', 'folders', 'copies', 'sentences (counted)', 'text MB', 'on disk MB', 'generated'],
+      ['sentences', 'shape', 'files', 'articles', 'copies', 'sentences (counted)', 'text MB', 'on disk MB', 'generated'],
       corpora.map(({ target, corpus, onDisk }) => [
         num(target),
+        corpus.shape,
         num(corpus.files),
-        num(Math.ceil(corpus.files / 1000)),
+        num(corpus.articles),
         num(corpus.copies),
         num(corpus.sentences),
         num(corpus.bytes / MB, 1),
@@ -130,7 +134,7 @@ async function main(): Promise<void> {
     console.log(
       'A main thread blocked by a reload delays the question timer, not the timed call: read the slowest answer together with the loop max.',
     );
-    const notes = results.flatMap((r) => r.notes.map((n) => `${num(r.target)}: ${n}`));
+    const notes = results.flatMap((r) => r.notes.map((n) => `${num(r.target)} ${r.corpus.shape}: ${n}`));
     if (notes.length) console.log(`Notes:\n${notes.map((n) => `- ${n}`).join('\n')}`);
   }
   if (advice.length) console.log(`Heap:\n${advice.map((a) => `- ${a}`).join('\n')}`);
@@ -301,7 +305,8 @@ async function reloadUnderLoad(
 ): Promise<SizeResult['underLoad']> {
   // Spread over the corpus (every 20th file), so every folder and copy is touched.
   const step = Math.round(1 / LOAD_SHARE);
-  const changed = files.filter((_, i) => i % step === step - 1);
+  // A JSONL shape has a few files only: then one of them (a whole file re-read, as any change to it costs).
+  const changed = files.length >= step ? files.filter((_, i) => i % step === step - 1) : files.slice(-1);
   log(`  reload under load (${changed.length} files changed)…`);
   const restore = appendToFiles(
     corpusDir,

@@ -80,16 +80,18 @@ export class ReferenceIndex {
     return out;
   }
 
-  /** Builds the index of every sentence of `files` (text files: a title line, then paragraphs). */
+  /**
+   * Builds the index of every sentence of `files`: text files (a title line,
+   * then paragraphs) and JSONL files (one `{"text"}` object per line, parsed
+   * whole, as any JSONL reader must).
+   */
   static build(files: readonly string[]): ReferenceIndex {
     const termIds = new Map<string, number>();
     const termList: string[] = [];
     const tokens = new U32(); // term ids, sentence after sentence
     const starts = new U32(); // where each sentence's tokens start
-    for (const file of files) {
-      const text = fs.readFileSync(file, 'utf8');
-      const body = text.indexOf('\n');
-      for (const span of splitSentences(text, {}, body < 0 ? 0 : body + 1)) {
+    const index = (text: string, from: number): void => {
+      for (const span of splitSentences(text, {}, from)) {
         starts.push(tokens.length);
         for (const t of ReferenceIndex.terms(text.slice(span.start, span.end))) {
           let id = termIds.get(t);
@@ -101,6 +103,15 @@ export class ReferenceIndex {
           tokens.push(id);
         }
       }
+    };
+    for (const file of files) {
+      const text = fs.readFileSync(file, 'utf8');
+      if (file.endsWith('.jsonl')) {
+        for (const line of text.split('\n')) if (line.trim()) index((JSON.parse(line) as { text: string }).text, 0);
+        continue;
+      }
+      const body = text.indexOf('\n');
+      index(text, body < 0 ? 0 : body + 1);
     }
     starts.push(tokens.length);
     const sentenceCount = starts.length - 1;

@@ -50,24 +50,27 @@ export function dirSize(dir: string): { bytes: number; allocated: number } {
   return total;
 }
 
-/** The corpus's `.txt` files (absolute paths), in a stable order. */
+/** The corpus's `.txt` and `.jsonl` files (absolute paths), in a stable order. */
 export function corpusFiles(dir: string): string[] {
   const out: string[] = [];
   for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile() && e.name.endsWith('.txt')) out.push(path.join(e.parentPath, e.name));
+    if (e.isFile() && (e.name.endsWith('.txt') || e.name.endsWith('.jsonl'))) out.push(path.join(e.parentPath, e.name));
   }
   return out.sort();
 }
 
 /**
- * Appends `paragraph` to each file and returns a function that puts the
- * original bytes back. The corpus is marked dirty meanwhile, so a crash in
+ * Appends `paragraph` to each file (to a `.jsonl` file as a new article, one
+ * line with only a `text`) and returns a function that puts the original
+ * bytes back. The corpus is marked dirty meanwhile, so a crash in
  * between makes the next run regenerate it instead of trusting it.
  */
 export function appendToFiles(corpusDir: string, files: readonly string[], paragraph: (file: string, i: number) => string): () => void {
   markCorpusDirty(corpusDir, true);
   const originals = files.map((f) => fs.readFileSync(f));
-  files.forEach((f, i) => fs.appendFileSync(f, `\n${paragraph(f, i)}\n`));
+  files.forEach((f, i) =>
+    fs.appendFileSync(f, f.endsWith('.jsonl') ? `${JSON.stringify({ text: paragraph(f, i) })}\n` : `\n${paragraph(f, i)}\n`),
+  );
   return () => {
     files.forEach((f, i) => fs.writeFileSync(f, originals[i]!));
     markCorpusDirty(corpusDir, false);

@@ -73,7 +73,7 @@ export function formatTable(headers: readonly string[], rows: readonly string[][
  * build and memory, queries and restart, reloads.
  */
 export function formatResults(results: readonly SizeResult[]): string {
-  const key = (r: SizeResult): string => num(r.target);
+  const key = (r: SizeResult): string => `${num(r.target)} ${r.corpus.shape}`;
   const build = formatTable(
     ['sentences', 'articles', 'indexed sent.', 'cold build s', 'heap B/sent', 'heap+ext B/sent', 'memory of', 'main heap MB'],
     results.map((r) => [

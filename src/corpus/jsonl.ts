@@ -216,6 +216,34 @@ export async function readJsonlLine(
 }
 
 /**
+ * A stretch of a JSONL file to read on its own: from byte `start` (the first
+ * byte of a line) to byte `end` (just after a newline; absent: to the end of
+ * the file). `firstLine` is the 1-based number of the line at `start`.
+ */
+export interface JsonlRange {
+  start: number;
+  end?: number | undefined;
+  firstLine: number;
+}
+
+/**
+ * What reading one {@link JsonlRange} of a file gave, before the file's
+ * parts are put together by {@link finishJsonl}: its articles, and its
+ * skipped items in line order (at most `maxReportedLineErrors` errors and as
+ * many warnings listed, the rest counted).
+ */
+export interface JsonlPart {
+  articles: LoadedArticle[];
+  skipped: SkippedItem[];
+  unreportedErrors: number;
+  unreportedWarnings: number;
+  /** A non-blank line (or an unreadable one) was seen. */
+  sawContent: boolean;
+  /** Reading stopped at a problem with the whole file (the last item of `skipped`): later parts count for nothing. */
+  stopped: boolean;
+}
+
+/**
  * Reads every line of an open JSONL file. Never throws: read errors become
  * skipped items (articles read before the error are kept).
  */
@@ -224,17 +252,95 @@ export async function readJsonl(
   file: string,
   options: JsonlOptions,
 ): Promise<{ articles: LoadedArticle[]; skipped: SkippedItem[] }> {
-  const articles: LoadedArticle[] = [];
+  const part = await readJsonlPart(handle, file, options);
+  return { articles: part.articles, skipped: finishJsonl(file, [part], options).skipped };
+}
+
+/**
+ * Puts the parts of one file, read one range each in file order, together
+ * into what one read of the whole file reports: the first
+ * `maxReportedLineErrors` bad lines of the file (and as many warnings)
+ * listed, the rest summarized, and "empty file" when no part saw content.
+ * A part that stopped ends the file: `parts` says how many parts count (their
+ * articles are the file's), and the summaries are left out, as a read of the
+ * whole file that stops there leaves them out.
+ */
+export function finishJsonl(
+  file: string,
+  parts: ReadonlyArray<Omit<JsonlPart, 'articles'>>,
+  options: Pick<JsonlOptions, 'maxReportedLineErrors'>,
+): { skipped: SkippedItem[]; parts: number } {
   const skipped: SkippedItem[] = [];
-  let unreportedErrors = 0;
   let reportedErrors = 0;
+  let reportedWarnings = 0;
+  let unreportedErrors = 0;
+  let unreportedWarnings = 0;
   let sawContent = false;
+  for (let p = 0; p < parts.length; p++) {
+    const part = parts[p]!;
+    const items = part.stopped ? part.skipped.slice(0, -1) : part.skipped;
+    // Each part listed its own first few; the file lists its first few overall.
+    for (const item of items) {
+      if (item.severity === 'warning') {
+        if (reportedWarnings < options.maxReportedLineErrors) {
+          reportedWarnings++;
+          skipped.push(item);
+        } else unreportedWarnings++;
+      } else if (reportedErrors < options.maxReportedLineErrors) {
+        reportedErrors++;
+        skipped.push(item);
+      } else unreportedErrors++;
+    }
+    if (part.stopped) {
+      skipped.push(part.skipped.at(-1)!);
+      return { skipped, parts: p + 1 };
+    }
+    unreportedErrors += part.unreportedErrors;
+    unreportedWarnings += part.unreportedWarnings;
+    sawContent ||= part.sawContent;
+  }
+  if (unreportedErrors > 0) {
+    skipped.push({
+      file,
+      reason: `${unreportedErrors} more bad line${unreportedErrors === 1 ? '' : 's'} not listed (only the first ${options.maxReportedLineErrors} are)`,
+    });
+  }
+  if (unreportedWarnings > 0) {
+    skipped.push({
+      file,
+      reason: `${unreportedWarnings} more warning${unreportedWarnings === 1 ? '' : 's'} not listed (only the first ${options.maxReportedLineErrors} are)`,
+      severity: 'warning',
+    });
+  }
+  if (!sawContent) skipped.push({ file, reason: 'empty file' });
+  return { skipped, parts: parts.length };
+}
+
+/**
+ * Reads the lines of one range of an open JSONL file (default: the whole
+ * file). Never throws: a read error stops the part (see {@link JsonlPart}).
+ * Only the part that starts at byte 0 judges whether the file is text at all.
+ */
+export async function readJsonlPart(
+  handle: FileHandle,
+  file: string,
+  options: JsonlOptions,
+  range: JsonlRange = { start: 0, firstLine: 1 },
+): Promise<JsonlPart> {
+  const part: JsonlPart = { articles: [], skipped: [], unreportedErrors: 0, unreportedWarnings: 0, sawContent: false, stopped: false };
+  const { articles, skipped } = part;
+  let reportedErrors = 0;
+  const stop = (reason: string): JsonlPart => {
+    skipped.push({ file, reason });
+    part.stopped = true;
+    return part;
+  };
 
   const lineError = (line: number, reason: string): void => {
     // A file in the wrong format (a CSV renamed .jsonl, say) would otherwise
     // produce one skipped item per line: millions for a large file.
     if (reportedErrors >= options.maxReportedLineErrors) {
-      unreportedErrors++;
+      part.unreportedErrors++;
       return;
     }
     reportedErrors++;
@@ -244,10 +350,9 @@ export async function readJsonl(
   // Warnings get a budget of their own, so a feed whose every line has a bad
   // link cannot crowd real errors out of the report (or flood it).
   let reportedWarnings = 0;
-  let unreportedWarnings = 0;
   const lineWarning = (line: number, reason: string): void => {
     if (reportedWarnings >= options.maxReportedLineErrors) {
-      unreportedWarnings++;
+      part.unreportedWarnings++;
       return;
     }
     reportedWarnings++;
@@ -256,13 +361,13 @@ export async function readJsonl(
 
   const handleLine = (parts: Buffer[], byteLength: number, tooLong: boolean, lineNumber: number): void => {
     if (tooLong) {
-      sawContent = true;
+      part.sawContent = true;
       lineError(lineNumber, tooLarge('line', byteLength, options.maxArticleBytes));
       return;
     }
     const result = parseJsonlLineBytes(parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, byteLength), lineNumber, file);
     if (result === undefined) return;
-    sawContent = true;
+    part.sawContent = true;
     if ('error' in result) {
       lineError(lineNumber, result.error);
       return;
@@ -274,22 +379,26 @@ export async function readJsonl(
   let parts: Buffer[] = [];
   let byteLength = 0;
   let tooLong = false;
-  let lineNumber = 0;
-  let first = true;
+  let lineNumber = range.firstLine - 1;
+  let first = range.start === 0;
+  let position = range.start;
   try {
     for (;;) {
+      const want = range.end === undefined ? CHUNK_BYTES : Math.min(CHUNK_BYTES, range.end - position);
+      if (want <= 0) break;
       // A fresh buffer per read: lines are sub-arrays of it, so nothing is copied
       // unless a line spans chunks.
-      const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null);
+      const buffer = Buffer.allocUnsafe(want);
+      const { bytesRead } = await handle.read(buffer, 0, want, position);
       if (bytesRead === 0) break;
+      position += bytesRead;
       const chunk = buffer.subarray(0, bytesRead);
       if (first) {
         first = false;
         // Judge the file on its first chunk: a binary or UTF-16 file would
         // otherwise be reported as thousands of "invalid JSON" lines.
         const notText = sniffNonText(chunk);
-        if (notText !== undefined) return { articles, skipped: [{ file, reason: notText }] };
+        if (notText !== undefined) return stop(notText);
       }
       let start = 0;
       for (;;) {
@@ -312,23 +421,43 @@ export async function readJsonl(
     }
     if (byteLength > 0) handleLine(parts, byteLength, tooLong, ++lineNumber); // no final newline
   } catch (err) {
-    skipped.push({ file, reason: `read error after line ${lineNumber} (${describeFsError(err)})` });
-    return { articles, skipped };
+    return stop(`read error after line ${lineNumber} (${describeFsError(err)})`);
   }
+  return part;
+}
 
-  if (unreportedErrors > 0) {
-    skipped.push({
-      file,
-      reason: `${unreportedErrors} more bad line${unreportedErrors === 1 ? '' : 's'} not listed (only the first ${options.maxReportedLineErrors} are)`,
-    });
+/**
+ * Cuts an open JSONL file into ranges of about `bytes` bytes each, at line
+ * boundaries, numbering the first line of each (which means counting every
+ * newline of the file: a memchr-speed scan). Reads the file once, in large
+ * pieces; a file smaller than `2 × bytes` is one range. A read error gives
+ * one range: reading the whole file will then report it.
+ */
+export async function planJsonlRanges(handle: FileHandle, size: number, bytes: number): Promise<JsonlRange[]> {
+  const ranges: JsonlRange[] = [{ start: 0, firstLine: 1 }];
+  if (size < 2 * bytes) return ranges;
+  const buffer = Buffer.allocUnsafe(4 * 1024 * 1024);
+  let position = 0;
+  let lines = 0;
+  let nextCut = bytes;
+  try {
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) break;
+      for (let at = buffer.indexOf(0x0a, 0); at !== -1 && at < bytesRead; at = buffer.indexOf(0x0a, at + 1)) {
+        lines++;
+        const after = position + at + 1;
+        // Cut after the first newline past each mark, unless that leaves a last range too small to be worth a thread's time.
+        if (after >= nextCut && size - after >= bytes / 2) {
+          ranges.at(-1)!.end = after;
+          ranges.push({ start: after, firstLine: lines + 1 });
+          nextCut = after + bytes;
+        }
+      }
+      position += bytesRead;
+    }
+  } catch {
+    return [{ start: 0, firstLine: 1 }];
   }
-  if (unreportedWarnings > 0) {
-    skipped.push({
-      file,
-      reason: `${unreportedWarnings} more warning${unreportedWarnings === 1 ? '' : 's'} not listed (only the first ${options.maxReportedLineErrors} are)`,
-      severity: 'warning',
-    });
-  }
-  if (!sawContent) skipped.push({ file, reason: 'empty file' });
-  return { articles, skipped };
+  return ranges;
 }

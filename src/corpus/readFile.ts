@@ -1,5 +1,5 @@
 /** Reading one corpus file into articles: `readCorpusFile`. */
-import { constants } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,7 +9,17 @@ import { describeFsError, errorCode } from './errors.ts';
 import { MAX_SIDECAR_BYTES, SIDECAR_SUFFIX, parseSidecar, sidecarOf, type SidecarMeta } from './sidecar.ts';
 import { DEFAULT_MAX_FRONT_MATTER_LINES, parseFrontMatter } from './frontMatter.ts';
 import { hashArticle } from './hash.ts';
-import { indexJsonlLines, parseJsonlLine, readJsonl, readJsonlLine, type JsonlLineIndex } from './jsonl.ts';
+import {
+  indexJsonlLines,
+  parseJsonlLine,
+  planJsonlRanges,
+  readJsonl,
+  readJsonlLine,
+  readJsonlPart,
+  type JsonlLineIndex,
+  type JsonlPart,
+  type JsonlRange,
+} from './jsonl.ts';
 import { positiveInt } from './limit.ts';
 import { CORPUS_EXTENSIONS, corpusFileKind, fileId } from './paths.ts';
 import type { CorpusFileKind } from './paths.ts';
@@ -133,22 +143,8 @@ export async function readCorpusFile(
 ): Promise<ReadCorpusFileResult> {
   const rel = typeof file === 'string' ? file : file.file;
   const skip = (reason: string): ReadCorpusFileResult => ({ articles: [], skipped: [{ file: rel, reason }] });
-
-  const kind = corpusFileKind(rel);
-  if (kind === undefined) return skip(UNSUPPORTED);
-  const opened = await openInside(root, rel, options);
-  if ('reason' in opened) return skip(opened.reason);
-  const { handle, abs, rootReal } = opened;
-  try {
-    const stats = await handle.stat();
-    if (stats.isDirectory()) return skip('is a directory');
-    if (!stats.isFile()) return skip('not a regular file');
-    if (kind === 'jsonl') {
-      return await readJsonl(handle, rel, {
-        maxArticleBytes: positiveInt(options.maxArticleBytes, DEFAULT_MAX_ARTICLE_BYTES),
-        maxReportedLineErrors: Math.max(0, Math.floor(options.maxReportedLineErrors ?? DEFAULT_MAX_REPORTED_LINE_ERRORS)),
-      });
-    }
+  return withCorpusFile(root, rel, options, skip, async ({ handle, stats, kind, abs, rootReal }) => {
+    if (kind === 'jsonl') return await readJsonl(handle, rel, jsonlOptions(options));
     const maxBytes = documentSizeLimit(kind, options);
     if (stats.size > maxBytes) return skip(tooLarge('file', stats.size, maxBytes));
     // At most one byte over the limit is read: the file may have grown since the stat.
@@ -161,6 +157,103 @@ export async function readCorpusFile(
       result.skipped.push({ file: rel, reason: sidecar.warning, severity: 'warning' });
     }
     return result;
+  });
+}
+
+/**
+ * Reads one range of a JSONL corpus file (see {@link planCorpusFileRanges}),
+ * with the same checks as {@link readCorpusFile}; the parts of a file, put
+ * together by `finishJsonl` (src/corpus/jsonl.ts), give what
+ * `readCorpusFile` gives for the whole file. A problem with the file itself
+ * stops the part. Never throws.
+ */
+export async function readCorpusFilePart(
+  root: string,
+  file: CorpusFile,
+  range: JsonlRange,
+  options: ReadCorpusFileOptions = {},
+): Promise<JsonlPart> {
+  const stop = (reason: string): JsonlPart => ({
+    articles: [],
+    skipped: [{ file: file.file, reason }],
+    unreportedErrors: 0,
+    unreportedWarnings: 0,
+    sawContent: false,
+    stopped: true,
+  });
+  return withCorpusFile(root, file.file, options, stop, async ({ handle, kind }) =>
+    kind === 'jsonl' ? await readJsonlPart(handle, file.file, jsonlOptions(options), range) : stop(UNSUPPORTED),
+  );
+}
+
+/**
+ * Where a large JSONL corpus file may be cut so that its ranges can be read
+ * and analyzed by different threads: ranges of about `bytes` bytes at line
+ * boundaries, each with the number of its first line. A file of another
+ * kind, a small one, or one that cannot be opened or is not text (reading it
+ * whole reports why) is one range. Never throws.
+ */
+export async function planCorpusFileRanges(
+  root: string,
+  file: CorpusFile,
+  bytes: number,
+  options: Pick<ReadCorpusFileOptions, 'rootReal'> = {},
+): Promise<JsonlRange[]> {
+  const whole: JsonlRange[] = [{ start: 0, firstLine: 1 }];
+  if (corpusFileKind(file.file) !== 'jsonl' || file.size < 2 * bytes) return whole;
+  return withCorpusFile(
+    root,
+    file.file,
+    options,
+    () => whole,
+    async ({ handle, stats }) => {
+      const head = await readUpTo(handle, 4096, 4096);
+      if (sniffNonText(head) !== undefined) return whole;
+      return planJsonlRanges(handle, stats.size, bytes);
+    },
+  );
+}
+
+function jsonlOptions(options: ReadCorpusFileOptions): Parameters<typeof readJsonl>[2] {
+  return {
+    maxArticleBytes: positiveInt(options.maxArticleBytes, DEFAULT_MAX_ARTICLE_BYTES),
+    maxReportedLineErrors: Math.max(0, Math.floor(options.maxReportedLineErrors ?? DEFAULT_MAX_REPORTED_LINE_ERRORS)),
+  };
+}
+
+/** An open corpus file that passed the checks of {@link withCorpusFile}. */
+interface OpenedCorpusFile {
+  handle: FileHandle;
+  stats: Stats;
+  kind: CorpusFileKind;
+  abs: string;
+  rootReal: string;
+}
+
+/**
+ * Opens `rel` under `root` and runs `use` on it when it is a regular file of
+ * a corpus kind that lies inside the corpus (checked on the open file, not on
+ * the path: the file may have been swapped for a link since it was listed,
+ * see confine.ts); otherwise, or when anything throws, returns `skip(reason)`.
+ * Closes the file in every case.
+ */
+async function withCorpusFile<R>(
+  root: string,
+  rel: string,
+  options: Pick<ReadCorpusFileOptions, 'rootReal'>,
+  skip: (reason: string) => R,
+  use: (opened: OpenedCorpusFile) => Promise<R>,
+): Promise<R> {
+  const kind = corpusFileKind(rel);
+  if (kind === undefined) return skip(UNSUPPORTED);
+  const opened = await openInside(root, rel, options);
+  if ('reason' in opened) return skip(opened.reason);
+  const { handle, abs, rootReal } = opened;
+  try {
+    const stats = await handle.stat();
+    if (stats.isDirectory()) return skip('is a directory');
+    if (!stats.isFile()) return skip('not a regular file');
+    return await use({ handle, stats, kind, abs, rootReal });
   } catch (err) {
     return skip(`cannot read file (${describeFsError(err)})`);
   } finally {

@@ -6,16 +6,25 @@
  * sent once), so a batch is mostly one typed array.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { readCorpusFile } from '../corpus/readFile.ts';
+import type { JsonlPart, JsonlRange } from '../corpus/jsonl.ts';
+import { readCorpusFile, readCorpusFilePart } from '../corpus/readFile.ts';
 import type { CorpusFile, LoadedArticle, SkippedItem } from '../corpus/types.ts';
 import { Analyzer } from '../text/analyze.ts';
 import { cleanArticle, type CleanOptions } from '../text/clean.ts';
 
+/** A piece of work: a whole file, or one range of a large JSONL file. */
+export interface AnalysisUnit {
+  /** Position in the builder's list of units (files in listing order, a split file's ranges in file order). */
+  index: number;
+  file: CorpusFile;
+  range?: JsonlRange;
+}
+
 /** What the builder gives a helper. */
 export interface AnalysisJob {
   corpusDir: string;
-  /** This helper's chunks: each a list of files with their position in the sorted listing. */
-  chunks: Array<Array<{ index: number; file: CorpusFile }>>;
+  /** This helper's chunks, each a list of units. */
+  chunks: AnalysisUnit[][];
   clean: Pick<CleanOptions, 'maxLength' | 'maxTitleLength'>;
   stopWords?: ReadonlySet<string>;
   baseForms?: ReadonlyMap<string, string>;
@@ -35,11 +44,15 @@ export interface AnalyzedArticle extends Omit<LoadedArticle, 'text'> {
   words: Uint32Array;
 }
 
-/** One file's results. */
+/** One unit's results. */
 export interface AnalyzedFile {
+  /** The unit's index. */
   index: number;
   file: CorpusFile;
+  /** A whole file's skipped items; for a range, its part's (`part.skipped`). */
   skipped: SkippedItem[];
+  /** For a range: what the builder needs to report the file as one read would (see finishJsonl). */
+  part?: Omit<JsonlPart, 'articles' | 'skipped'>;
   articles: AnalyzedArticle[];
 }
 
@@ -127,9 +140,15 @@ function analyze(article: LoadedArticle): AnalyzedArticle {
   return { ...article, title: cleaned.title, spans, termCounts, terms: Uint32Array.from(terms), words: Uint32Array.from(words) };
 }
 
-/** Reads a chunk's files concurrently: reading one at a time would leave the core idle on every file's latency. */
-function readChunk(chunk: AnalysisJob['chunks'][number]) {
-  return Promise.all(chunk.map(async ({ index, file }) => ({ index, file, read: await readCorpusFile(job.corpusDir, file) })));
+/** Reads a chunk's units concurrently: reading one at a time would leave the core idle on every file's latency. */
+function readChunk(chunk: AnalysisUnit[]) {
+  return Promise.all(
+    chunk.map(async ({ index, file, range }) => {
+      if (range === undefined) return { index, file, read: await readCorpusFile(job.corpusDir, file) };
+      const { articles, skipped, ...part } = await readCorpusFilePart(job.corpusDir, file, range);
+      return { index, file, read: { articles, skipped }, part };
+    }),
+  );
 }
 
 async function main(): Promise<void> {
@@ -138,10 +157,11 @@ async function main(): Promise<void> {
     const chunk = await reading!;
     // The next chunk is read while this one is analyzed.
     reading = c + 1 < job.chunks.length ? readChunk(job.chunks[c + 1]!) : undefined;
-    const files: AnalyzedFile[] = chunk.map(({ index, file, read }) => ({
+    const files: AnalyzedFile[] = chunk.map(({ index, file, read, part }) => ({
       index,
       file,
       skipped: read.skipped,
+      ...(part && { part }),
       articles: read.articles.map(analyze),
     }));
     while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => (resume = r));

@@ -4,12 +4,20 @@
  * threads; this thread inserts what they send into the index, in the order of
  * the sorted file listing, so sentence ids and the "first article with an id
  * wins" rule come out exactly as in a single-threaded build.
+ *
+ * A large JSONL file is cut into ranges of lines, each read and analyzed on
+ * its own, so that one big file keeps the helpers and this thread busy at
+ * once (a whole file would be analyzed before any of it is inserted). Its
+ * ranges are inserted in file order and its skipped lines reported as one
+ * read of the file reports them (finishJsonl).
  */
 import { availableParallelism } from 'node:os';
 import type { CorpusFile, LoadedArticle, SkippedItem } from '../corpus/types.ts';
 import { ArticleIdClaims } from '../corpus/duplicates.ts';
+import { finishJsonl, type JsonlPart } from '../corpus/jsonl.ts';
+import { DEFAULT_MAX_REPORTED_LINE_ERRORS, planCorpusFileRanges } from '../corpus/readFile.ts';
 import { siblingModule, spawnModule } from '../util/spawn.ts';
-import type { AnalyzedFile, AnalysisBatch, AnalysisJob } from './analysisWorker.ts';
+import type { AnalyzedFile, AnalysisBatch, AnalysisJob, AnalysisUnit } from './analysisWorker.ts';
 import { Library, type LibraryOptions, type PendingSentence } from './library.ts';
 
 /** Options of {@link buildInParallel}. */
@@ -18,6 +26,8 @@ export interface ParallelBuildOptions extends LibraryOptions {
   threads?: number;
   /** Files per chunk handed to a helper. Default 64. */
   chunkFiles?: number;
+  /** JSONL files of at least twice this many bytes are cut into ranges of about this size. Default 2 MiB. */
+  rangeBytes?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -32,6 +42,13 @@ export interface ParallelBuild {
 const ANALYSIS_MODULE = siblingModule(import.meta.url, 'analysisWorker');
 /** Sentences inserted per batch (see Library.flush). */
 const INSERT_BATCH = 5000;
+/**
+ * Default {@link ParallelBuildOptions.rangeBytes}: about 13,000 sentences of
+ * news text, a few hundred milliseconds of a helper's time. Small enough that
+ * insertion starts soon and the work spreads over the helpers, large enough
+ * that messages and per-range costs stay negligible.
+ */
+const RANGE_BYTES = 2 * 1024 * 1024;
 
 /** Whether a parallel build is possible with these options (a custom stemmer cannot be sent to another thread). */
 export function canBuildInParallel(options: LibraryOptions): boolean {
@@ -43,14 +60,16 @@ export async function buildInParallel(corpusDir: string, files: CorpusFile[], op
   const threads = Math.max(1, Math.min(options.threads ?? availableParallelism() - 1, 4));
   const chunkFiles = options.chunkFiles ?? 64;
   const library = new Library(options);
-  const chunks: Array<Array<{ index: number; file: CorpusFile }>> = [];
-  for (let i = 0; i < files.length; i += chunkFiles) chunks.push(files.slice(i, i + chunkFiles).map((file, j) => ({ index: i + j, file })));
+  const { units, chunks } = await planUnits(corpusDir, files, chunkFiles, options.rangeBytes ?? RANGE_BYTES);
 
   const articles: ParallelBuild['articles'] = [];
   const skipped: SkippedItem[] = [];
   const ids = new ArticleIdClaims();
   const pending: PendingSentence[] = [];
   const waiting = new Map<number, { helper: number; result: AnalyzedFile }>();
+  /** Per file being read in ranges: its parts so far, and whether one stopped the file. */
+  const ranged = new Map<number, { parts: Array<Omit<JsonlPart, 'articles'>>; stopped: boolean }>();
+  let filesDone = 0;
   const tables: string[][] = [];
   /** Per helper: its numbered words, each word's term number, and whether the word is in the vocabulary yet. */
   const words: Array<{ word: string[]; term: number[]; added: Uint8Array }> = [];
@@ -100,7 +119,7 @@ export async function buildInParallel(corpusDir: string, files: CorpusFile[], op
             for (const result of batch.files) waiting.set(result.index, { helper: h, result });
             insertReady();
             if (batch.last && ++finished === workers.length) {
-              if (next !== files.length) throw new Error(`analysis ended with ${files.length - next} files missing`);
+              if (next !== units.length) throw new Error(`analysis ended with ${units.length - next} of ${units.length} units missing`);
               resolve();
             }
           } catch (err) {
@@ -116,45 +135,66 @@ export async function buildInParallel(corpusDir: string, files: CorpusFile[], op
   library.analyzer.clearCaches();
   return { library, articles, skipped };
 
-  /** Inserts every file whose turn has come, in listing order. */
+  /** Inserts every unit whose turn has come, in listing order. */
   function insertReady(): void {
     for (let entry = waiting.get(next); entry; entry = waiting.get(next)) {
       waiting.delete(next);
       const { helper, result } = entry;
-      skipped.push(...result.skipped);
-      const table = tables[helper]!;
-      for (const a of result.articles) {
-        const duplicate = ids.claim(a);
-        if (duplicate) {
-          skipped.push(duplicate);
-          continue;
+      const unit = units[next]!;
+      if (unit.range === undefined) {
+        skipped.push(...result.skipped);
+        insertArticles(helper, result);
+      } else {
+        let state = ranged.get(unit.fileIndex);
+        if (!state) ranged.set(unit.fileIndex, (state = { parts: [], stopped: false }));
+        // After a part that stopped the file, the file's later lines count for nothing, as in one read of it.
+        if (!state.stopped) {
+          state.parts.push({ ...result.part!, skipped: result.skipped });
+          state.stopped = result.part!.stopped;
+          insertArticles(helper, result);
         }
-        const sentences = [];
-        const terms: string[][] = [];
-        let at = 0;
-        for (let i = 0; i < a.termCounts.length; i++) {
-          sentences.push({ start: a.spans[i * 3]!, end: a.spans[i * 3 + 1]!, paragraph: a.spans[i * 3 + 2]! });
-          const count = a.termCounts[i]!;
-          const list = new Array<string>(count);
-          for (let k = 0; k < count; k++) list[k] = table[a.terms[at + k]!]!;
-          at += count;
-          terms.push(list);
+        if (unit.lastOfFile) {
+          skipped.push(...finishJsonl(unit.file.file, state.parts, { maxReportedLineErrors: DEFAULT_MAX_REPORTED_LINE_ERRORS }).skipped);
+          ranged.delete(unit.fileIndex);
         }
-        const { title, spans: _s, termCounts: _c, terms: _t, words: articleWords, ...loaded } = a;
-        library.stagePrepared(loaded, { title, sentences, terms }, pending);
-        // The vocabulary gets the words of inserted articles only, as in a single-threaded build.
-        const w = words[helper]!;
-        for (const id of articleWords) {
-          if (w.added[id]) continue;
-          w.added[id] = 1;
-          library.sentences.addWords([[w.word[id]!, table[w.term[id]!]!]]);
-        }
-        articles.push({ id: a.id, file: a.file });
-        if (pending.length >= INSERT_BATCH) library.flush(pending);
       }
       next++;
-      options.onProgress?.(next, files.length);
+      if (unit.lastOfFile) options.onProgress?.(++filesDone, files.length);
       acknowledge(helper, result.index);
+    }
+  }
+
+  /** Stores and queues a unit's articles, claiming their ids in order. */
+  function insertArticles(helper: number, result: AnalyzedFile): void {
+    const table = tables[helper]!;
+    for (const a of result.articles) {
+      const duplicate = ids.claim(a);
+      if (duplicate) {
+        skipped.push(duplicate);
+        continue;
+      }
+      const sentences = [];
+      const terms: string[][] = [];
+      let at = 0;
+      for (let i = 0; i < a.termCounts.length; i++) {
+        sentences.push({ start: a.spans[i * 3]!, end: a.spans[i * 3 + 1]!, paragraph: a.spans[i * 3 + 2]! });
+        const count = a.termCounts[i]!;
+        const list = new Array<string>(count);
+        for (let k = 0; k < count; k++) list[k] = table[a.terms[at + k]!]!;
+        at += count;
+        terms.push(list);
+      }
+      const { title, spans: _s, termCounts: _c, terms: _t, words: articleWords, ...loaded } = a;
+      library.stagePrepared(loaded, { title, sentences, terms }, pending);
+      // The vocabulary gets the words of inserted articles only, as in a single-threaded build.
+      const w = words[helper]!;
+      for (const id of articleWords) {
+        if (w.added[id]) continue;
+        w.added[id] = 1;
+        library.sentences.addWords([[w.word[id]!, table[w.term[id]!]!]]);
+      }
+      articles.push({ id: a.id, file: a.file });
+      if (pending.length >= INSERT_BATCH) library.flush(pending);
     }
   }
 
@@ -169,4 +209,53 @@ export async function buildInParallel(corpusDir: string, files: CorpusFile[], op
       workers[helper]!.postMessage('ack');
     }
   }
+}
+
+/** A unit of work as the builder sees it. */
+interface PlannedUnit extends AnalysisUnit {
+  /** The file's position in the listing. */
+  fileIndex: number;
+  /** The last (or only) unit of its file. */
+  lastOfFile: boolean;
+}
+
+/**
+ * The units of work, in listing order (a large JSONL file's ranges in file
+ * order), and the chunks handed to helpers: up to `chunkFiles` whole files
+ * in a row, or one range.
+ */
+async function planUnits(
+  corpusDir: string,
+  files: readonly CorpusFile[],
+  chunkFiles: number,
+  rangeBytes: number,
+): Promise<{ units: PlannedUnit[]; chunks: AnalysisUnit[][] }> {
+  const units: PlannedUnit[] = [];
+  const chunks: AnalysisUnit[][] = [];
+  let open: AnalysisUnit[] = [];
+  for (let f = 0; f < files.length; f++) {
+    const file = files[f]!;
+    const ranges = await planCorpusFileRanges(corpusDir, file, rangeBytes);
+    if (ranges.length === 1) {
+      const unit: PlannedUnit = { index: units.length, file, fileIndex: f, lastOfFile: true };
+      units.push(unit);
+      open.push({ index: unit.index, file });
+      if (open.length >= chunkFiles) {
+        chunks.push(open);
+        open = [];
+      }
+      continue;
+    }
+    if (open.length) {
+      chunks.push(open);
+      open = [];
+    }
+    ranges.forEach((range, r) => {
+      const unit: PlannedUnit = { index: units.length, file, range, fileIndex: f, lastOfFile: r === ranges.length - 1 };
+      units.push(unit);
+      chunks.push([{ index: unit.index, file, range }]);
+    });
+  }
+  if (open.length) chunks.push(open);
+  return { units, chunks };
 }
