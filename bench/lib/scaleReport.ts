@@ -24,6 +24,8 @@ export interface SizeResult {
   restart: {
     openS: number;
     firstAnswerS: number;
+    /** When the background check of the snapshot against the corpus was over. */
+    checkedS: number;
     mode: string | undefined;
     snapshotBytes: number | undefined;
     snapshotSource: 'status' | 'disk' | 'none';
@@ -97,6 +99,7 @@ export function formatResults(results: readonly SizeResult[]): string {
       'snapshot MB',
       'restart s',
       'first answer s',
+      'checked s',
       'restart mode',
       'restart loop max ms',
     ],
@@ -111,6 +114,7 @@ export function formatResults(results: readonly SizeResult[]): string {
       r.restart.snapshotBytes === undefined ? 'n/a' : num(r.restart.snapshotBytes / MB, 1),
       num(r.restart.openS, 1),
       num(r.restart.firstAnswerS, 1),
+      num(r.restart.checkedS, 1),
       mode(r.restart.mode),
       num(r.restart.maxLoopDelayMs),
     ]),

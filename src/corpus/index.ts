@@ -8,9 +8,9 @@
  */
 export type * from './types.ts';
 export { loadCorpus } from './loadCorpus.ts';
-export { listCorpusFiles } from './listFiles.ts';
-export { readCorpusFile } from './readFile.ts';
-export type { ReadCorpusFileResult } from './readFile.ts';
+export { isListablePath, listCorpusFiles } from './listFiles.ts';
+export { readCorpusArticle, readCorpusFile } from './readFile.ts';
+export type { JsonlLineIndexes, ReadCorpusFileResult } from './readFile.ts';
 export { parseFrontMatter } from './frontMatter.ts';
 export { hashArticle } from './hash.ts';
 export { CorpusRootError } from './errors.ts';

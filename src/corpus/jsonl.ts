@@ -118,6 +118,104 @@ export function parseJsonlLine(line: string, lineNumber: number, file: string): 
 }
 
 /**
+ * One line of a JSONL file as bytes (without its newline, within the size
+ * limit) turned into an article: a trailing CR dropped, strictly decoded as
+ * UTF-8, a BOM dropped on line 1, then {@link parseJsonlLine}. `undefined`
+ * for a blank line. {@link readJsonl} reads every line through this, and
+ * {@link readJsonlLine} one line, so that both give the same article.
+ */
+export function parseJsonlLineBytes(line: Uint8Array, lineNumber: number, file: string): JsonlLineResult | undefined {
+  let bytes = line;
+  if (bytes.length > 0 && bytes[bytes.length - 1] === 0x0d) bytes = bytes.subarray(0, -1); // CRLF files
+  const decoded = decodeUtf8(bytes);
+  if (decoded === undefined) return { error: 'not UTF-8 text' };
+  const text = lineNumber === 1 && decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
+  if (isBlank(text)) return undefined;
+  return parseJsonlLine(text, lineNumber, file);
+}
+
+/**
+ * Where each line of a JSONL file starts, found by one pass over its bytes
+ * (no decoding): what {@link readJsonlLine} needs to find a line by its
+ * number. Also whether {@link readJsonl} would refuse the whole file on its
+ * first chunk (binary or UTF-16), in which case no line of it is an article.
+ */
+export interface JsonlLineIndex {
+  /** `starts[0]` is 0; `starts[k]` is the offset just after the k-th newline. */
+  starts: Float64Array;
+  /** The file's size in bytes as read. */
+  size: number;
+  /** Why the file gives no article at all, as readJsonl would say. */
+  notText?: string;
+}
+
+/** Indexes the lines of an open JSONL file (see {@link JsonlLineIndex}). */
+export async function indexJsonlLines(handle: FileHandle): Promise<JsonlLineIndex> {
+  let starts = new Float64Array(1024);
+  let count = 1; // starts[0] = 0
+  let offset = 0;
+  let notText: string | undefined;
+  const buffer = Buffer.allocUnsafe(1024 * 1024);
+  let first = true;
+  for (;;) {
+    // The first read is readJsonl's first chunk, judged the same way.
+    const { bytesRead } = await handle.read(buffer, 0, first ? CHUNK_BYTES : buffer.length, null);
+    if (bytesRead === 0) break;
+    const chunk = buffer.subarray(0, bytesRead);
+    if (first) notText = sniffNonText(chunk);
+    first = false;
+    for (let at = chunk.indexOf(0x0a); at !== -1; at = chunk.indexOf(0x0a, at + 1)) {
+      if (count === starts.length) {
+        const grown = new Float64Array(starts.length * 2);
+        grown.set(starts);
+        starts = grown;
+      }
+      starts[count++] = offset + at + 1;
+    }
+    offset += bytesRead;
+  }
+  return { starts: starts.slice(0, count), size: offset, ...(notText !== undefined && { notText }) };
+}
+
+/** The byte range of line `lineNumber` (1-based) without its newline, as readJsonl splits lines; `undefined` past the end. */
+function lineRange(index: JsonlLineIndex, lineNumber: number): [number, number] | undefined {
+  const newlines = index.starts.length - 1;
+  if (!Number.isInteger(lineNumber) || lineNumber < 1) return undefined;
+  if (lineNumber <= newlines) return [index.starts[lineNumber - 1]!, index.starts[lineNumber]! - 1];
+  // After the last newline: a last line without one, when anything follows it.
+  const last = index.starts[newlines]!;
+  return lineNumber === newlines + 1 && last < index.size ? [last, index.size] : undefined;
+}
+
+/**
+ * The article of line `lineNumber` of an open JSONL file, read on its own
+ * (its byte range from `index`) and derived exactly as {@link readJsonl}
+ * derives it; `undefined` when that line gives no article (blank, bad, too
+ * long, or the file is not text).
+ */
+export async function readJsonlLine(
+  handle: FileHandle,
+  file: string,
+  lineNumber: number,
+  index: JsonlLineIndex,
+  options: Pick<JsonlOptions, 'maxArticleBytes'>,
+): Promise<LoadedArticle | undefined> {
+  const range = index.notText === undefined ? lineRange(index, lineNumber) : undefined;
+  if (!range || range[1] - range[0] > options.maxArticleBytes) return undefined;
+  const [start, end] = range;
+  const bytes = Buffer.allocUnsafe(end - start);
+  let read = 0;
+  while (read < bytes.length) {
+    const { bytesRead } = await handle.read(bytes, read, bytes.length - read, start + read);
+    if (bytesRead === 0) return undefined; // shorter than indexed: changed meanwhile
+    read += bytesRead;
+  }
+  if (bytes.includes(0x0a)) return undefined; // changed meanwhile: not one line any more
+  const result = parseJsonlLineBytes(bytes, lineNumber, file);
+  return result && 'article' in result ? result.article : undefined;
+}
+
+/**
  * A stretch of a JSONL file to read on its own: from byte `start` (the first
  * byte of a line) to byte `end` (just after a newline; absent: to the end of
  * the file). `firstLine` is the 1-based number of the line at `start`.
@@ -267,18 +365,9 @@ export async function readJsonlPart(
       lineError(lineNumber, tooLarge('line', byteLength, options.maxArticleBytes));
       return;
     }
-    let bytes = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, byteLength);
-    if (bytes.length > 0 && bytes[bytes.length - 1] === 0x0d) bytes = bytes.subarray(0, -1); // CRLF files
-    const decoded = decodeUtf8(bytes);
-    if (decoded === undefined) {
-      part.sawContent = true;
-      lineError(lineNumber, 'not UTF-8 text');
-      return;
-    }
-    const line = lineNumber === 1 && decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
-    if (isBlank(line)) return;
+    const result = parseJsonlLineBytes(parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, byteLength), lineNumber, file);
+    if (result === undefined) return;
     part.sawContent = true;
-    const result = parseJsonlLine(line, lineNumber, file);
     if ('error' in result) {
       lineError(lineNumber, result.error);
       return;

@@ -1,6 +1,6 @@
 /** Scanning the corpus directory: `listCorpusFiles`. */
 import type { Dirent, Stats } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { CorpusFile, SkippedItem } from './types.ts';
 import { OUTSIDE_REASON, isInside, resolveRoot } from './confine.ts';
@@ -212,4 +212,29 @@ export async function listCorpusFiles(root: string, options: ListCorpusFilesOpti
   files.sort((a, b) => comparePaths(a.file, b.file));
   skipped.sort((a, b) => comparePaths(a.file, b.file));
   return { files, skipped, ignored: Object.fromEntries([...ignored].sort(([a], [b]) => comparePaths(a, b))) };
+}
+
+/**
+ * Whether {@link listCorpusFiles} would list the corpus path `rel` if the
+ * file exists, judged from the path alone and its folders: every name is
+ * non-empty and does not start with `.`, the file has a corpus extension,
+ * and every folder on the way is a real folder, not a symbolic link (the
+ * listing does not follow those). For checking one article against the
+ * corpus without listing the whole folder; whether the file itself is
+ * inside the corpus is checked by the reader, on the file it opens.
+ */
+export async function isListablePath(root: string, rel: string): Promise<boolean> {
+  const names = rel.split('/');
+  if (names.some((n) => n === '' || n.startsWith('.')) || corpusExtension(names[names.length - 1]!) === undefined) return false;
+  let dir = path.resolve(root);
+  for (const name of names.slice(0, -1)) {
+    dir = path.join(dir, name);
+    try {
+      const stats = await lstat(dir);
+      if (!stats.isDirectory()) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
 }

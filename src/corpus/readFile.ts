@@ -9,7 +9,17 @@ import { describeFsError, errorCode } from './errors.ts';
 import { MAX_SIDECAR_BYTES, SIDECAR_SUFFIX, parseSidecar, sidecarOf, type SidecarMeta } from './sidecar.ts';
 import { DEFAULT_MAX_FRONT_MATTER_LINES, parseFrontMatter } from './frontMatter.ts';
 import { hashArticle } from './hash.ts';
-import { parseJsonlLine, planJsonlRanges, readJsonl, readJsonlPart, type JsonlPart, type JsonlRange } from './jsonl.ts';
+import {
+  indexJsonlLines,
+  parseJsonlLine,
+  planJsonlRanges,
+  readJsonl,
+  readJsonlLine,
+  readJsonlPart,
+  type JsonlLineIndex,
+  type JsonlPart,
+  type JsonlRange,
+} from './jsonl.ts';
 import { positiveInt } from './limit.ts';
 import { CORPUS_EXTENSIONS, corpusFileKind, fileId } from './paths.ts';
 import type { CorpusFileKind } from './paths.ts';
@@ -236,26 +246,94 @@ async function withCorpusFile<R>(
 ): Promise<R> {
   const kind = corpusFileKind(rel);
   if (kind === undefined) return skip(UNSUPPORTED);
-  const rootAbs = path.resolve(root);
-  const abs = path.resolve(rootAbs, ...rel.split('/'));
-  if (abs === rootAbs || !isInside(rootAbs, abs)) return skip('path is outside the corpus directory');
-
-  let rootReal: string;
-  let handle: FileHandle;
+  const opened = await openInside(root, rel, options);
+  if ('reason' in opened) return skip(opened.reason);
+  const { handle, abs, rootReal } = opened;
   try {
-    rootReal = options.rootReal ?? (await resolveRoot(rootAbs));
-    handle = await open(abs, OPEN_FLAGS);
-  } catch (err) {
-    return skip(`cannot read file (${describeFsError(err)})`);
-  }
-  try {
-    if (!(await openedFileIsInside(handle, abs, rootReal))) return skip(OUTSIDE_REASON);
     const stats = await handle.stat();
     if (stats.isDirectory()) return skip('is a directory');
     if (!stats.isFile()) return skip('not a regular file');
     return await use({ handle, stats, kind, abs, rootReal });
   } catch (err) {
     return skip(`cannot read file (${describeFsError(err)})`);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Opens corpus file `rel` for reading, checked to lie inside the corpus on
+ * the open descriptor (see confine.ts); or why it cannot be read.
+ */
+async function openInside(
+  root: string,
+  rel: string,
+  options: Pick<ReadCorpusFileOptions, 'rootReal'>,
+): Promise<{ handle: FileHandle; abs: string; rootReal: string } | { reason: string }> {
+  const rootAbs = path.resolve(root);
+  const abs = path.resolve(rootAbs, ...rel.split('/'));
+  if (abs === rootAbs || !isInside(rootAbs, abs)) return { reason: 'path is outside the corpus directory' };
+  let rootReal: string;
+  let handle: FileHandle;
+  try {
+    rootReal = options.rootReal ?? (await resolveRoot(rootAbs));
+    handle = await open(abs, OPEN_FLAGS);
+  } catch (err) {
+    return { reason: `cannot read file (${describeFsError(err)})` };
+  }
+  try {
+    // Checked on the open file, not on the path: the file may have been swapped
+    // for a link since it was listed (see confine.ts).
+    if (await openedFileIsInside(handle, abs, rootReal)) return { handle, abs, rootReal };
+    await handle.close();
+    return { reason: OUTSIDE_REASON };
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    return { reason: `cannot read file (${describeFsError(err)})` };
+  }
+}
+
+/** Line indexes of JSONL files (see {@link readCorpusArticle}), by corpus path; each valid while its file keeps its size and modification time. */
+export type JsonlLineIndexes = Map<string, { size: number; mtimeMs: number; index: JsonlLineIndex }>;
+
+/**
+ * The one article that corpus file `rel` gives today at `line` (a JSONL
+ * line number; `undefined` for the other formats, which give one article per
+ * file), derived exactly as {@link readCorpusFile} derives it and read with
+ * the same confinement. A JSONL file gives up one line, read on its own: the
+ * file is scanned once for where its lines start (kept in `lineIndexes`,
+ * when given, for the next line asked of the same file). `undefined` when
+ * the file or line gives no article.
+ */
+export async function readCorpusArticle(
+  root: string,
+  rel: string,
+  line: number | undefined,
+  options: ReadCorpusFileOptions & { lineIndexes?: JsonlLineIndexes } = {},
+): Promise<LoadedArticle | undefined> {
+  const kind = corpusFileKind(rel);
+  if (kind !== 'jsonl') {
+    if (kind === undefined || line !== undefined) return undefined;
+    const { articles } = await readCorpusFile(root, rel, options);
+    return articles.length === 1 ? articles[0] : undefined;
+  }
+  if (line === undefined) return undefined;
+  const opened = await openInside(root, rel, options);
+  if ('reason' in opened) return undefined;
+  const { handle } = opened;
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) return undefined;
+    let known = options.lineIndexes?.get(rel);
+    if (!known || known.size !== stats.size || known.mtimeMs !== stats.mtimeMs) {
+      known = { size: stats.size, mtimeMs: stats.mtimeMs, index: await indexJsonlLines(handle) };
+      options.lineIndexes?.set(rel, known);
+    }
+    return await readJsonlLine(handle, rel, line, known.index, {
+      maxArticleBytes: positiveInt(options.maxArticleBytes, DEFAULT_MAX_ARTICLE_BYTES),
+    });
+  } catch {
+    return undefined;
   } finally {
     await handle.close().catch(() => undefined);
   }

@@ -140,7 +140,9 @@ export class Engine<H extends HostHandle> implements AnswerEngine {
       await current.resumeSaves().catch(() => undefined);
       return failed(err);
     }
+    // Once the fresh host's snapshot check is over (hashes() waits for it), so is what it skipped.
     const newHashes = new Map(await next.host.hashes());
+    const { skipped, ignored } = await next.host.status();
     // The swap: one assignment, between two questions.
     this.current = next.host;
     this.swaps++;
@@ -153,6 +155,6 @@ export class Engine<H extends HostHandle> implements AnswerEngine {
       else if (old !== hash) changed.push(id);
     }
     const removed = [...oldHashes.keys()].filter((id) => !newHashes.has(id));
-    return { ...next.report, before, added, changed, removed, tookMs: took() };
+    return { ...next.report, before, added, changed, removed, skipped, ignored, tookMs: took() };
   }
 }

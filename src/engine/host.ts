@@ -13,16 +13,17 @@ import path from 'node:path';
 import type { Library, LibraryOptions } from '../library/library.ts';
 import { answerQuestion, type Answer, type AnswerOptions } from '../search/answer.ts';
 import { SentenceRanker } from '../search/rank.ts';
-import type { ArticleRef } from '../library/store.ts';
+import type { ArticleRef, StoredArticle } from '../library/store.ts';
 import { removeStaleTemporaries } from '../library/snapshot.ts';
+import { assertCorpusRoot } from '../corpus/listFiles.ts';
 import { log } from '../log.ts';
 import { measureMemory } from '../util/memory.ts';
 import { ContentIndex } from './contentIndex.ts';
-import { applyChanges, CorpusManifestState, readChangedFiles, type ChangePlan, type KeepCheck } from './corpusSync.ts';
+import { applyChanges, CorpusManifestState, readChangedFiles, type ChangePlan } from './corpusSync.ts';
 import { openLibrary } from './libraryLoader.ts';
 import type { HostApi, HostStatus, ProgressListener, UpdateOptions, UpdateResult } from './protocol.ts';
 import { articleView, distinctiveWords, suggestArticles } from './queries.ts';
-import { storedArticleIsIntact } from './snapshotCheck.ts';
+import { SnapshotCheck, type CheckResult } from './snapshotCheck.ts';
 import { SnapshotSaver, snapshotPath } from './snapshotSaver.ts';
 import type { ArticleView, Counts, DistinctiveWords, MemoryUse, ReloadReport } from './types.ts';
 
@@ -36,7 +37,21 @@ export interface HostOptions {
   library?: LibraryOptions;
   /** Defaults for every question. */
   answer?: AnswerOptions;
+  /**
+   * When a library loaded from a snapshot is checked against the corpus files
+   * (snapshotCheck.ts). `'before-serving'` (the default): the open resolves
+   * once every file has been read and checked. `'while-serving'`: it resolves
+   * as soon as the snapshot is loaded, the full check runs in the background
+   * in slices, and until it is done every article an answer, a `/source`
+   * view or a suggestion would show is checked against its file first.
+   */
+  snapshotCheck?: 'before-serving' | 'while-serving';
+  /** Awaited between two slices of the background check (default: one turn of the event loop); tests hold the check with it. */
+  snapshotCheckPace?: () => Promise<void>;
 }
+
+/** Rounds of "compute, verify what it shows, re-index what failed" before waiting for the full check instead. */
+const VERIFY_ROUNDS = 4;
 
 const EMPTY: Counts = { articles: 0, sentences: 0 };
 
@@ -47,6 +62,8 @@ export class IndexHost implements HostApi {
   private generation = 1;
   private readonly saver: SnapshotSaver;
   private readonly content: ContentIndex;
+  /** The check of a snapshot still running in the background; while set, what is shown is verified first. */
+  private check: SnapshotCheck | undefined;
 
   private constructor(
     readonly options: HostOptions & { corpusDir: string },
@@ -76,13 +93,21 @@ export class IndexHost implements HostApi {
     const opened = await openLibrary(corpusDir, opts.library ?? {}, snapshotFile, onProgress);
     const host = new IndexHost(opts, opened.library, new CorpusManifestState(corpusDir, opened.manifest));
     let note = opened.note;
+    let checking = false;
     if (opened.mode === 'snapshot') {
       host.saver.markSaved(opened.snapshotBytes ?? 0);
-      // Every file is read again and each article of the snapshot checked against it before anything is served.
-      const plan = await host.manifest.plan({ everyFile: true });
-      const change = await host.apply(plan, onProgress, (held, incoming) => storedArticleIsIntact(host.library, held, incoming.hash));
-      const count = change.added.length + change.changed.length + change.removed.length;
-      if (count > 0) note = `${count} articles changed since the snapshot`;
+      // Every file is read again and each article of the snapshot checked against it (snapshotCheck.ts).
+      const check = host.startCheck(onProgress);
+      if (opts.snapshotCheck === 'while-serving') {
+        check.catch(() => undefined); // logged by startCheck; articles are then checked one by one
+        // As with the check before serving, a missing corpus folder fails the open rather than the background check.
+        await assertCorpusRoot(corpusDir);
+        checking = true;
+        note = 'serving from the snapshot while it is checked against the corpus files';
+      } else {
+        const count = changedCount(await check);
+        if (count > 0) note = `${count} articles changed since the snapshot`;
+      }
     } else host.saver.changed();
     return {
       host,
@@ -90,16 +115,59 @@ export class IndexHost implements HostApi {
         ok: true,
         before: EMPTY,
         after: host.counts(),
-        added: [...host.library.store.all()].map((a) => a.id),
+        // While the check runs, what the snapshot lists is not yet known to be in the corpus.
+        added: checking ? [] : [...host.library.store.all()].map((a) => a.id),
         changed: [],
         removed: [],
-        skipped: host.manifest.skipped(),
-        ignored: host.manifest.ignored,
+        skipped: checking ? [] : host.manifest.skipped(),
+        ignored: checking ? {} : host.manifest.ignored,
         tookMs: performance.now() - started,
         mode: opened.mode,
         ...(note && { note }),
       },
     };
+  }
+
+  /**
+   * Starts the check of the library loaded from the snapshot; saves are held
+   * until it is over. Resolves with what it changed. If it fails (the corpus
+   * folder went away), the host keeps checking each article it shows.
+   */
+  private startCheck(onProgress?: ProgressListener): Promise<CheckResult> {
+    this.saver.hold();
+    onProgress?.({ phase: 'reading', done: 0, total: 0 });
+    const check = new SnapshotCheck({
+      corpusDir: this.options.corpusDir,
+      library: this.library,
+      manifest: this.manifest,
+      onChange: () => {
+        this.generation++;
+        this.loadedAt = Date.now();
+      },
+      ...(this.options.snapshotCheckPace && { pace: this.options.snapshotCheckPace }),
+    });
+    this.check = check;
+    const started = performance.now();
+    return check.done.then(
+      (result) => {
+        this.check = undefined;
+        this.saver.release();
+        const count = changedCount(result);
+        if (this.options.snapshotCheck === 'while-serving')
+          log(
+            'info',
+            `snapshot checked against the corpus in ${Math.round(performance.now() - started)} ms: ${count} articles re-indexed or removed`,
+          );
+        return result;
+      },
+      (err: unknown) => {
+        log(
+          'error',
+          `the snapshot could not be checked against the corpus (${(err as Error).message}); every article is checked before it is shown`,
+        );
+        throw err;
+      },
+    );
   }
 
   /**
@@ -109,27 +177,100 @@ export class IndexHost implements HostApi {
    */
   warmUp(questions = 12): void {
     const titles = [...this.library.store.all()].slice(0, questions).map((a) => a.title);
-    for (const t of titles) this.ask(t, { top: 3 });
+    for (const t of titles) this.answerNow(t, { top: 3 }); // nothing of it is shown
   }
 
-  ask(question: string, options: AnswerOptions = {}): Answer {
+  ask(question: string, options: AnswerOptions = {}): Promise<Answer> {
+    return this.shown(
+      () => this.answerNow(question, options),
+      (a) => [...a.quotes.map((q) => q.article.id), ...a.suggestions.map((s) => s.id)],
+      (a, ok) => {
+        const quotes = a.quotes.filter((q) => ok(q.article.id));
+        return { ...a, quotes, suggestions: a.suggestions.filter((s) => ok(s.id)), ...(quotes.length === 0 && { reason: 'no-match' }) };
+      },
+    );
+  }
+
+  /**
+   * Answers at once, from the library as it is: only for callers that show
+   * nothing before the snapshot check is over (warm-up, batch tools of a host
+   * opened with the check before serving). Throws while the check runs.
+   */
+  askNow(question: string, options: AnswerOptions = {}): Answer {
+    if (this.check) throw new Error('the snapshot is still being checked against the corpus: use ask()');
+    return this.answerNow(question, options);
+  }
+
+  private answerNow(question: string, options: AnswerOptions): Answer {
     return answerQuestion(this.library, this.ranker, question, { ...this.options.answer, ...options });
   }
 
-  article(id: string): ArticleView | undefined {
-    return articleView(this.library, this.library.store.get(id));
+  article(id: string): Promise<ArticleView | undefined> {
+    return this.viewOf(() => this.library.store.get(id));
   }
 
-  articleByKey(key: string): ArticleView | undefined {
-    return articleView(this.library, this.library.store.getByKey(key));
+  articleByKey(key: string): Promise<ArticleView | undefined> {
+    return this.viewOf(() => this.library.store.getByKey(key));
   }
 
-  suggestArticles(input: string, limit: number): ArticleRef[] {
-    return suggestArticles(this.library, this.ranker, input, limit);
+  private viewOf(find: () => StoredArticle | undefined): Promise<ArticleView | undefined> {
+    return this.shown(
+      () => articleView(this.library, find()),
+      (v) => (v ? [v.article.id] : []),
+      (v, ok) => (v && ok(v.article.id) ? v : undefined),
+    );
   }
 
-  findByText(fingerprint: string): ArticleRef | undefined {
+  suggestArticles(input: string, limit: number): Promise<ArticleRef[]> {
+    return this.shown(
+      () => suggestArticles(this.library, this.ranker, input, limit),
+      (refs) => refs.map((r) => r.id),
+      (refs, ok) => refs.filter((r) => ok(r.id)),
+    );
+  }
+
+  async findByText(fingerprint: string): Promise<ArticleRef | undefined> {
+    // It looks at every article, and "not in the corpus" must not come from a snapshot's say-so: after the check.
+    await this.checked();
     return this.content.find(fingerprint);
+  }
+
+  /**
+   * A result that shows articles, computed so that none is shown unverified:
+   * while the snapshot check runs, the articles it names (`ids`, looked up at
+   * once, so they are the very objects it was made from) are checked against
+   * their files; if one was not intact it has been re-indexed, and the result
+   * is computed again. After a few rounds, the full check is waited for; if
+   * that failed, only the verified part is kept (`verifiedPart`).
+   */
+  private async shown<T>(
+    compute: () => T,
+    ids: (value: T) => string[],
+    verifiedPart: (value: T, ok: (id: string) => boolean) => T,
+  ): Promise<T> {
+    for (let round = 0; ; round++) {
+      const check = this.check;
+      const value = compute();
+      if (!check) return value;
+      const held = [...new Set(ids(value))].map((id) => this.library.store.get(id)!);
+      if (round < VERIFY_ROUNDS) {
+        if ((await Promise.all(held.map((a) => check.verify(a)))).every(Boolean)) return value;
+        continue;
+      }
+      if (round === VERIFY_ROUNDS) {
+        await check.done.catch(() => undefined);
+        continue;
+      }
+      return verifiedPart(value, (id) => {
+        const a = this.library.store.get(id);
+        return a !== undefined && check.isVerified(a);
+      });
+    }
+  }
+
+  /** Resolves once no snapshot check is running (at once for a host that was not opened from a snapshot). */
+  private async checked(): Promise<void> {
+    await this.check?.done.catch(() => undefined);
   }
 
   distinctiveWords(text: string, limit: number): DistinctiveWords {
@@ -141,8 +282,10 @@ export class IndexHost implements HostApi {
     return {
       ...this.library.stats(),
       corpusDir: this.options.corpusDir,
-      skipped: this.manifest.skipped(),
-      ignored: this.manifest.ignored,
+      // What the snapshot says was skipped is not shown until the corpus has confirmed it.
+      skipped: this.check ? [] : this.manifest.skipped(),
+      ignored: this.check ? {} : this.manifest.ignored,
+      ...(this.check && { snapshotCheck: 'running' as const }),
       loadedAt: this.loadedAt,
       generation: this.generation,
       memory: { heapUsed, heapTotal, external, arrayBuffers },
@@ -164,11 +307,14 @@ export class IndexHost implements HostApi {
     return { articles: this.library.store.articleCount, sentences: this.library.store.sentenceCount };
   }
 
-  hashes(): Array<[string, string]> {
+  async hashes(): Promise<Array<[string, string]>> {
+    await this.checked();
     return [...this.library.store.all()].map((a) => [a.id, a.hash]);
   }
 
   async update(options: UpdateOptions, onProgress?: ProgressListener): Promise<UpdateResult> {
+    // The snapshot check is itself a reload of every file; this one starts from what it leaves.
+    await this.checked();
     // A save in progress now is about to be out of date, and would compete with the reload for the CPU.
     this.saver.hold();
     let release = true;
@@ -207,14 +353,18 @@ export class IndexHost implements HostApi {
     return this.saver.flush();
   }
 
-  /** Reads a plan's files, then applies the change in one synchronous step (see {@link applyChanges} for `keep`). */
-  private async apply(plan: ChangePlan, onProgress?: ProgressListener, keep?: KeepCheck) {
+  /** Reads a plan's files, then applies the change in one synchronous step. */
+  private async apply(plan: ChangePlan, onProgress?: ProgressListener) {
     const results = await readChangedFiles(this.options.corpusDir, plan, onProgress);
-    const change = applyChanges(this.library, this.manifest, plan, results, keep);
-    if (change.added.length + change.changed.length + change.removed.length === 0 && keep) return change; // the snapshot holds
+    const change = applyChanges(this.library, this.manifest, plan, results);
     this.generation++;
     this.loadedAt = Date.now();
     this.saver.changed();
     return change;
   }
+}
+
+/** Articles a snapshot check re-indexed or removed. */
+function changedCount(result: CheckResult): number {
+  return result.added.length + result.changed.length + result.removed.length + result.orphans;
 }

@@ -41,8 +41,8 @@ export class LocalEngine extends Engine<LocalHost> {
     return this.current.host.library;
   }
 
-  /** {@link ask} without the promise, for batch tools. */
+  /** {@link ask} without the promise, for batch tools (and tests) of an engine whose snapshot check is over; throws while it runs. */
   askSync(question: string, options: AnswerOptions = {}): Answer {
-    return this.current.host.ask(question, options);
+    return this.current.host.askNow(question, options);
   }
 }

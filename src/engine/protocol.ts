@@ -43,23 +43,23 @@ export type HostStatus = Omit<EngineStatus, 'reloading'>;
 
 /** The index host's operations. */
 export interface HostApi {
-  ask(question: string, options?: AnswerOptions): Answer;
+  ask(question: string, options?: AnswerOptions): Promise<Answer>;
   /** The article with this id, or `undefined`. */
-  article(id: string): ArticleView | undefined;
+  article(id: string): Promise<ArticleView | undefined>;
   /** The article with this short key (see `articleKey`), or `undefined`. */
-  articleByKey(key: string): ArticleView | undefined;
+  articleByKey(key: string): Promise<ArticleView | undefined>;
   /** Articles matching typed input, best first: by title, then by text. Empty input lists the first titles in order. */
-  suggestArticles(input: string, limit: number): ArticleRef[];
+  suggestArticles(input: string, limit: number): Promise<ArticleRef[]>;
   /** The article whose text has this fingerprint (`textFingerprint`), if any: a document already in the corpus. */
-  findByText(fingerprint: string): ArticleRef | undefined;
+  findByText(fingerprint: string): Promise<ArticleRef | undefined>;
   /** The `limit` words of a text that say most about what it is about, by their rarity in the corpus (Find sources). */
   distinctiveWords(text: string, limit: number): DistinctiveWords;
   status(): HostStatus;
   /** Memory of the host's thread after a full garbage collection (slow: for reports). */
   memory(): MemoryUse;
   counts(): Counts;
-  /** Every article id with its content hash, to report what a swap changed. */
-  hashes(): Array<[string, string]>;
+  /** Every article id with its content hash, to report what a swap changed (once the snapshot check is over). */
+  hashes(): Promise<Array<[string, string]>>;
   /**
    * Brings the index up to date with the corpus folder in one call: compares
    * the folder with the manifest, and applies a change of up to

@@ -74,6 +74,12 @@ export interface EngineStatus extends Counts {
   generation: number;
   /** True while a reload is running. */
   reloading: boolean;
+  /**
+   * Set while the snapshot the index was loaded from is still being checked
+   * against the corpus files in the background (answers are then checked
+   * article by article; `skipped` and `ignored` are empty until it is over).
+   */
+  snapshotCheck?: 'running';
   /** Memory of the thread holding the index. */
   memory?: MemoryUse;
   /** The snapshot on disk, when there is one. */

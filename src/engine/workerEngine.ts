@@ -94,7 +94,8 @@ class HostWorker {
 export class WorkerEngine extends Engine<HostHandle> {
   /** Starts a worker and opens the corpus in it (from the snapshot when valid). */
   static async open(options: WorkerEngineOptions, onProgress?: ProgressListener): Promise<{ engine: WorkerEngine; report: ReloadReport }> {
-    const resolved = { ...options, corpusDir: path.resolve(options.corpusDir) };
+    // The bot answers as soon as the snapshot is loaded; what it shows is checked against the corpus first (host.ts).
+    const resolved: HostOptions = { snapshotCheck: 'while-serving', ...options, corpusDir: path.resolve(options.corpusDir) };
     const openHost = async (progress?: ProgressListener) => {
       const worker = new HostWorker(resolved, progress);
       try {

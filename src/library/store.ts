@@ -282,8 +282,12 @@ export class ArticleStore {
     };
   }
 
-  /** A store with the given state (from {@link exportState}). */
+  /**
+   * A store with the given state (from {@link exportState}). Throws when the
+   * state does not hang together (see {@link checkState}).
+   */
   static restore(state: ArticleStoreState): ArticleStore {
+    ArticleStore.checkState(state);
     const store = new ArticleStore();
     store.ensureCapacity(state.nextSentence);
     store.sentenceSlot.set(state.arrays.sentenceSlot);
@@ -306,6 +310,44 @@ export class ArticleStore {
       store.byKey.set(articleKey(a.id), a);
     });
     return store;
+  }
+
+  /**
+   * Throws unless a state read from a snapshot is one the store could be in:
+   * ids unique; each article's sentences a range of its own, every sentence
+   * of which points back to it, with its paragraph start inside the article
+   * and its bytes inside the article's body; and no live sentence outside
+   * such a range. A snapshot is checked against the corpus article by article
+   * (snapshotCheck.ts); this is what makes "article by article" enough: the
+   * text a quote, its context or a paragraph shows can then only come from
+   * the article the quote names, never from another one.
+   */
+  static checkState(state: ArticleStoreState): void {
+    const { articles, nextSentence: n, arrays } = state;
+    const { sentenceSlot, paragraphStart, byteStart, byteEnd } = arrays;
+    const fail = (why: string): never => {
+      throw new Error(`inconsistent article store: ${why}`);
+    };
+    if (!Number.isInteger(n) || n < 0 || Object.values(arrays).some((a) => a.length < n)) fail('sentence arrays too short');
+    const ids = new Set<string>();
+    let live = 0;
+    articles.forEach((a, slot) => {
+      if (!a) return;
+      const { firstSentence: first, sentenceCount: count } = a;
+      if (a.slot !== slot || typeof a.id !== 'string' || ids.has(a.id)) fail(`article in slot ${slot}`);
+      if (!Buffer.isBuffer(a.body) || !Number.isInteger(first) || !Number.isInteger(count) || first < 0 || count < 0 || first + count > n)
+        fail(`sentences of article in slot ${slot}`);
+      ids.add(a.id);
+      live += count;
+      for (let s = first; s < first + count; s++) {
+        const p = paragraphStart[s]!;
+        if (sentenceSlot[s] !== slot || p < first || p > s || byteStart[s]! > byteEnd[s]! || byteEnd[s]! > a.body.length)
+          fail(`sentence ${s}`);
+      }
+    });
+    let pointing = 0;
+    for (let s = 0; s < n; s++) if (sentenceSlot[s] !== NONE) pointing++;
+    if (pointing !== live || live !== state.liveSentences) fail('live sentences outside their articles');
   }
 
   private ensureCapacity(n: number): void {

@@ -139,6 +139,105 @@ describe('index snapshots', () => {
     expect(view?.article.title).toBe('Carney Visits Ukraine as Canada Considers Troop Deployment for Peacekeeping');
   });
 
+  it('never serve text that is not in the corpus even when the manifest no longer lists the tampered article', async () => {
+    await openAndSave();
+    const file = snapshotPath(seed.snapshotDir, seed.corpusDir);
+    // The header's manifest comes first: its list for the file loses the id (same length), the article record keeps it.
+    await rewriteSnapshot(file, (bytes) => {
+      const at = bytes.indexOf(Buffer.from('"004_443b68cf12906582"'));
+      Buffer.from('"004_443b68cf1290658X"').copy(bytes, at);
+      return replaceAll(bytes, 'Carney', 'Barney');
+    });
+    const { engine } = await LocalEngine.open(corpus());
+    expect((await engine.article('004_443b68cf12906582'))?.text).not.toMatch(/Barney/);
+    expect(JSON.stringify(await engine.ask('Carney visits Ukraine', { top: 5 }))).not.toMatch(/Barney/);
+  });
+
+  describe('checked while serving', () => {
+    /** A pace that holds the background check until `release()`. */
+    function gate() {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      return { pace: () => held, release };
+    }
+    const serving = (pace: () => Promise<void>) => ({ ...corpus(), snapshotCheck: 'while-serving' as const, snapshotCheckPace: pace });
+    async function checked(engine: LocalEngine) {
+      while ((await engine.status()).snapshotCheck === 'running') await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+
+    it('answer before the check is over, with the same answers, and finish it', async () => {
+      const first = (await openAndSave()).engine;
+      const g = gate();
+      const { engine, report } = await LocalEngine.open(serving(g.pace));
+      expect(report.mode).toBe('snapshot');
+      expect(report.skipped).toEqual([]); // not known before the corpus confirms it
+      const answer = await engine.ask('what is Operation Unifier', { top: 5 });
+      expect((await engine.status()).snapshotCheck).toBe('running');
+      expect(() => engine.askSync('Leopard 2 tanks')).toThrow(/still being checked/);
+      expect(answer.quotes).toEqual(first.askSync('what is Operation Unifier', { top: 5 }).quotes);
+      g.release();
+      await checked(engine);
+      expect(engine.askSync('Leopard 2 tanks').quotes).toEqual(first.askSync('Leopard 2 tanks').quotes);
+    });
+
+    it('never quote a tampered body, even for a question asked during the check', async () => {
+      await openAndSave();
+      await rewriteSnapshot(snapshotPath(seed.snapshotDir, seed.corpusDir), (bytes) => replaceAll(bytes, 'Unifier', 'Unicorn'));
+      const g = gate();
+      const { engine } = await LocalEngine.open(serving(g.pace));
+      const during = await engine.ask('what is Operation Unifier', { top: 5 });
+      const shown: unknown[] = [during, ...(await Promise.all([engine.suggestArticles('', 100), engine.suggestArticles('operation', 5)]))];
+      for (const { id } of await engine.suggestArticles('', 100)) shown.push((await engine.article(id))!);
+      expect((await engine.status()).snapshotCheck).toBe('running');
+      expect(during.quotes[0]?.text).toMatch(/Unifier/);
+      expect(JSON.stringify(shown)).not.toMatch(/Unicorn/);
+      g.release();
+      await checked(engine);
+      expect(JSON.stringify(engine.askSync('what is Operation Unicorn', { top: 10 }).quotes)).not.toMatch(/Unicorn/);
+    });
+
+    it('re-index a file changed while the bot was down', async () => {
+      await openAndSave();
+      const changed = path.join(seed.corpusDir, '002_010eab02e3d3bbf4.txt');
+      const text = (await readFile(changed, 'utf8')).replace('Unifier', 'Zorbulon');
+      expect(text).toMatch(/Zorbulon/);
+      await writeFile(changed, text);
+      const g = gate();
+      const { engine } = await LocalEngine.open(serving(g.pace));
+      // Its old text is in the snapshot's postings; what is shown is the file's text now.
+      const view = await engine.article('002_010eab02e3d3bbf4');
+      expect((await engine.status()).snapshotCheck).toBe('running');
+      expect(view?.text).toBe(text);
+      g.release();
+      await checked(engine);
+      expect(engine.askSync('Zorbulon').quotes[0]?.article.id).toBe('002_010eab02e3d3bbf4');
+    });
+
+    it('check a JSONL article against its own line', async () => {
+      const feed = [
+        '{"id":"h1","title":"Harbour","text":"The harbour bridge reopened on Tuesday after repairs."}',
+        '',
+        '{"text":"Ferries ran every hour for six weeks while the bridge was shut."}',
+        '{"id":"h3","text":"The mayor thanked the crews."}',
+      ].join('\r\n');
+      await writeFile(path.join(seed.corpusDir, 'feed.jsonl'), feed);
+      await openAndSave();
+      await rewriteSnapshot(snapshotPath(seed.snapshotDir, seed.corpusDir), (bytes) => replaceAll(bytes, 'every hour', 'every week'));
+      const g = gate();
+      const { engine } = await LocalEngine.open(serving(g.pace));
+      const answer = await engine.ask('how often did ferries run while the bridge was shut');
+      const view = await engine.article('feed:3');
+      expect((await engine.status()).snapshotCheck).toBe('running');
+      expect(answer.quotes[0]?.text).toBe('Ferries ran every hour for six weeks while the bridge was shut.');
+      expect(view?.article.line).toBe(3);
+      expect(view?.text).toBe('Ferries ran every hour for six weeks while the bridge was shut.');
+      expect((await engine.article('h1'))?.article.title).toBe('Harbour');
+      g.release();
+      await checked(engine);
+      expect(JSON.stringify((await engine.ask('ferries every week')).quotes)).not.toMatch(/every week/);
+    });
+  });
+
   it('leave no temporary files behind after a crash: stale ones are removed at start, a live write is left alone', async () => {
     await openAndSave();
     const base = path.basename(snapshotPath(seed.snapshotDir, seed.corpusDir));
