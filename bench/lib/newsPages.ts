@@ -11,6 +11,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { mulberry32 } from './synth.ts';
 
 /** Paragraphs of the seed corpus, in file order. */
 export function seedParagraphs(corpusDir: string): string[] {
@@ -26,21 +27,9 @@ export function seedParagraphs(corpusDir: string): string[] {
 
 const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** A deterministic pseudo-random generator (mulberry32), so every run builds the same pages. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The story of page `index`: a headline and 12–30 paragraphs. */
 export function storyOf(paragraphs: readonly string[], index: number): { headline: string; body: string[] } {
-  const rand = random(index + 1);
+  const rand = mulberry32(index + 1);
   const count = 12 + Math.floor(rand() * 19);
   const start = Math.floor(rand() * paragraphs.length);
   const body = Array.from({ length: count }, (_, i) => paragraphs[(start + i) % paragraphs.length]!);
@@ -54,7 +43,7 @@ export function storyOf(paragraphs: readonly string[], index: number): { headlin
 
 /** One news page as HTML. */
 export function newsPage(paragraphs: readonly string[], index: number): string {
-  const rand = random(index * 7919 + 13);
+  const rand = mulberry32(index * 7919 + 13);
   const { headline, body } = storyOf(paragraphs, index);
   const words = body.join(' ').split(/\s+/);
   const pick = (n: number): string => Array.from({ length: n }, () => words[Math.floor(rand() * words.length)]).join(' ');
