@@ -15,6 +15,13 @@ import { corrections, type TypoOptions } from './typos.ts';
 /** What kind of answer the interrogative asks for. */
 export type QuestionKind = 'time' | 'quantity' | 'person' | 'place' | 'reason' | 'manner' | 'thing' | 'other';
 
+/**
+ * What a quantity question measures, read from its wording ("how long",
+ * "how far", "what percentage"): the units an answer gives it in
+ * ({@link measureUnits} in signals.ts).
+ */
+export type QuestionMeasure = 'percent' | 'often' | 'long' | 'far' | 'tall' | 'high' | 'deep' | 'wide' | 'size' | 'old' | 'much' | 'fast';
+
 /** One term to search for. */
 export interface QueryTerm {
   term: string;
@@ -47,6 +54,8 @@ export interface QueryGroup {
 export interface ParsedQuestion {
   text: string;
   kind: QuestionKind;
+  /** For a quantity question, what it measures, when its wording says ("how long", "what percentage"). */
+  measure?: QuestionMeasure;
   groups: QueryGroup[];
   /** All terms of all groups. */
   terms: QueryTerm[];
@@ -83,6 +92,10 @@ const FRAME_WORDS: ReadonlySet<string> = new Set([
   'happens',
   'happened',
   'located',
+  'name',
+  'named',
+  'title',
+  'titled',
 ]);
 
 /**
@@ -126,7 +139,8 @@ export function parseQuestion(question: string, index: SentenceIndex, options: Q
   const kind = questionKind(question);
   // Frame words only frame a question that asks something: "the mean temperature" or "work permits" in a plain search stay topic words.
   if (kind !== 'other' && groups.length > 1) for (const g of groups) if (FRAME_WORDS.has(g.word) && !g.corrected) g.frame = true;
-  return { text: question, kind, groups, terms: groups.flatMap((g) => g.terms) };
+  const measure = kind === 'quantity' ? questionMeasure(question) : undefined;
+  return { text: question, kind, ...(measure && { measure }), groups, terms: groups.flatMap((g) => g.terms) };
 }
 
 /**
@@ -145,6 +159,35 @@ function readCapitals(surface: string, index: SentenceIndex): AnalyzedToken {
   return plain;
 }
 
+/** "how <adjective>" → what it measures ("big" and "large" both ask for a size). */
+const HOW_MEASURES: Readonly<Record<string, QuestionMeasure>> = {
+  often: 'often',
+  long: 'long',
+  far: 'far',
+  tall: 'tall',
+  high: 'high',
+  deep: 'deep',
+  wide: 'wide',
+  big: 'size',
+  large: 'size',
+  old: 'old',
+  much: 'much',
+  fast: 'fast',
+};
+
+/**
+ * What a quantity question measures: "how long" a duration, "how far" a
+ * distance, "what percentage" a share… `undefined` when its wording does not
+ * say ("how many", "what number").
+ */
+export function questionMeasure(question: string): QuestionMeasure | undefined {
+  const q = question.toLowerCase();
+  const how = /\bhow (often|long|far|tall|high|deep|wide|big|large|old|much|fast)\b/.exec(q);
+  if (how) return HOW_MEASURES[how[1]!];
+  if (/\b(?:percentage|percent|proportion)\b/.test(q)) return 'percent';
+  return undefined;
+}
+
 /** Reads the kind of answer wanted from the question's interrogative. */
 export function questionKind(question: string): QuestionKind {
   const q = question.toLowerCase().replace(/[’']/g, "'");
@@ -155,7 +198,7 @@ export function questionKind(question: string): QuestionKind {
   )
     return 'time';
   if (
-    /\bhow (?:many|much|long|far|old|big|large|tall|high|often|fast)\b|\b(?:what|which)(?: (?:is|was|are|were))?(?: the| an?)?(?: \w+)? (?:percentage|percent|proportion|number|amount|size|population|cost|price|total|count|rate|length|height|area|distance|speed|temperature)\b/.test(
+    /\bhow (?:many|much|long|far|old|big|large|tall|high|deep|wide|often|fast)\b|\b(?:what|which)(?: (?:is|was|are|were))?(?: the| an?)?(?: \w+)? (?:percentage|percent|proportion|number|amount|size|population|cost|price|total|count|rate|length|height|area|distance|speed|temperature)\b/.test(
       q,
     )
   )

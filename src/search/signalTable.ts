@@ -10,9 +10,10 @@
  * A candidate's stage-2 score is `log(1 + stage1)` plus, for every row in
  * table order, `weight × scale(value)` ({@link combineSignals}).
  */
-import type { QuestionKind } from './question.ts';
+import type { QuestionKind, QuestionMeasure } from './question.ts';
 import {
   answerTypeMatch,
+  countsQuestionWord,
   definitionScore,
   exactShare,
   hasAgent,
@@ -20,6 +21,7 @@ import {
   hasNewName,
   orderScore,
   phraseScore,
+  statesMeasure,
   type SentenceTerms,
 } from './signals.ts';
 
@@ -35,6 +37,8 @@ export interface CandidateFacts {
   readonly paragraphCoverage: number;
   /** The same share over the article (as far as the candidates show it) and its title. */
   readonly articleCoverage: number;
+  /** The same share over the article's title alone. */
+  readonly titleCoverage: number;
   /** Sentence length in distinct terms. */
   readonly length: number;
   /** The sentence's distinct terms that are not the question's: what it says beyond repeating the question. */
@@ -58,6 +62,8 @@ export interface CandidateFacts {
 /** What the token signals read: the sentence's tokens mapped onto the question. */
 export interface TokenFacts {
   readonly kind: QuestionKind;
+  /** What a quantity question measures, when its wording says. */
+  readonly measure: QuestionMeasure | undefined;
   readonly terms: SentenceTerms;
   /** The sentence's text (token offsets point into it). */
   readonly text: string;
@@ -149,6 +155,15 @@ export const SIGNALS = table([
     compute: (f: CandidateFacts) => f.articleCoverage,
   },
   {
+    name: 'titleCoverage',
+    description:
+      "share of the question's rarity-weighted words in the article's title: a question naming an article's subject is most likely answered in that article",
+    ablation: 'title coverage',
+    weight: 2,
+    tier: 'candidate',
+    compute: (f: CandidateFacts) => f.titleCoverage,
+  },
+  {
     name: 'anaphoraGain',
     description: 'a sentence opening with "It", "This", "However"… counts the words of the sentence before it as its own',
     ablation: 'anaphora ("It…", "This…")',
@@ -188,6 +203,23 @@ export const SIGNALS = table([
     weight: 1.6,
     tier: 'token',
     compute: (t: TokenFacts) => (t.kind === 'quantity' && answerTypeMatch('quantity', t.terms, t.text, t.questionWords) ? 1 : 0),
+  },
+  {
+    name: 'countedWord',
+    description: 'a "how many" question and a number counting one of its words ("nineteen districts")',
+    ablation: 'quantities (counted words, units)',
+    weight: 1,
+    tier: 'token',
+    compute: (t: TokenFacts) => (t.kind === 'quantity' && countsQuestionWord(t.terms, t.questionWords) ? 1 : 0),
+  },
+  {
+    name: 'measureUnit',
+    description:
+      'a question asking "how long / far / old / much", "what percentage"… and a number in the units that measure it ("42 years", "15 mL", "39%")',
+    ablation: 'quantities (counted words, units)',
+    weight: 1,
+    tier: 'token',
+    compute: (t: TokenFacts) => (t.measure !== undefined && statesMeasure(t.measure, t.text) ? 1 : 0),
   },
   {
     name: 'nameType',

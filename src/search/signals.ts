@@ -5,7 +5,7 @@
  */
 import type { Token } from '../text/analyze.ts';
 import { IRREGULAR_BASE_FORMS } from '../text/baseForms.ts';
-import type { QuestionKind } from './question.ts';
+import type { QuestionKind, QuestionMeasure } from './question.ts';
 
 /**
  * The sentence's content tokens (stop words left out), each with the question
@@ -239,4 +239,71 @@ export function hasAgent(sentence: SentenceTerms, text: string, questionWords: R
     if (/^\p{Lu}/u.test(text[t.start]!) && !questionWords.has(t.word) && t.terms.length > 0) return true;
   }
   return false;
+}
+
+/** A number, in digits or in words ("12", "1,400", "twelve", "hundreds"). */
+const isNumber = (word: string): boolean => /^\d/.test(word) || NUMBER_WORDS.test(word);
+/** How far after a number the counted thing may come: "nineteen districts", "four successful robotic rovers". */
+const COUNTED_WITHIN = 3;
+
+/**
+ * Whether the sentence counts one of the question's words: a number the
+ * question does not give, followed within {@link COUNTED_WITHIN} words by a
+ * question word ("West Bengal is divided into nineteen districts" for "how
+ * many districts are in West Bengal"). A number that counts what was asked
+ * answers a "how many" question better than a number of something else.
+ */
+export function countsQuestionWord(sentence: SentenceTerms, questionWords: ReadonlySet<string>): boolean {
+  const { tokens, groups, positions } = sentence;
+  const groupAt = new Map<number, number>();
+  positions.forEach((p, i) => groupAt.set(p, groups[i]!));
+  for (let i = 0; i < tokens.length; i++) {
+    const word = tokens[i]!.word;
+    if (!isNumber(word) || questionWords.has(word)) continue;
+    for (let j = i + 1; j <= i + COUNTED_WITHIN && j < tokens.length; j++) if ((groupAt.get(j) ?? -1) >= 0) return true;
+  }
+  return false;
+}
+
+const NUMERAL = String.raw`(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundreds?|thousands?|several|many|few)`;
+const LENGTH_UNITS = String.raw`(?:km|kilomet(?:re|er)s?|miles?|mi|feet|foot|ft|met(?:re|er)s?|m|cm|mm|inch(?:es)?|in|yards?|yd)`;
+/** Groups of people, counted to give a size ("200 service members", "50,000 troops"). */
+const PEOPLE = String.raw`(?:people|persons|inhabitants|residents|citizens|employees|members|personnel|troops|soldiers|staff|students|workers)`;
+
+/**
+ * For each measure, how a sentence states it: a number with its unit ("15
+ * mL", "3,000 km", "42 years"), or the words that give it ("twice a year",
+ * "life tenure"). Built from the units of measurement, not from any question
+ * set. Matched against the sentence's text, case-insensitively.
+ */
+const MEASURE_UNITS: Readonly<Record<QuestionMeasure, RegExp>> = {
+  percent: /\d\s?%|\bper ?cent\b/i,
+  often:
+    /\b(?:daily|weekly|monthly|quarterly|annually|yearly|biannually|hourly|every|once|twice|thrice|times (?:a|per|each)|(?:per|a|each) (?:year|day|week|month|decade|century))\b/i,
+  long: new RegExp(
+    String.raw`\b${NUMERAL}[\s-]+(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries|millennia)\b|\b(?:for life|lifetime|life tenure|until|since)\b|\d\s?${LENGTH_UNITS}\b`,
+    'i',
+  ),
+  far: new RegExp(String.raw`\d\s?${LENGTH_UNITS}\b|\blight[- ]years?\b|\d\s?au\b`, 'i'),
+  tall: new RegExp(String.raw`\d\s?${LENGTH_UNITS}\b|\d\s?(?:′|')`, 'i'),
+  high: new RegExp(String.raw`\d\s?${LENGTH_UNITS}\b`, 'i'),
+  deep: new RegExp(String.raw`\d\s?(?:${LENGTH_UNITS}|fathoms?)\b`, 'i'),
+  wide: new RegExp(String.raw`\d\s?${LENGTH_UNITS}\b`, 'i'),
+  size: new RegExp(
+    String.raw`\d\s?(?:${LENGTH_UNITS}|km2|km²|sq|square|acres?|hectares?|ha|kg|kilograms?|tons?|tonnes?|pounds?|lbs?|litres?|liters?|gallons?)\b|\b${NUMERAL}\s+(?:\w+\s+)?${PEOPLE}\b`,
+    'i',
+  ),
+  old: /\b(?:aged?|born|\d+[\s-]+years?[\s-]+old|\d+[\s-]+year[\s-]+old)\b/i,
+  much: /[$£€¥]\s?\d|\b\d[\d,.]*\s*(?:dollars|euros|pounds|usd|million|billion|%|ml|millilitres?|litres?|liters?|grams?|g|kg|tons?|tonnes?)\b|\b(?:costs?|worth|priced?)\b/i,
+  fast: /\d\s?(?:km\/h|kph|mph|knots|m\/s|km\/s|miles per hour|kilomet(?:re|er)s per hour)\b/i,
+};
+
+/**
+ * Whether the sentence states the measure the question asks for in its units:
+ * a duration for "how long", a distance for "how far", a share for "what
+ * percentage", a sum of money for "how much"… (the question's measure, from
+ * `questionMeasure`).
+ */
+export function statesMeasure(measure: QuestionMeasure, text: string): boolean {
+  return MEASURE_UNITS[measure].test(text);
 }

@@ -113,6 +113,7 @@ export function rerank(library: Library, question: ParsedQuestion, s1: Stage1Res
       contextCoverage: s1.coverageOf(context),
       paragraphCoverage: s1.coverageOf(paragraphMask),
       articleCoverage: s1.coverageOf(articleMask),
+      titleCoverage: s1.coverageOf(title),
       length: library.sentences.length(id),
       novelty: Math.max(0, library.sentences.length(id) - bitCount(s1.mask(id))),
       paragraphBm25: () => memo(paragraphScores, pFirst, () => s1.paragraphBm25(pFirst, pEnd)),
@@ -146,6 +147,7 @@ export function rerank(library: Library, question: ParsedQuestion, s1: Stage1Res
       const text = store.text(r.id);
       const facts: TokenFacts = {
         kind: question.kind,
+        measure: question.measure,
         terms: sentenceTerms(analyzer.tokens(text), termGroup),
         text,
         questionWords,

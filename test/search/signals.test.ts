@@ -7,10 +7,11 @@ import { describe, expect, it } from 'vitest';
 import type { LoadedArticle } from '../../src/corpus/types.ts';
 import { Library, type LibraryOptions } from '../../src/library/library.ts';
 import { answerQuestion } from '../../src/search/answer.ts';
-import { parseQuestion, questionKind } from '../../src/search/question.ts';
+import { parseQuestion, questionKind, questionMeasure } from '../../src/search/question.ts';
 import { DEFAULT_RANK_OPTIONS, SentenceRanker, type RankSettings } from '../../src/search/rank.ts';
 import {
   answerTypeMatch,
+  countsQuestionWord,
   definitionScore,
   exactShare,
   hasAgent,
@@ -19,6 +20,7 @@ import {
   orderScore,
   phraseScore,
   sentenceTerms,
+  statesMeasure,
 } from '../../src/search/signals.ts';
 import { Analyzer } from '../../src/text/analyze.ts';
 
@@ -36,6 +38,35 @@ function mapped(question: string, sentence: string) {
 }
 
 describe('signal functions', () => {
+  it('counted word: a number the question lacks, followed closely by a question word', () => {
+    const q = mapped('how many districts are in west bengal', '');
+    const counts = (sentence: string, words = q.words) =>
+      countsQuestionWord(mapped('how many districts are in west bengal', sentence).s, words);
+    expect(counts('West Bengal is divided into nineteen districts.')).toBe(true);
+    expect(counts('The state had 14 rural districts in 1947.')).toBe(true); // "rural" between the number and the word
+    expect(counts('West Bengal has 91 million people in its districts.')).toBe(false); // the number counts people
+    expect(counts('The districts of West Bengal are many.')).toBe(false); // no number
+    const given = mapped('how many of the 20 districts are rural', '').words;
+    expect(countsQuestionWord(mapped('how many of the 20 districts are rural', 'All 20 districts are rural.').s, given)).toBe(false); // the question's own number
+  });
+
+  it('measure: what a quantity question measures, and a sentence stating it in its units', () => {
+    expect(questionMeasure('how long can a supreme court justice serve')).toBe('long');
+    expect(questionMeasure('How LARGE is the Canadian contingent?')).toBe('size');
+    expect(questionMeasure('what percentage of students live on campus')).toBe('percent');
+    expect(questionMeasure('how many districts are in west bengal')).toBeUndefined();
+    expect(statesMeasure('long', 'Justices serve for 25 years on average.')).toBe(true);
+    expect(statesMeasure('long', 'Justices are appointed by the president.')).toBe(false);
+    expect(statesMeasure('percent', 'About 39.1% were admitted early.')).toBe(true);
+    expect(statesMeasure('percent', 'About 1,400 were admitted early.')).toBe(false);
+    expect(statesMeasure('much', 'One tablespoon is approximately 15 mL.')).toBe(true);
+    expect(statesMeasure('size', 'The mission has about 200 service members.')).toBe(true);
+    expect(statesMeasure('size', 'The mission trains service members.')).toBe(false);
+    expect(statesMeasure('often', 'The Juggler is released twice a year.')).toBe(true);
+    expect(statesMeasure('far', 'The lake lies 30 km from the city.')).toBe(true);
+    expect(statesMeasure('far', 'The lake lies north of the city.')).toBe(false);
+  });
+
   it('full date: day, month and year in either order, not a bare year or month, not a date the question gives', () => {
     const q = mapped('when did the lodge open', '').words;
     expect(hasFullDate(mapped('', 'It opened on April 16, 2001.').s, q)).toBe(true);
@@ -184,7 +215,52 @@ describe('signals deciding a ranking', () => {
     });
     const q = 'How many soldiers did Canadian instructors train?';
     expect(top(lib, q)).toMatch(/10,000/);
-    expect(top(lib, q, { weights: { quantityType: 0, novelty: 0 } })).toBe('Canadian instructors train soldiers.'); // shorter, so BM25 alone prefers it (novelty, off here, prefers the longer)
+    // Shorter, so BM25 alone prefers it (novelty, and the number counting "soldiers", both off here, prefer the longer).
+    expect(top(lib, q, { weights: { quantityType: 0, novelty: 0, countedWord: 0 } })).toBe('Canadian instructors train soldiers.');
+  });
+
+  it('counted word: "how many X" prefers the number that counts X to a number of something else', () => {
+    const lib = library({
+      a: 'Training\n\nThe base hosts 3 shooting ranges, and instructors train recruits there.\n\nInstructors have trained about 35,000 recruits at the base.\n',
+    });
+    const q = 'How many recruits have instructors trained at the base?';
+    expect(top(lib, q)).toMatch(/35,000 recruits/);
+    const ranked = new SentenceRanker(lib).rank(parseQuestion(q, lib.sentences), { explain: true }).results;
+    const value = (start: string) => ranked.find((r) => lib.store.text(r.id).startsWith(start))!.explanation!.signals.countedWord;
+    expect(value('Instructors have trained')).toBe(1);
+    expect(value('The base hosts')).toBe(0); // its number counts ranges
+  });
+
+  it('measure: "how long" prefers the sentence giving a duration to one giving another number', () => {
+    const lib = library(
+      {
+        a: 'The 9 justices of the court are appointed by the president.\n',
+        b: 'The justices of the court serve for 25 years on average.\n',
+      },
+      { a: 'Courts', b: 'Judges' },
+    );
+    const q = 'how long do the justices of the court serve';
+    expect(top(lib, q)).toMatch(/25 years/);
+    const ranked = new SentenceRanker(lib).rank(parseQuestion(q, lib.sentences), { explain: true }).results;
+    const value = (start: string) => ranked.find((r) => lib.store.text(r.id).startsWith(start))!.explanation!.signals.measureUnit;
+    expect(value('The justices')).toBe(1);
+    expect(value('The 9 justices')).toBe(0);
+  });
+
+  it("title coverage: a question naming an article's subject prefers that article's sentence", () => {
+    const lib = library(
+      {
+        a: 'It was released in 1965 and reached number seven.\n',
+        b: 'Many songs were released in 1965, a year of hits.\n',
+      },
+      { a: 'Cool Jerk', b: 'Music in 1965' },
+    );
+    const q = 'when was cool jerk released';
+    expect(top(lib, q)).toMatch(/number seven/);
+    const ranked = new SentenceRanker(lib).rank(parseQuestion(q, lib.sentences), { explain: true }).results;
+    const value = (start: string) => ranked.find((r) => lib.store.text(r.id).startsWith(start))!.explanation!.signals.titleCoverage;
+    expect(value('It was released')).toBeGreaterThan(0.5);
+    expect(value('Many songs')).toBe(0);
   });
 
   it('definition: "what is X" prefers the sentence saying "X is a…" to one that repeats X', () => {
