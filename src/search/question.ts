@@ -111,9 +111,13 @@ export function parseQuestion(question: string, index: SentenceIndex, options: Q
   let position = 0;
 
   const capitals = isMostlyCapitals(question);
+  const afterHow = new Set<number>();
+  let previous = '';
   for (const { surface } of surfaceTokens(question)) {
     const { word, terms } = capitals ? analyzer.analyzeToken(asOrdinaryWord(surface)) : readCapitals(surface, index);
     position++;
+    if (previous === 'how') afterHow.add(position);
+    previous = surface.toLowerCase();
     if (terms.length === 0) continue;
     if (!index.hasWord(word)) {
       const group: QueryGroup = { word, terms: [], corrected: true, corrections: [], position };
@@ -138,7 +142,9 @@ export function parseQuestion(question: string, index: SentenceIndex, options: Q
   }
   const kind = questionKind(question);
   // Frame words only frame a question that asks something: "the mean temperature" or "work permits" in a plain search stay topic words.
-  if (kind !== 'other' && groups.length > 1) for (const g of groups) if (FRAME_WORDS.has(g.word) && !g.corrected) g.frame = true;
+  if (kind !== 'other' && groups.length > 1)
+    for (const g of groups)
+      if ((FRAME_WORDS.has(g.word) || (afterHow.has(g.position) && g.word in HOW_MEASURES)) && !g.corrected) g.frame = true;
   const measure = kind === 'quantity' ? questionMeasure(question) : undefined;
   return { text: question, kind, ...(measure && { measure }), groups, terms: groups.flatMap((g) => g.terms) };
 }

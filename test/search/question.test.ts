@@ -59,3 +59,21 @@ describe('questions in capitals', () => {
     expect(words('is NATO sending troops')).toContain('nato');
   });
 });
+
+describe('frame words', () => {
+  const frame = (q: string) =>
+    parseQuestion(q, engine.library.sentences)
+      .groups.filter((g) => g.frame)
+      .map((g) => g.word);
+
+  it('the measure after "how" frames the question ("how large is the mission"), but the same word elsewhere is a topic word', () => {
+    expect(frame('how large is the canadian mission')).toEqual(['large']);
+    expect(frame('HOW LONG have Canadian soldiers been in Ukraine?')).toEqual(['long']);
+    expect(frame('which countries sent a large mission')).toEqual([]);
+  });
+
+  it('"the name of" and "titled" frame a question, as "mean" does', () => {
+    expect(frame('what was the name of the canadian mission')).toEqual(['name']);
+    expect(frame('what does unifier mean')).toEqual(['mean']);
+  });
+});
