@@ -73,7 +73,8 @@ export interface QuestionOptions extends TypoOptions {
  * Words that, in a question, state what kind of fact is asked about the topic
  * ("what does X mean", "what does X stand for", "what is X used / known for",
  * "what is X called", "how does X work", "what happens to X", "where is X
- * located"), not the topic.
+ * located", "what was the name of X"), not the topic. The measure right after
+ * "how" ("how large", "how long": {@link HOW_MEASURES}) frames a question too.
  */
 const FRAME_WORDS: ReadonlySet<string> = new Set([
   'mean',
