@@ -265,7 +265,13 @@ export function countsQuestionWord(sentence: SentenceTerms, questionWords: Reado
   return false;
 }
 
-const NUMERAL = String.raw`(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundreds?|thousands?|several|many|few)`;
+/**
+ * A number in digits, matched only from its first digit ("1,400", "39.1"):
+ * the lookbehind keeps a long run of digits from being tried at every one of
+ * its positions, so matching stays linear in the sentence's length.
+ */
+const DIGITS = String.raw`(?<![\d,.])\d+(?:[,.]\d+)*`;
+const NUMERAL = String.raw`(?:${DIGITS}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundreds?|thousands?|several|many|few)`;
 const LENGTH_UNITS = String.raw`(?:km|kilomet(?:re|er)s?|miles?|mi|feet|foot|ft|met(?:re|er)s?|m|cm|mm|inch(?:es)?|in|yards?|yd)`;
 /** Groups of people, counted to give a size ("200 service members", "50,000 troops"). */
 const PEOPLE = String.raw`(?:people|persons|inhabitants|residents|citizens|employees|members|personnel|troops|soldiers|staff|students|workers)`;
@@ -293,8 +299,11 @@ const MEASURE_UNITS: Readonly<Record<QuestionMeasure, RegExp>> = {
     String.raw`\d\s?(?:${LENGTH_UNITS}|km2|km²|sq|square|acres?|hectares?|ha|kg|kilograms?|tons?|tonnes?|pounds?|lbs?|litres?|liters?|gallons?)\b|\b${NUMERAL}\s+(?:\w+\s+)?${PEOPLE}\b`,
     'i',
   ),
-  old: /\b(?:aged?|born|\d+[\s-]+years?[\s-]+old|\d+[\s-]+year[\s-]+old)\b/i,
-  much: /[$£€¥]\s?\d|\b\d[\d,.]*\s*(?:dollars|euros|pounds|usd|million|billion|%|ml|millilitres?|litres?|liters?|grams?|g|kg|tons?|tonnes?)\b|\b(?:costs?|worth|priced?)\b/i,
+  old: new RegExp(String.raw`\b(?:aged?|born)\b|${DIGITS}[\s-]+years?[\s-]+old\b`, 'i'),
+  much: new RegExp(
+    String.raw`[$£€¥]\s?\d|${DIGITS}\s?(?:dollars|euros|pounds|usd|million|billion|ml|millilitres?|litres?|liters?|grams?|g|kg|tons?|tonnes?)\b|\d\s?%|\b(?:costs?|worth|priced?)\b`,
+    'i',
+  ),
   fast: /\d\s?(?:km\/h|kph|mph|knots|m\/s|km\/s|miles per hour|kilomet(?:re|er)s per hour)\b/i,
 };
 

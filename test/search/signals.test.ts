@@ -67,6 +67,13 @@ describe('signal functions', () => {
     expect(statesMeasure('far', 'The lake lies north of the city.')).toBe(false);
   });
 
+  it('measure: a sentence of nothing but digits and commas is read once, not once per digit', () => {
+    // Before the units matched a number only from its first digit, 40,000 characters of "1,1,1…" took seconds.
+    const digits = '1,'.repeat(50_000);
+    for (const m of ['percent', 'often', 'long', 'far', 'tall', 'high', 'deep', 'wide', 'size', 'old', 'much', 'fast'] as const)
+      expect(statesMeasure(m, digits), m).toBe(false);
+  });
+
   it('full date: day, month and year in either order, not a bare year or month, not a date the question gives', () => {
     const q = mapped('when did the lodge open', '').words;
     expect(hasFullDate(mapped('', 'It opened on April 16, 2001.').s, q)).toBe(true);
