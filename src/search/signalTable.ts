@@ -331,9 +331,11 @@ export const CANDIDATE_SIGNALS: readonly CandidateSignal[] = SIGNALS.filter((s):
 /** The signals that read the sentence's tokens, in table order. */
 export const TOKEN_SIGNALS: readonly TokenSignal[] = SIGNALS.filter((s): s is TokenSignal => s.tier === 'token');
 
-/** All signals at 0. */
+const ZERO_VALUES: Readonly<SignalValues> = Object.freeze(Object.fromEntries(SIGNALS.map((s) => [s.name, 0])) as SignalValues);
+
+/** All signals at 0: a copy of one template (built per candidate, so it must be cheap: `fromEntries` each time cost 13% of a question). */
 export function zeroValues(): SignalValues {
-  return Object.fromEntries(SIGNALS.map((s) => [s.name, 0])) as SignalValues;
+  return { ...ZERO_VALUES };
 }
 
 /** The stage-2 score: `log(1 + stage1)` plus each signal's weighted, scaled value, in table order. */
