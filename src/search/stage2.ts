@@ -86,6 +86,7 @@ export function rerank(library: Library, question: ParsedQuestion, s1: Stage1Res
     }
   }
 
+  const candidateSignals = CANDIDATE_SIGNALS.filter((s) => wanted(s.name));
   const associated = wanted('associated') ? associationScorer(library, question, s1.groupWeights) : () => 0;
 
   const ranked: Scored[] = [...ids].map((id) => {
@@ -122,7 +123,7 @@ export function rerank(library: Library, question: ParsedQuestion, s1: Stage1Res
         !first && REFERS_BACK.test(store.text(id)) ? Math.log1p(s1.scoreWith(id, s1.mask(id - 1))) - Math.log1p(stage1) : 0,
     };
     const values = zeroValues();
-    for (const s of CANDIDATE_SIGNALS) if (wanted(s.name)) values[s.name] = s.compute(facts);
+    for (const s of candidateSignals) values[s.name] = s.compute(facts);
     return {
       id,
       score: combineSignals(stage1, values, weights),
