@@ -210,7 +210,7 @@ export const SIGNALS = table([
     ablation: 'quantities (counted words, units)',
     weight: 1,
     tier: 'token',
-    compute: (t: TokenFacts) => (t.kind === 'quantity' && countsQuestionWord(t.terms, t.questionWords) ? 1 : 0),
+    compute: (t: TokenFacts) => (t.kind === 'quantity' && countsQuestionWord(t.terms, t.text, t.questionWords) ? 1 : 0),
   },
   {
     name: 'measureUnit',

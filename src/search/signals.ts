@@ -248,19 +248,23 @@ const COUNTED_WITHIN = 3;
 
 /**
  * Whether the sentence counts one of the question's words: a number the
- * question does not give, followed within {@link COUNTED_WITHIN} words by a
- * question word ("West Bengal is divided into nineteen districts" for "how
+ * question does not give, followed within {@link COUNTED_WITHIN} words of
+ * the same phrase (no comma, colon or bracket between) by a question word ("West Bengal is divided into nineteen districts" for "how
  * many districts are in West Bengal"). A number that counts what was asked
  * answers a "how many" question better than a number of something else.
  */
-export function countsQuestionWord(sentence: SentenceTerms, questionWords: ReadonlySet<string>): boolean {
+export function countsQuestionWord(sentence: SentenceTerms, text: string, questionWords: ReadonlySet<string>): boolean {
   const { tokens, groups, positions } = sentence;
   const groupAt = new Map<number, number>();
   positions.forEach((p, i) => groupAt.set(p, groups[i]!));
   for (let i = 0; i < tokens.length; i++) {
     const word = tokens[i]!.word;
     if (!isNumber(word) || questionWords.has(word)) continue;
-    for (let j = i + 1; j <= i + COUNTED_WITHIN && j < tokens.length; j++) if ((groupAt.get(j) ?? -1) >= 0) return true;
+    for (let j = i + 1; j <= i + COUNTED_WITHIN && j < tokens.length; j++) {
+      // A comma, colon or bracket ends the phrase: "in 2014, Canada has…" does not count Canada.
+      if (/[,;:()[\]]/.test(text.slice(tokens[j - 1]!.end, tokens[j]!.start))) break;
+      if ((groupAt.get(j) ?? -1) >= 0) return true;
+    }
   }
   return false;
 }

@@ -32,6 +32,10 @@ describe('paraphrased questions on the seed corpus', () => {
     expect(first('when did Canadian service members arrive in Ukraine')).toMatch(/since September 2015/);
   });
 
+  it('"how many soldiers has Canada trained" is answered by the number of soldiers, not by another number in an article whose title names them', () => {
+    expect(first('how many soldiers has canada trained')).toMatch(/more than 10,000 Ukrainian soldiers/);
+  });
+
   it('a question about a word the corpus never uses gets no answer, even when its frame word ("mean") is in the corpus', () => {
     for (const q of ['what does gringo mean', 'what does arraignment mean', 'what is metformin used for']) {
       expect(engine.askSync(q).quotes, q).toEqual([]);

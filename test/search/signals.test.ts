@@ -41,13 +41,20 @@ describe('signal functions', () => {
   it('counted word: a number the question lacks, followed closely by a question word', () => {
     const q = mapped('how many districts are in west bengal', '');
     const counts = (sentence: string, words = q.words) =>
-      countsQuestionWord(mapped('how many districts are in west bengal', sentence).s, words);
+      countsQuestionWord(mapped('how many districts are in west bengal', sentence).s, sentence, words);
     expect(counts('West Bengal is divided into nineteen districts.')).toBe(true);
     expect(counts('The state had 14 rural districts in 1947.')).toBe(true); // "rural" between the number and the word
     expect(counts('West Bengal has 91 million people in its districts.')).toBe(false); // the number counts people
     expect(counts('The districts of West Bengal are many.')).toBe(false); // no number
+    expect(counts('In 1947, West Bengal was formed.')).toBe(false); // the comma ends the phrase: 1947 counts nothing
     const given = mapped('how many of the 20 districts are rural', '').words;
-    expect(countsQuestionWord(mapped('how many of the 20 districts are rural', 'All 20 districts are rural.').s, given)).toBe(false); // the question's own number
+    expect(
+      countsQuestionWord(
+        mapped('how many of the 20 districts are rural', 'All 20 districts are rural.').s,
+        'All 20 districts are rural.',
+        given,
+      ),
+    ).toBe(false); // the question's own number
   });
 
   it('measure: what a quantity question measures, and a sentence stating it in its units', () => {
