@@ -10,6 +10,7 @@
  * the state they share and answers questions.
  */
 import path from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Library, LibraryOptions } from '../library/library.ts';
 import { answerQuestion, type Answer, type AnswerOptions } from '../search/answer.ts';
 import { SentenceRanker } from '../search/rank.ts';
@@ -96,6 +97,9 @@ export class IndexHost implements HostApi {
     let checking = false;
     if (opened.mode === 'snapshot') {
       host.saver.markSaved(opened.snapshotBytes ?? 0);
+      // The snapshot's postings are still encoded (encodedPostings.ts): the title index's radix tree, which
+      // /source suggestions search, is filled now in slices; the sentence index's once the check is over.
+      host.materializeInBackground(host.library.titles);
       // Every file is read again and each article of the snapshot checked against it (snapshotCheck.ts).
       const check = host.startCheck(onProgress);
       if (opts.snapshotCheck === 'while-serving') {
@@ -148,6 +152,9 @@ export class IndexHost implements HostApi {
     });
     this.check = check;
     const started = performance.now();
+    // Not before: the check and the questions of the first seconds after a restart come first.
+    if (process.env.VERBATIM_MAT === 'open') this.materializeInBackground(this.library);
+    else void check.done.catch(() => undefined).then(() => this.materializeInBackground(this.library));
     return check.done.then(
       (result) => {
         this.check = undefined;
@@ -171,13 +178,27 @@ export class IndexHost implements HostApi {
   }
 
   /**
-   * Asks a few questions made of the corpus's own titles, so that a freshly
-   * started thread has its ranking code compiled before it answers users (the
-   * first questions in a cold isolate are many times slower).
+   * Fills the MiniSearch structures of an index restored from a snapshot in
+   * slices, between questions, so that a change later need not wait for it
+   * (see `Library.materialize`).
    */
-  warmUp(questions = 12): void {
+  private materializeInBackground(index: { materialize(): Promise<void> }): void {
+    index.materialize().catch((err: unknown) => log('error', `could not fill the index from the snapshot: ${(err as Error).message}`));
+  }
+
+  /**
+   * Asks a few questions made of the corpus's own titles, so that a freshly
+   * started thread has its ranking code compiled for the users' questions
+   * (the first questions in a cold isolate are many times slower). One
+   * question per turn of the event loop, until `stop()` says to.
+   */
+  async warmUp(questions = 12, stop: () => boolean = () => false): Promise<void> {
     const titles = [...this.library.store.all()].slice(0, questions).map((a) => a.title);
-    for (const t of titles) this.answerNow(t, { top: 3 }); // nothing of it is shown
+    for (const t of titles) {
+      await yieldToEventLoop(); // first, so that calls already waiting go first
+      if (stop()) return;
+      this.answerNow(t, { top: 3 }); // nothing of it is shown
+    }
   }
 
   ask(question: string, options: AnswerOptions = {}): Promise<Answer> {
@@ -356,6 +377,8 @@ export class IndexHost implements HostApi {
   /** Reads a plan's files, then applies the change in one synchronous step. */
   private async apply(plan: ChangePlan, onProgress?: ProgressListener) {
     const results = await readChangedFiles(this.options.corpusDir, plan, onProgress);
+    // Changing an index restored from a snapshot needs all of it materialized: in slices now, rather than at once in the step below.
+    await this.library.materialize();
     const change = applyChanges(this.library, this.manifest, plan, results);
     this.generation++;
     this.loadedAt = Date.now();

@@ -54,15 +54,43 @@ export class Library {
   readonly titles: TitleIndex;
   private readonly options: LibraryOptions;
 
-  constructor(options: LibraryOptions = {}, restored?: { store: ArticleStore; sentences: (analyzer: Analyzer) => SentenceIndex }) {
+  /** A library: empty, or `restored` from a snapshot (its indexes made with this library's analyzer). */
+  constructor(
+    options: LibraryOptions = {},
+    restored?: {
+      store: ArticleStore;
+      sentences: (analyzer: Analyzer) => SentenceIndex;
+      titles: (analyzer: Analyzer) => TitleIndex;
+    },
+  ) {
     this.options = options;
     // The analysis options (stop words, stemmer, base forms) are the analyzer's own.
     this.analyzer = new Analyzer(options);
     this.store = restored?.store ?? new ArticleStore();
     this.sentences = restored ? restored.sentences(this.analyzer) : new SentenceIndex({ analyzer: this.analyzer, bm25: options.bm25 });
-    this.titles = new TitleIndex(this.analyzer);
-    // Titles are few and quick to index; snapshots do not keep them.
-    if (restored) for (const a of this.store.all()) this.titles.add(a.id, a.title);
+    this.titles = restored ? restored.titles(this.analyzer) : new TitleIndex(this.analyzer);
+  }
+
+  /**
+   * Whether both indexes have all their postings in MiniSearch's own
+   * structures. A library restored from a snapshot has not, at first: a
+   * question decodes the terms it reads, and {@link materialize} does the
+   * rest (see `PostingsMiniSearch.restoreState`).
+   */
+  get materialized(): boolean {
+    return this.titles.materialized && this.sentences.materialized;
+  }
+
+  /**
+   * Fills both indexes' MiniSearch structures from what a snapshot restored,
+   * in slices of about `sliceMs` with a yield to the event loop in between, so
+   * that questions are answered meanwhile. Changes to the library do it at
+   * once if it is not done (a long synchronous step at a million sentences):
+   * a caller that can wait awaits this first.
+   */
+  async materialize(sliceMs?: number): Promise<void> {
+    await this.titles.materialize(sliceMs);
+    await this.sentences.materialize(sliceMs);
   }
 
   /** The options this library was built with. */
