@@ -97,9 +97,10 @@ export class IndexHost implements HostApi {
     let checking = false;
     if (opened.mode === 'snapshot') {
       host.saver.markSaved(opened.snapshotBytes ?? 0);
-      // The snapshot's postings are still encoded (encodedPostings.ts): the title index's radix tree, which
-      // /source suggestions search, is filled now in slices; the sentence index's once the check is over.
-      host.materializeInBackground(host.library.titles);
+      // The snapshot's postings are still encoded (encodedPostings.ts): MiniSearch's structures, which changes need,
+      // are filled in slices between questions (the title index's first: /source suggestions search its radix tree),
+      // so that a reload need not wait for them.
+      host.materializeInBackground(host.library);
       // Every file is read again and each article of the snapshot checked against it (snapshotCheck.ts).
       const check = host.startCheck(onProgress);
       if (opts.snapshotCheck === 'while-serving') {
@@ -152,9 +153,6 @@ export class IndexHost implements HostApi {
     });
     this.check = check;
     const started = performance.now();
-    // Not before: the check and the questions of the first seconds after a restart come first.
-    if (process.env.VERBATIM_MAT === 'open') this.materializeInBackground(this.library);
-    else void check.done.catch(() => undefined).then(() => this.materializeInBackground(this.library));
     return check.done.then(
       (result) => {
         this.check = undefined;
@@ -182,8 +180,8 @@ export class IndexHost implements HostApi {
    * slices, between questions, so that a change later need not wait for it
    * (see `Library.materialize`).
    */
-  private materializeInBackground(index: { materialize(): Promise<void> }): void {
-    index.materialize().catch((err: unknown) => log('error', `could not fill the index from the snapshot: ${(err as Error).message}`));
+  private materializeInBackground(library: Library): void {
+    library.materialize().catch((err: unknown) => log('error', `could not fill the index from the snapshot: ${(err as Error).message}`));
   }
 
   /**

@@ -86,7 +86,8 @@ const NONE = -1;
 export class ArticleStore {
   private articles: Array<StoredArticle | undefined> = [];
   private readonly byId = new Map<string, StoredArticle>();
-  private readonly byKey = new Map<string, StoredArticle>();
+  /** Articles by {@link articleKey}: made when first asked for (a SHA-1 an article, which a restart need not wait for). */
+  private byKey: Map<string, StoredArticle> | undefined;
   private freeSlots: number[] = [];
   /** Article slot of each sentence id; {@link NONE} once its article is removed. */
   private sentenceSlot = new Int32Array(1024);
@@ -161,7 +162,7 @@ export class ArticleStore {
     });
     this.articles[slot] = stored;
     this.byId.set(stored.id, stored);
-    this.byKey.set(articleKey(stored.id), stored);
+    this.byKey?.set(articleKey(stored.id), stored);
     this.liveSentences += sentences.length;
     return stored;
   }
@@ -175,7 +176,7 @@ export class ArticleStore {
       this.sentenceSlot[s] = NONE;
     }
     this.byId.delete(id);
-    this.byKey.delete(articleKey(id));
+    this.byKey?.delete(articleKey(id));
     this.articles[article.slot] = undefined;
     this.freeSlots.push(article.slot);
     this.liveSentences -= article.sentenceCount;
@@ -188,6 +189,7 @@ export class ArticleStore {
 
   /** The article with this {@link articleKey}. */
   getByKey(key: string): StoredArticle | undefined {
+    this.byKey ??= new Map([...this.byId.values()].map((a) => [articleKey(a.id), a]));
     return this.byKey.get(key);
   }
 
@@ -307,7 +309,6 @@ export class ArticleStore {
       }
       store.articles.push(a);
       store.byId.set(a.id, a);
-      store.byKey.set(articleKey(a.id), a);
     });
     return store;
   }

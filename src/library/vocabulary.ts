@@ -63,7 +63,10 @@ export class Vocabulary {
     if (words.length !== terms.length) throw new Error('words and terms differ in number');
     const vocabulary = new Vocabulary();
     vocabulary.buckets = undefined;
-    // The first of a word twice wins, as with `add`.
+    for (let i = 0; i < words.length; i++) vocabulary.terms.set(words[i]!, terms[i]!);
+    if (vocabulary.terms.size === words.length) return vocabulary;
+    // A word twice (a list that `entries` did not make): the first wins, as with `add`.
+    vocabulary.terms.clear();
     for (let i = 0; i < words.length; i++) if (!vocabulary.terms.has(words[i]!)) vocabulary.terms.set(words[i]!, terms[i]!);
     return vocabulary;
   }
