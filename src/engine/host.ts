@@ -10,7 +10,7 @@
  * the state they share and answers questions.
  */
 import path from 'node:path';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { setTimeout as sleep, setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Library, LibraryOptions } from '../library/library.ts';
 import { answerQuestion, type Answer, type AnswerOptions } from '../search/answer.ts';
 import { SentenceRanker } from '../search/rank.ts';
@@ -51,6 +51,9 @@ export interface HostOptions {
   snapshotCheckPace?: () => Promise<void>;
 }
 
+/** Longest wait of background work for the questions being answered, between two of its slices, in ms. */
+const BACKGROUND_WAIT_MS = 50;
+
 /** Rounds of "compute, verify what it shows, re-index what failed" before waiting for the full check instead. */
 const VERIFY_ROUNDS = 4;
 
@@ -65,6 +68,8 @@ export class IndexHost implements HostApi {
   private readonly content: ContentIndex;
   /** The check of a snapshot still running in the background; while set, what is shown is verified first. */
   private check: SnapshotCheck | undefined;
+  /** Questions and views being answered now (see {@link backgroundPace}). */
+  private answering = 0;
 
   private constructor(
     readonly options: HostOptions & { corpusDir: string },
@@ -149,7 +154,7 @@ export class IndexHost implements HostApi {
         this.generation++;
         this.loadedAt = Date.now();
       },
-      ...(this.options.snapshotCheckPace && { pace: this.options.snapshotCheckPace }),
+      pace: this.options.snapshotCheckPace ?? (() => this.backgroundPace()),
     });
     this.check = check;
     const started = performance.now();
@@ -176,12 +181,26 @@ export class IndexHost implements HostApi {
   }
 
   /**
+   * Awaited between two slices of background work (the snapshot check,
+   * materializing): one turn of the event loop, then, while a question or a
+   * view is being answered, a wait of up to {@link BACKGROUND_WAIT_MS} for
+   * it, so that its file reads and verification do not queue behind slices.
+   */
+  private async backgroundPace(): Promise<void> {
+    await yieldToEventLoop();
+    const until = performance.now() + BACKGROUND_WAIT_MS;
+    while (this.answering > 0 && performance.now() < until) await sleep(2);
+  }
+
+  /**
    * Fills the MiniSearch structures of an index restored from a snapshot in
    * slices, between questions, so that a change later need not wait for it
    * (see `Library.materialize`).
    */
   private materializeInBackground(library: Library): void {
-    library.materialize().catch((err: unknown) => log('error', `could not fill the index from the snapshot: ${(err as Error).message}`));
+    library
+      .materialize(10, () => this.backgroundPace())
+      .catch((err: unknown) => log('error', `could not fill the index from the snapshot: ${(err as Error).message}`));
   }
 
   /**
@@ -263,6 +282,19 @@ export class IndexHost implements HostApi {
    * that failed, only the verified part is kept (`verifiedPart`).
    */
   private async shown<T>(
+    compute: () => T,
+    ids: (value: T) => string[],
+    verifiedPart: (value: T, ok: (id: string) => boolean) => T,
+  ): Promise<T> {
+    this.answering++;
+    try {
+      return await this.shownNow(compute, ids, verifiedPart);
+    } finally {
+      this.answering--;
+    }
+  }
+
+  private async shownNow<T>(
     compute: () => T,
     ids: (value: T) => string[],
     verifiedPart: (value: T, ok: (id: string) => boolean) => T,

@@ -119,8 +119,9 @@ export class EncodedPostings {
     private readonly terms: readonly string[],
     /** Each term's place in {@link terms}. */
     private readonly places: ReadonlyMap<string, number>,
-    /** Where each term's record starts in {@link data}, and where the last ends. */
+    /** Where each term's record starts in {@link data}, and where it ends. */
     private readonly starts: Float64Array,
+    private readonly ends: Float64Array,
     private readonly data: Uint8Array,
   ) {}
 
@@ -160,7 +161,7 @@ export class EncodedPostings {
   }
 
   private decode(place: number): Map<number, SortedPostings> {
-    const r = new ByteReader(this.data.subarray(this.starts[place], this.starts[place + 1]));
+    const r = new ByteReader(this.data.subarray(this.starts[place], this.ends[place]));
     const fields = new Map<number, SortedPostings>();
     for (let f = r.uint(); f > 0; f--) {
       const fieldId = r.uint();
@@ -179,16 +180,17 @@ export class EncodedPostings {
   }
 
   /**
-   * Reads what {@link PostingsWriter} wrote. The records are copied out of
-   * `r`'s buffer into one of their own, so that the file's buffer can be
-   * freed. Throws on a malformed list (a term twice, lengths that overrun).
+   * Reads what {@link PostingsWriter} wrote. The records stay where they
+   * are, in `r`'s buffer (a snapshot file's, freed once every term is handed
+   * over and nothing else holds it). Throws on a malformed list (a term
+   * twice, lengths that overrun).
    */
   static read(r: ByteReader): EncodedPostings {
     const terms: string[] = [];
     const places = new Map<string, number>();
-    const lengths: Uint32Array[] = [];
-    const runs: Uint8Array[] = [];
-    let total = 0;
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const source = r.source;
     for (;;) {
       const names = r.stringList();
       if (names.length === 0) break;
@@ -196,31 +198,18 @@ export class EncodedPostings {
       if (raw.byteLength !== names.length * 4) throw new Error('snapshot corrupt: postings lengths');
       const sizes = new Uint32Array(new Uint8Array(raw).buffer);
       const run = r.bytes();
-      let sum = 0;
-      for (const size of sizes) sum += size;
-      if (sum !== run.byteLength) throw new Error('snapshot corrupt: postings records');
-      for (const name of names) {
-        places.set(name, terms.length);
-        terms.push(name);
+      let at = run.byteOffset - source.byteOffset;
+      for (let i = 0; i < names.length; i++) {
+        places.set(names[i]!, terms.length);
+        terms.push(names[i]!);
+        starts.push(at);
+        at += sizes[i]!;
+        ends.push(at);
       }
+      if (at !== run.byteOffset - source.byteOffset + run.byteLength) throw new Error('snapshot corrupt: postings records');
       if (places.size !== terms.length) throw new Error('snapshot corrupt: a term twice');
-      lengths.push(sizes);
-      runs.push(run);
-      total += run.byteLength;
     }
-    const data = new Uint8Array(total);
-    const starts = new Float64Array(terms.length + 1);
-    let at = 0;
-    let place = 0;
-    runs.forEach((run, i) => {
-      data.set(run, at);
-      for (const size of lengths[i]!) {
-        starts[place++] = at;
-        at += size;
-      }
-    });
-    starts[place] = at;
-    return new EncodedPostings(terms, places, starts, data);
+    return new EncodedPostings(terms, places, Float64Array.from(starts), Float64Array.from(ends), source);
   }
 }
 

@@ -4,6 +4,7 @@
  * and keeps the article store, the sentence index and the title index in step,
  * so an article can be added or removed on its own (incremental reloads).
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ArticleMeta, LoadedArticle } from '../corpus/types.ts';
 import { detach } from '../util/strings.ts';
 import { Analyzer } from '../text/analyze.ts';
@@ -78,19 +79,22 @@ export class Library {
    * rest (see `PostingsMiniSearch.restoreState`).
    */
   get materialized(): boolean {
-    return this.titles.materialized && this.sentences.materialized;
+    return this.titles.materialized && this.sentences.materialized && !this.store.hasBorrowedBodies;
   }
 
   /**
-   * Fills both indexes' MiniSearch structures from what a snapshot restored,
-   * in slices of about `sliceMs` with a yield to the event loop in between, so
+   * Fills both indexes' MiniSearch structures from what a snapshot restored
+   * (and copies the article bodies out of the snapshot's buffer),
+   * in slices of about `sliceMs` with `pace()` (a turn of the event loop) awaited in between, so
    * that questions are answered meanwhile. Changes to the library do it at
    * once if it is not done (a long synchronous step at a million sentences):
    * a caller that can wait awaits this first.
    */
-  async materialize(sliceMs?: number): Promise<void> {
-    await this.titles.materialize(sliceMs);
-    await this.sentences.materialize(sliceMs);
+  async materialize(sliceMs = 10, pace: () => Promise<void> = () => yieldToEventLoop()): Promise<void> {
+    await this.titles.materialize(sliceMs, pace);
+    await this.sentences.materialize(sliceMs, pace);
+    // Then the bodies, read as views of the snapshot's buffer, get buffers of their own, and that one can go.
+    while (!this.store.detachBodiesUntil(performance.now() + sliceMs)) await pace();
   }
 
   /** The options this library was built with. */

@@ -216,9 +216,9 @@ export class PostingsMiniSearch<T> extends MiniSearch<T> {
     return true;
   }
 
-  /** Materializes in slices of about `sliceMs`, yielding to the event loop in between (see {@link materializeUntil}). */
-  async materialize(sliceMs = 10): Promise<void> {
-    while (!this.materializeUntil(performance.now() + sliceMs)) await yieldToEventLoop();
+  /** Materializes in slices of about `sliceMs`, awaiting `pace()` (a turn of the event loop) in between (see {@link materializeUntil}). */
+  async materialize(sliceMs = 10, pace: () => Promise<void> = () => yieldToEventLoop()): Promise<void> {
+    while (!this.materializeUntil(performance.now() + sliceMs)) await pace();
   }
 
   /** Materializes what is left at once: for the operations that read or change MiniSearch's own structures. */

@@ -253,8 +253,8 @@ export class SentenceIndex {
   }
 
   /** Materializes what a snapshot restored, in slices (see `PostingsMiniSearch.materialize`). */
-  materialize(sliceMs?: number): Promise<void> {
-    return this.miniSearch.materialize(sliceMs);
+  materialize(sliceMs?: number, pace?: () => Promise<void>): Promise<void> {
+    return this.miniSearch.materialize(sliceMs, pace);
   }
 
   /** Every term with its live postings, in increasing id order: what a snapshot stores (see `PostingsMiniSearch.livePostings`). */

@@ -98,8 +98,8 @@ export class TitleIndex {
   }
 
   /** Materializes what a snapshot restored, in slices (see `PostingsMiniSearch.materialize`). */
-  materialize(sliceMs?: number): Promise<void> {
-    return this.miniSearch.materialize(sliceMs);
+  materialize(sliceMs?: number, pace?: () => Promise<void>): Promise<void> {
+    return this.miniSearch.materialize(sliceMs, pace);
   }
 
   add(id: string, title: string): void {

@@ -86,6 +86,11 @@ export class ByteReader {
     return this.at;
   }
 
+  /** The bytes read from: what {@link bytes} returns views of. */
+  get source(): Uint8Array {
+    return this.buf;
+  }
+
   get done(): boolean {
     return this.at >= this.buf.length;
   }

@@ -70,8 +70,12 @@ describe('a library read from a snapshot', () => {
       expect(new Map(restored.sentences.postings(term))).toEqual(new Map(postings));
     expect(restored.stats()).toEqual(built.stats());
 
+    expect(restored.store.hasBorrowedBodies).toBe(true); // views of the file's buffer until materialized
+
     await restored.materialize();
     expect(restored.materialized).toBe(true);
+    expect(restored.store.hasBorrowedBodies).toBe(false);
+    for (const a of built.store.all()) expect(restored.store.articleText(restored.store.get(a.id)!)).toBe(built.store.articleText(a));
     expect(seen(restored)).toBe(seen(built));
     expect(postingsOf(restored)).toEqual(postingsOf(built));
     expect(restored.stats()).toEqual(built.stats());
