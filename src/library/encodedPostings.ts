@@ -153,11 +153,29 @@ export class EncodedPostings {
     if (this.cursor >= this.terms.length) return undefined;
     const place = this.cursor++;
     const term = this.terms[place]!;
-    const sorted = this.decoded.get(term) ?? this.decode(place);
+    const sorted = this.decoded.get(term);
+    if (!sorted) return [term, this.decodeToMaps(place)];
     this.decoded.delete(term);
     const fields: TermFields = new Map();
     for (const [fieldId, postings] of sorted) fields.set(fieldId, postings.toMap());
     return [term, fields];
+  }
+
+  /** A term's postings straight into Maps, for a term no question has read yet. */
+  private decodeToMaps(place: number): TermFields {
+    const r = new ByteReader(this.data.subarray(this.starts[place], this.ends[place]));
+    const fields: TermFields = new Map();
+    for (let f = r.uint(); f > 0; f--) {
+      const fieldId = r.uint();
+      const postings = new Map<number, number>();
+      let id = 0;
+      for (let n = r.uint(); n > 0; n--) {
+        id += r.uint();
+        postings.set(id, r.uint());
+      }
+      fields.set(fieldId, postings);
+    }
+    return fields;
   }
 
   private decode(place: number): Map<number, SortedPostings> {
