@@ -102,10 +102,11 @@ export class IndexHost implements HostApi {
     let checking = false;
     if (opened.mode === 'snapshot') {
       host.saver.markSaved(opened.snapshotBytes ?? 0);
-      // The snapshot's postings are still encoded (encodedPostings.ts): MiniSearch's structures, which changes need,
-      // are filled in slices between questions (the title index's first: /source suggestions search its radix tree),
-      // so that a reload need not wait for them.
-      host.materializeInBackground(host.library);
+      // The snapshot's postings are still encoded (encodedPostings.ts). For a host that serves (the bot's),
+      // MiniSearch's structures, which changes need, are filled in slices between questions (the title index's
+      // first: /source suggestions search its radix tree), so that a reload need not wait for them. A CLI run
+      // that only asks never needs them, and would wait for them to exit: there a change fills them first.
+      if (opts.snapshotCheck === 'while-serving') host.materializeInBackground(host.library);
       // Every file is read again and each article of the snapshot checked against it (snapshotCheck.ts).
       const check = host.startCheck(onProgress);
       if (opts.snapshotCheck === 'while-serving') {
