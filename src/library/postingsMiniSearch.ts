@@ -108,7 +108,7 @@ export class PostingsMiniSearch<T> extends MiniSearch<T> {
   }
 
   /**
-   * Every term with its postings in every field, left out the documents
+   * Every term with its postings in every field, leaving out the documents
    * discarded since the last vacuum, each field's postings in increasing
    * short id order: what a snapshot stores.
    */
