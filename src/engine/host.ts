@@ -49,6 +49,8 @@ export interface HostOptions {
   snapshotCheck?: 'before-serving' | 'while-serving';
   /** Awaited between two slices of the background check (default: one turn of the event loop); tests hold the check with it. */
   snapshotCheckPace?: () => Promise<void>;
+  /** The snapshot file's bytes, read ahead (the worker's: by the main thread while the worker started). */
+  snapshotReadAhead?: Promise<Buffer>;
 }
 
 /** Longest wait of background work for the questions being answered, between two of its slices, in ms. */
@@ -90,13 +92,15 @@ export class IndexHost implements HostApi {
   static async open(options: HostOptions, onProgress?: ProgressListener): Promise<{ host: IndexHost; report: ReloadReport }> {
     const started = performance.now();
     const corpusDir = path.resolve(options.corpusDir);
-    const opts = { ...options, corpusDir };
+    // The bytes read ahead are not kept: the host would hold the whole file for its life.
+    const { snapshotReadAhead: _bytes, ...rest } = options;
+    const opts = { ...rest, corpusDir };
     const snapshotFile = opts.snapshotDir ? snapshotPath(opts.snapshotDir, corpusDir) : undefined;
     if (opts.snapshotDir && opts.saveSnapshots !== false) {
       for (const name of await removeStaleTemporaries(opts.snapshotDir))
         log('info', `removed ${name}, left over from an interrupted snapshot write`);
     }
-    const opened = await openLibrary(corpusDir, opts.library ?? {}, snapshotFile, onProgress);
+    const opened = await openLibrary(corpusDir, opts.library ?? {}, snapshotFile, onProgress, options.snapshotReadAhead);
     const host = new IndexHost(opts, opened.library, new CorpusManifestState(corpusDir, opened.manifest));
     let note = opened.note;
     let checking = false;

@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { collectGarbage } from '../util/memory.ts';
 import { IndexHost, type HostOptions } from './host.ts';
 import { decodeArguments, dispatch } from './protocol.ts';
+import { snapshotReadBytes, type SnapshotRead } from './snapshotFile.ts';
 import type { Progress, ReloadReport } from './types.ts';
 
 /** A call from the main thread. */
@@ -27,14 +28,26 @@ export type WorkerMessage =
   | { type: 'result'; id: number; ok: true; value: unknown }
   | { type: 'result'; id: number; ok: false; error: string };
 
+/** What the worker is started with: the host's options, and whether the snapshot file's bytes follow as the first message. */
+export type WorkerData = Omit<HostOptions, 'snapshotReadAhead'> & { snapshotReadAhead: boolean };
+
 const port = parentPort!;
 const post = (m: WorkerMessage) => port.postMessage(m);
 
 async function main(): Promise<void> {
   let host: IndexHost;
   let restarted: boolean;
+  const { snapshotReadAhead, ...options } = workerData as WorkerData;
+  // The main thread reads the snapshot file while this thread starts, and posts it before any call.
+  const readAhead = snapshotReadAhead
+    ? new Promise<SnapshotRead>((resolve) => port.once('message', resolve)).then(snapshotReadBytes)
+    : undefined;
+  // Awaited only once the open gets to it: a file that could not be read (no snapshot yet) must not count as unhandled.
+  readAhead?.catch(() => undefined);
   try {
-    const opened = await IndexHost.open(workerData as HostOptions, (progress) => post({ type: 'progress', progress }));
+    const opened = await IndexHost.open({ ...options, ...(readAhead && { snapshotReadAhead: readAhead }) }, (progress) =>
+      post({ type: 'progress', progress }),
+    );
     host = opened.host;
     restarted = opened.report.mode === 'snapshot';
     // Before serving: compile the hot paths after a build (which took long anyway), and collect the garbage of

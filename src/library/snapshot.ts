@@ -317,12 +317,13 @@ export interface LoadedSnapshot {
 /**
  * Loads a snapshot written with the same library options. Throws
  * {@link SnapshotError} saying why when the file is missing, corrupt,
- * truncated or made by another version or with other options.
+ * truncated or made by another version or with other options. `readAhead`,
+ * when given, is the file's bytes read already (or the error of reading it).
  */
-export async function readSnapshot(path: string, options: LibraryOptions = {}): Promise<LoadedSnapshot> {
+export async function readSnapshot(path: string, options: LibraryOptions = {}, readAhead?: Promise<Buffer>): Promise<LoadedSnapshot> {
   let buf: Buffer;
   try {
-    buf = await readFile(path);
+    buf = await (readAhead ?? readFile(path));
   } catch (err) {
     throw new SnapshotError(
       (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no snapshot yet' : `cannot read it (${(err as Error).message})`,

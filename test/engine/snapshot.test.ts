@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalEngine } from '../../src/engine/localEngine.ts';
 import { snapshotPath } from '../../src/engine/snapshotSaver.ts';
+import { WorkerEngine } from '../../src/engine/workerEngine.ts';
 import { useSeedCorpusCopy } from './helpers.ts';
 
 const seed = useSeedCorpusCopy('snapshot');
@@ -55,6 +56,20 @@ describe('index snapshots', () => {
     expect(engine.askSync('Jason Kenney battlefield medical training').quotes.map((q) => q.article.id)).not.toContain(
       '000_98328be762e8b179',
     );
+  });
+
+  it('are read by the main thread while the index worker starts, and a worker builds when there is none yet', async () => {
+    const first = await WorkerEngine.open(corpus());
+    expect(first.report.mode).toBe('built');
+    const expected = await first.engine.ask('what is Operation Unifier', { top: 5 });
+    await first.engine.close();
+    const second = await WorkerEngine.open(corpus());
+    try {
+      expect(second.report.mode).toBe('snapshot');
+      expect((await second.engine.ask('what is Operation Unifier', { top: 5 })).quotes).toEqual(expected.quotes);
+    } finally {
+      await second.engine.close();
+    }
   });
 
   it('take a reload right after the restart, while the index read from them is still being filled', async () => {
