@@ -21,7 +21,7 @@ export async function readSnapshotAhead(file: string): Promise<SnapshotRead> {
   try {
     const buf = await readFile(file);
     const whole = buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength && buf.buffer instanceof ArrayBuffer;
-    return { bytes: whole ? (buf.buffer) : new Uint8Array(buf).buffer };
+    return { bytes: whole ? buf.buffer : new Uint8Array(buf).buffer };
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     return { error: { message: e.message, ...(e.code !== undefined && { code: e.code }) } };
