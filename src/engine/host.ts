@@ -10,6 +10,7 @@
  * the state they share and answers questions.
  */
 import path from 'node:path';
+import { setTimeout as sleep, setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Library, LibraryOptions } from '../library/library.ts';
 import { answerQuestion, type Answer, type AnswerOptions } from '../search/answer.ts';
 import { SentenceRanker } from '../search/rank.ts';
@@ -48,7 +49,12 @@ export interface HostOptions {
   snapshotCheck?: 'before-serving' | 'while-serving';
   /** Awaited between two slices of the background check (default: one turn of the event loop); tests hold the check with it. */
   snapshotCheckPace?: () => Promise<void>;
+  /** The snapshot file's bytes, read ahead (the worker's: by the main thread while the worker started). */
+  snapshotReadAhead?: Promise<Buffer>;
 }
+
+/** Longest wait of background work for the questions being answered, between two of its slices, in ms. */
+const BACKGROUND_WAIT_MS = 50;
 
 /** Rounds of "compute, verify what it shows, re-index what failed" before waiting for the full check instead. */
 const VERIFY_ROUNDS = 4;
@@ -64,6 +70,8 @@ export class IndexHost implements HostApi {
   private readonly content: ContentIndex;
   /** The check of a snapshot still running in the background; while set, what is shown is verified first. */
   private check: SnapshotCheck | undefined;
+  /** Questions and views being answered now (see {@link backgroundPace}). */
+  private answering = 0;
 
   private constructor(
     readonly options: HostOptions & { corpusDir: string },
@@ -84,18 +92,25 @@ export class IndexHost implements HostApi {
   static async open(options: HostOptions, onProgress?: ProgressListener): Promise<{ host: IndexHost; report: ReloadReport }> {
     const started = performance.now();
     const corpusDir = path.resolve(options.corpusDir);
-    const opts = { ...options, corpusDir };
+    // The bytes read ahead are not kept: the host would hold the whole file for its life.
+    const { snapshotReadAhead: _bytes, ...rest } = options;
+    const opts = { ...rest, corpusDir };
     const snapshotFile = opts.snapshotDir ? snapshotPath(opts.snapshotDir, corpusDir) : undefined;
     if (opts.snapshotDir && opts.saveSnapshots !== false) {
       for (const name of await removeStaleTemporaries(opts.snapshotDir))
         log('info', `removed ${name}, left over from an interrupted snapshot write`);
     }
-    const opened = await openLibrary(corpusDir, opts.library ?? {}, snapshotFile, onProgress);
+    const opened = await openLibrary(corpusDir, opts.library ?? {}, snapshotFile, onProgress, options.snapshotReadAhead);
     const host = new IndexHost(opts, opened.library, new CorpusManifestState(corpusDir, opened.manifest));
     let note = opened.note;
     let checking = false;
     if (opened.mode === 'snapshot') {
       host.saver.markSaved(opened.snapshotBytes ?? 0);
+      // The snapshot's postings are still encoded (encodedPostings.ts). For a host that serves (the bot's),
+      // MiniSearch's structures, which changes need, are filled in slices between questions (the title index's
+      // first: /source suggestions search its radix tree), so that a reload need not wait for them. A CLI run
+      // that only asks never needs them, and would wait for them to exit: there a change fills them first.
+      if (opts.snapshotCheck === 'while-serving') host.materializeInBackground(host.library);
       // Every file is read again and each article of the snapshot checked against it (snapshotCheck.ts).
       const check = host.startCheck(onProgress);
       if (opts.snapshotCheck === 'while-serving') {
@@ -144,7 +159,7 @@ export class IndexHost implements HostApi {
         this.generation++;
         this.loadedAt = Date.now();
       },
-      ...(this.options.snapshotCheckPace && { pace: this.options.snapshotCheckPace }),
+      pace: this.options.snapshotCheckPace ?? (() => this.backgroundPace()),
     });
     this.check = check;
     const started = performance.now();
@@ -171,13 +186,41 @@ export class IndexHost implements HostApi {
   }
 
   /**
-   * Asks a few questions made of the corpus's own titles, so that a freshly
-   * started thread has its ranking code compiled before it answers users (the
-   * first questions in a cold isolate are many times slower).
+   * Awaited between two slices of background work (the snapshot check,
+   * materializing): one turn of the event loop, then, while a question or a
+   * view is being answered, a wait of up to {@link BACKGROUND_WAIT_MS} for
+   * it, so that its file reads and verification do not queue behind slices.
    */
-  warmUp(questions = 12): void {
+  private async backgroundPace(): Promise<void> {
+    await yieldToEventLoop();
+    const until = performance.now() + BACKGROUND_WAIT_MS;
+    while (this.answering > 0 && performance.now() < until) await sleep(2);
+  }
+
+  /**
+   * Fills the MiniSearch structures of an index restored from a snapshot in
+   * slices, between questions, so that a change later need not wait for it
+   * (see `Library.materialize`).
+   */
+  private materializeInBackground(library: Library): void {
+    library
+      .materialize(10, () => this.backgroundPace())
+      .catch((err: unknown) => log('error', `could not fill the index from the snapshot: ${(err as Error).message}`));
+  }
+
+  /**
+   * Asks a few questions made of the corpus's own titles, so that a freshly
+   * started thread has its ranking code compiled for the users' questions
+   * (the first questions in a cold isolate are many times slower). One
+   * question per turn of the event loop, until `stop()` says to.
+   */
+  async warmUp(questions = 12, stop: () => boolean = () => false): Promise<void> {
     const titles = [...this.library.store.all()].slice(0, questions).map((a) => a.title);
-    for (const t of titles) this.answerNow(t, { top: 3 }); // nothing of it is shown
+    for (const t of titles) {
+      await yieldToEventLoop(); // first, so that calls already waiting go first
+      if (stop()) return;
+      this.answerNow(t, { top: 3 }); // nothing of it is shown
+    }
   }
 
   ask(question: string, options: AnswerOptions = {}): Promise<Answer> {
@@ -244,6 +287,19 @@ export class IndexHost implements HostApi {
    * that failed, only the verified part is kept (`verifiedPart`).
    */
   private async shown<T>(
+    compute: () => T,
+    ids: (value: T) => string[],
+    verifiedPart: (value: T, ok: (id: string) => boolean) => T,
+  ): Promise<T> {
+    this.answering++;
+    try {
+      return await this.shownNow(compute, ids, verifiedPart);
+    } finally {
+      this.answering--;
+    }
+  }
+
+  private async shownNow<T>(
     compute: () => T,
     ids: (value: T) => string[],
     verifiedPart: (value: T, ok: (id: string) => boolean) => T,
@@ -356,6 +412,8 @@ export class IndexHost implements HostApi {
   /** Reads a plan's files, then applies the change in one synchronous step. */
   private async apply(plan: ChangePlan, onProgress?: ProgressListener) {
     const results = await readChangedFiles(this.options.corpusDir, plan, onProgress);
+    // Changing an index restored from a snapshot needs all of it materialized: in slices now, rather than at once in the step below.
+    await this.library.materialize();
     const change = applyChanges(this.library, this.manifest, plan, results);
     this.generation++;
     this.loadedAt = Date.now();

@@ -26,7 +26,8 @@ export interface OpenedLibrary {
 const PARALLEL_BUILD_BYTES = 4 * 1024 * 1024;
 
 /**
- * Loads the library of `corpusDir`: from `snapshotFile` when it is a valid
+ * Loads the library of `corpusDir`: from `snapshotFile` (its bytes
+ * `snapshotReadAhead`, when read already) when it is a valid
  * snapshot of this corpus folder made with these options (the caller then
  * brings it up to date with the files changed since), else from the text.
  * Throws only when the corpus folder itself is missing or unreadable.
@@ -36,12 +37,13 @@ export async function openLibrary(
   options: LibraryOptions,
   snapshotFile: string | undefined,
   onProgress?: ProgressListener,
+  snapshotReadAhead?: Promise<Buffer>,
 ): Promise<OpenedLibrary> {
   let note: string | undefined;
   if (snapshotFile) {
     onProgress?.({ phase: 'snapshot', done: 0, total: 1 });
     try {
-      const loaded = await readSnapshot(snapshotFile, options);
+      const loaded = await readSnapshot(snapshotFile, options, snapshotReadAhead);
       if (loaded.manifest.corpusDir !== corpusDir) throw new SnapshotError('made for another corpus folder');
       onProgress?.({ phase: 'snapshot', done: 1, total: 1 });
       return { library: loaded.library, manifest: loaded.manifest, mode: 'snapshot', snapshotBytes: loaded.bytes };

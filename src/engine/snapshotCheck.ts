@@ -7,8 +7,8 @@
  * loaded from a snapshot is checked against EVERY corpus file, not only
  * those whose size or modification time changed, and an article of the
  * snapshot is kept only when the text it would quote is the text the file
- * gives now: its stored body, metadata and id must hash to the content hash
- * the loader computes from the file today, and its title must be one the
+ * gives now: its stored body, metadata and id must be those the loader
+ * reads from the file today (and its content hash theirs), and its title must be one the
  * cleaning stage could have derived (the explicit title, the id, or words of
  * its own text). Anything else is re-indexed from the file.
  *
@@ -27,32 +27,58 @@
  * where sentences are cut within a verified text, but not what text exists.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { hashArticle, isListablePath, readCorpusArticle, readCorpusFile } from '../corpus/index.ts';
-import type { JsonlLineIndexes, LoadedArticle } from '../corpus/index.ts';
+import { isListablePath, readCorpusArticle, readCorpusFile } from '../corpus/index.ts';
+import type { ArticleMeta, JsonlLineIndexes, LoadedArticle } from '../corpus/index.ts';
 import { resolveRoot } from '../corpus/confine.ts';
 import { mapLimit } from '../corpus/limit.ts';
 import type { Library } from '../library/library.ts';
 import type { StoredArticle } from '../library/store.ts';
-import { applyChanges, type AppliedChange, type CorpusManifestState, type ReadFile } from './corpusSync.ts';
+import { applyChanges, type AppliedChange, type ChangePlan, type CorpusManifestState, type ReadFile } from './corpusSync.ts';
 
 /** The ellipsis a derived title ends with when the first sentence was cut. */
 const CUT = '…';
 
 /**
  * Whether an article from a snapshot still holds exactly what its loader
- * recorded: body, metadata, id (and page starts, for a paged document) hash
- * to `expectedHash` (the hash of the article the corpus file gives now), and
- * its title is the explicit one, its id, or text of its own body.
+ * gives now (`loaded`, just read from the corpus file): the same id, body,
+ * metadata and page starts (everything the content hash covers), the same
+ * hash, and a title that is the explicit one, its id, or text of its own
+ * body. The fields are compared directly rather than hashed again: the
+ * loader has hashed the file's article already, and comparing is both
+ * cheaper and exact.
  */
-export function storedArticleIsIntact(library: Library, article: StoredArticle, expectedHash: string): boolean {
-  if (article.hash !== expectedHash) return false;
+export function storedArticleIsIntact(library: Library, article: StoredArticle, loaded: LoadedArticle): boolean {
+  if (
+    article.hash !== loaded.hash ||
+    article.id !== loaded.id ||
+    !sameMeta(article.meta, loaded.meta) ||
+    !samePages(article.pages, loaded.pages)
+  )
+    return false;
   const text = library.store.articleText(article);
-  if (hashArticle(article.id, article.meta, text, article.pages) !== expectedHash) return false;
+  if (text !== loaded.text) return false;
   const title = article.title;
   if (title === article.meta.title?.trim() || title === article.id || title === 'Untitled') return true;
   // A derived title is a line or first sentence of the text, its white space collapsed.
   const derived = title.endsWith(CUT) ? title.slice(0, -CUT.length) : title;
   return derived.length > 0 && (text.includes(derived) || text.replace(/\s+/g, ' ').includes(derived));
+}
+
+/** Whether two articles' metadata are the same (a snapshot's may be anything JSON can hold). */
+function sameMeta(held: ArticleMeta, loaded: ArticleMeta): boolean {
+  if (typeof held !== 'object' || held === null) return false;
+  if (held.title !== loaded.title || held.url !== loaded.url || held.date !== loaded.date || held.source !== loaded.source) return false;
+  const extra: unknown = held.extra;
+  if (typeof extra !== 'object' || extra === null) return false;
+  const keys = Object.keys(loaded.extra);
+  if (Object.keys(extra).length !== keys.length) return false;
+  return keys.every((k) => Object.hasOwn(extra, k) && (extra as Record<string, unknown>)[k] === loaded.extra[k]);
+}
+
+/** Whether two page-start lists are the same (both absent, or equal). */
+function samePages(held: readonly number[] | undefined, loaded: readonly number[] | undefined): boolean {
+  if (held === undefined || loaded === undefined) return held === loaded;
+  return Array.isArray(held) && held.length === loaded.length && held.every((p, i) => p === loaded[i]);
 }
 
 /** Options of {@link SnapshotCheck}. */
@@ -131,11 +157,15 @@ export class SnapshotCheck {
     if (this.isVerified(held)) return true;
     if (library.store.get(held.id) !== held) return false; // replaced while the file was read
     const same = derived !== undefined && derived.id === held.id && derived.line === held.line;
-    if (same && storedArticleIsIntact(library, held, derived.hash)) {
+    if (same && storedArticleIsIntact(library, held, derived)) {
       this.verified.add(held);
       return true;
     }
-    // Re-indexed from what the file gives now, as the full check will (which checks it again).
+    // Re-indexed from what the file gives now, as the full check will (which checks it again); the index
+    // restored from the snapshot is materialized first, in slices (see Library.materialize).
+    await library.materialize();
+    if (this.isVerified(held)) return true;
+    if (library.store.get(held.id) !== held) return false;
     library.remove(held.id);
     if (same) this.verified.add(library.add(derived));
     this.options.onChange();
@@ -178,6 +208,8 @@ export class SnapshotCheck {
         await breathe();
       }
       await pace();
+      // A change needs the index restored from the snapshot materialized: in slices now, not at once in the step below.
+      if (this.wouldChange(plan, read)) await library.materialize();
       // One step: what no read confirmed goes (tampered, changed, or given by no file); then the change applies as a reload's does.
       let orphans = 0;
       const previous = new Set([...manifest.files.values()].flatMap((e) => e.articles));
@@ -200,12 +232,21 @@ export class SnapshotCheck {
     }
   }
 
+  /** Whether the final step of the check may change the library (no false "no": a "yes" only costs a wait). */
+  private wouldChange(plan: ChangePlan, read: ReadonlyMap<string, ReadFile>): boolean {
+    const { store } = this.options.library;
+    if (plan.removed.length > 0) return true;
+    for (const a of store.all()) if (!this.confirmed.has(a)) return true;
+    for (const r of read.values()) for (const a of r.articles) if (store.get(a.id)?.hash !== a.hash) return true;
+    return false;
+  }
+
   /** Marks the held article with `a`'s id as confirmed when it is exactly what `a`'s file gives now. */
   private confirm(a: LoadedArticle): void {
     const { library } = this.options;
     const held = library.store.get(a.id);
     if (!held || held.file !== a.file || held.line !== a.line) return;
-    if (!this.verified.has(held) && !storedArticleIsIntact(library, held, a.hash)) return;
+    if (!this.verified.has(held) && !storedArticleIsIntact(library, held, a)) return;
     if (this.verified.has(held) && held.hash !== a.hash) return; // verified on demand, but the file has changed since
     this.verified.add(held);
     this.confirmed.add(held);

@@ -6,7 +6,6 @@
  * the reload and with questions for the CPU, and write what is about to be
  * out of date).
  */
-import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Library } from '../library/library.ts';
@@ -17,11 +16,7 @@ import { log } from '../log.ts';
 /** Quiet time before a snapshot is saved, in ms. */
 export const SAVE_DELAY_MS = 2000;
 
-/** The snapshot file of a corpus: one per corpus folder, so several corpora can share a snapshot folder. */
-export function snapshotPath(snapshotDir: string, corpusDir: string): string {
-  const digest = createHash('sha1').update(path.resolve(corpusDir)).digest('hex').slice(0, 12);
-  return path.join(snapshotDir, `index-${digest}.bin`);
-}
+export { snapshotPath } from './snapshotFile.ts';
 
 /** What the saver saves: the host's library as it stands, and the generation that names that state. */
 export interface SnapshotSource {

@@ -14,7 +14,8 @@ import { Engine } from './engine.ts';
 import type { HostOptions } from './host.ts';
 import { encodeArguments, HOST_OPERATIONS, type HostHandle, type ProgressListener } from './protocol.ts';
 import type { ReloadReport } from './types.ts';
-import type { Call, WorkerMessage } from './workerMain.ts';
+import { readSnapshotAhead, snapshotPath } from './snapshotFile.ts';
+import type { Call, WorkerData, WorkerMessage } from './workerMain.ts';
 
 /** Options of {@link WorkerEngine.open}. */
 export interface WorkerEngineOptions extends HostOptions {
@@ -45,7 +46,13 @@ class HostWorker {
   constructor(options: HostOptions, onProgress?: ProgressListener) {
     // A larger young generation: building allocates heavily and short-lived, and the default
     // semi-space makes the scavenger run (and copy) far more often.
-    this.worker = spawnModule(WORKER_MODULE, options, { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB });
+    // The snapshot file is read here while the worker starts (half a second: a thread, its modules), and handed over.
+    const readAhead = options.snapshotDir ? readSnapshotAhead(snapshotPath(options.snapshotDir, options.corpusDir)) : undefined;
+    const data: WorkerData = { ...options, snapshotReadAhead: readAhead !== undefined };
+    this.worker = spawnModule(WORKER_MODULE, data, { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB });
+    void readAhead?.then((read) => {
+      if (!this.closed) this.worker.postMessage(read, 'bytes' in read ? [read.bytes] : []);
+    });
     let settle!: { resolve: (r: ReloadReport) => void; reject: (e: Error) => void };
     this.ready = new Promise((resolve, reject) => (settle = { resolve, reject }));
     this.worker.on('message', (m: WorkerMessage) => {

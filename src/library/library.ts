@@ -4,6 +4,7 @@
  * and keeps the article store, the sentence index and the title index in step,
  * so an article can be added or removed on its own (incremental reloads).
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ArticleMeta, LoadedArticle } from '../corpus/types.ts';
 import { detach } from '../util/strings.ts';
 import { Analyzer } from '../text/analyze.ts';
@@ -54,15 +55,46 @@ export class Library {
   readonly titles: TitleIndex;
   private readonly options: LibraryOptions;
 
-  constructor(options: LibraryOptions = {}, restored?: { store: ArticleStore; sentences: (analyzer: Analyzer) => SentenceIndex }) {
+  /** A library: empty, or `restored` from a snapshot (its indexes made with this library's analyzer). */
+  constructor(
+    options: LibraryOptions = {},
+    restored?: {
+      store: ArticleStore;
+      sentences: (analyzer: Analyzer) => SentenceIndex;
+      titles: (analyzer: Analyzer) => TitleIndex;
+    },
+  ) {
     this.options = options;
     // The analysis options (stop words, stemmer, base forms) are the analyzer's own.
     this.analyzer = new Analyzer(options);
     this.store = restored?.store ?? new ArticleStore();
     this.sentences = restored ? restored.sentences(this.analyzer) : new SentenceIndex({ analyzer: this.analyzer, bm25: options.bm25 });
-    this.titles = new TitleIndex(this.analyzer);
-    // Titles are few and quick to index; snapshots do not keep them.
-    if (restored) for (const a of this.store.all()) this.titles.add(a.id, a.title);
+    this.titles = restored ? restored.titles(this.analyzer) : new TitleIndex(this.analyzer);
+  }
+
+  /**
+   * Whether both indexes have all their postings in MiniSearch's own
+   * structures. A library restored from a snapshot has not, at first: a
+   * question decodes the terms it reads, and {@link materialize} does the
+   * rest (see `PostingsMiniSearch.restoreState`).
+   */
+  get materialized(): boolean {
+    return this.titles.materialized && this.sentences.materialized && !this.store.hasBorrowedBodies;
+  }
+
+  /**
+   * Fills both indexes' MiniSearch structures from what a snapshot restored
+   * (and copies the article bodies out of the snapshot's buffer),
+   * in slices of about `sliceMs` with `pace()` (a turn of the event loop) awaited in between, so
+   * that questions are answered meanwhile. Changes to the library do it at
+   * once if it is not done (a long synchronous step at a million sentences):
+   * a caller that can wait awaits this first.
+   */
+  async materialize(sliceMs = 10, pace: () => Promise<void> = () => yieldToEventLoop()): Promise<void> {
+    await this.titles.materialize(sliceMs, pace);
+    await this.sentences.materialize(sliceMs, pace);
+    // Then the bodies, read as views of the snapshot's buffer, get buffers of their own, and that one can go.
+    while (!this.store.detachBodiesUntil(performance.now() + sliceMs)) await pace();
   }
 
   /** The options this library was built with. */

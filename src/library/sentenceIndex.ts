@@ -17,6 +17,7 @@
  * instance stays private.
  */
 import { Analyzer } from '../text/analyze.ts';
+import type { EncodedPostings, PostingList } from './encodedPostings.ts';
 import { PostingsMiniSearch } from './postingsMiniSearch.ts';
 import { Vocabulary, type SimilarWord } from './vocabulary.ts';
 
@@ -62,11 +63,12 @@ export class SentenceIndex {
   /** The underlying MiniSearch: postings and document bookkeeping (never searched: see the module comment). */
   private readonly miniSearch: PostingsMiniSearch<SentenceDocument>;
   /** Every normalized word seen in an indexed sentence, with its term. */
-  private readonly words = new Vocabulary();
+  private readonly words: Vocabulary;
   /** Sentence lengths in distinct terms, by id: a typed array read in the hot loop instead of MiniSearch's Map of arrays. */
   private lengths = new Uint16Array(1024);
 
-  constructor(options: SentenceIndexOptions = {}) {
+  constructor(options: SentenceIndexOptions = {}, words = new Vocabulary()) {
+    this.words = words;
     this.analyzer = options.analyzer ?? new Analyzer();
     this.bm25Params = { ...DEFAULT_BM25, ...options.bm25 };
     this.miniSearch = new PostingsMiniSearch<SentenceDocument>({
@@ -156,7 +158,7 @@ export class SentenceIndex {
   }
 
   /** Postings of a term: sentence id → term frequency. May include discarded sentences until the next vacuum. */
-  postings(term: string): ReadonlyMap<number, number> | undefined {
+  postings(term: string): PostingList | undefined {
     return this.miniSearch.postings(term, TEXT_FIELD);
   }
 
@@ -221,28 +223,43 @@ export class SentenceIndex {
   }
 
   /**
-   * Rebuilds an index from a snapshot: postings straight into MiniSearch's
-   * radix tree (no re-analysis), `liveIds` as its documents.
+   * An index from a snapshot: its postings stay encoded until read or
+   * materialized (see `PostingsMiniSearch.restoreState`), no text is
+   * analyzed again; `liveIds` are its documents.
    */
   static restore(
-    state: SentenceIndexState,
-    postings: Iterable<[string, Map<number, number>]>,
+    state: Omit<SentenceIndexState, 'words'>,
+    postings: EncodedPostings,
+    vocabulary: Vocabulary,
     liveIds: Iterable<number>,
     options: SentenceIndexOptions = {},
   ): SentenceIndex {
-    const index = new SentenceIndex(options);
+    const index = new SentenceIndex(options, vocabulary);
     index.miniSearch.restoreState({
-      fieldId: TEXT_FIELD,
       postings,
-      liveIds,
+      deferredIds: liveIds,
       documentCount: state.documentCount,
       nextId: state.nextId,
-      averageLength: state.averageLength,
+      averageFieldLengths: [state.averageLength],
     });
     index.lengths = new Uint16Array(Math.max(1024, state.nextId));
     index.lengths.set(state.lengths);
-    for (const [word, term] of state.words) index.words.add(word, term);
     return index;
+  }
+
+  /** Whether the postings restored from a snapshot are all in MiniSearch's structures (see `PostingsMiniSearch.materialize`). */
+  get materialized(): boolean {
+    return this.miniSearch.materialized;
+  }
+
+  /** Materializes what a snapshot restored, in slices (see `PostingsMiniSearch.materialize`). */
+  materialize(sliceMs?: number, pace?: () => Promise<void>): Promise<void> {
+    return this.miniSearch.materialize(sliceMs, pace);
+  }
+
+  /** Every term with its live postings, in increasing id order: what a snapshot stores (see `PostingsMiniSearch.livePostings`). */
+  livePostings(): IterableIterator<[string, Array<[number, Array<[number, number]>]>]> {
+    return this.miniSearch.livePostings();
   }
 
   /** The terms MiniSearch indexes for a text; records new words in the vocabulary. */

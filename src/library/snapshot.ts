@@ -6,12 +6,16 @@
  * (`toJSON`/`loadJSON`): at a million sentences that JSON is ~200 MB, takes
  * ~11 s to write and ~9 s to load, blocking whichever thread does it (as
  * measured for this project: docs/scaling.md, "Measurements"). Here postings are delta-encoded varints
- * (a few bytes each), text is raw UTF-8 and typed arrays are copied as bytes;
- * loading decodes straight into MiniSearch's own structures.
+ * (a few bytes each), text is raw UTF-8, typed arrays are copied as bytes and
+ * lists of strings are one UTF-8 run each. Loading keeps the postings
+ * encoded (encodedPostings.ts): a restart answers once the articles and the
+ * vocabulary are read, and MiniSearch's own structures are filled afterwards,
+ * in the background (`Library.materialize`).
  *
  * Layout: magic, format number, then length-prefixed sections (header JSON,
- * article records JSON, article bodies, typed arrays, vocabulary, postings),
- * then a SHA-256 of everything before it. A snapshot whose magic, format,
+ * article records JSON, article bodies, typed arrays, vocabulary, sentence
+ * postings, title documents, title postings), then a SHA-256 of everything
+ * before it. A snapshot whose magic, format,
  * index version, options or checksum do not match is refused with a reason:
  * it is rebuilt, never trusted.
  *
@@ -27,13 +31,16 @@ import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { SkippedItem } from '../corpus/types.ts';
 import { ByteReader, ByteWriter } from '../util/binary.ts';
+import { EncodedPostings, PostingsWriter } from './encodedPostings.ts';
 import { Library, type LibraryOptions } from './library.ts';
 import { SentenceIndex } from './sentenceIndex.ts';
 import { ArticleStore, type StoredArticle } from './store.ts';
+import { TitleIndex, type TitleIndexState } from './titleIndex.ts';
+import { Vocabulary } from './vocabulary.ts';
 
 const MAGIC = Buffer.from('VRBTSNAP', 'latin1');
 /** Version of the file layout. */
-export const SNAPSHOT_FORMAT = 2;
+export const SNAPSHOT_FORMAT = 3;
 /**
  * Version of what indexing produces (cleaning, splitting, analysis). Bump it
  * whenever a change would make an old snapshot's postings differ from a fresh
@@ -77,6 +84,36 @@ export function optionsKey(options: LibraryOptions): string {
   });
 }
 
+/**
+ * Reads a title index's documents (see {@link writeSnapshot}), each naming
+ * its article by slot; throws unless every article of `store` has exactly
+ * one title document and every title document a distinct short id.
+ */
+function readTitleState(r: ByteReader, store: ArticleStore): TitleIndexState {
+  const nextId = r.uint();
+  const fieldCount = r.uint();
+  const averages = Array.from({ length: fieldCount }, () => r.float());
+  const copy = <T>(make: (b: ArrayBuffer) => T): T => make(new Uint8Array(r.bytes()).buffer);
+  const shortIds = copy((b) => new Uint32Array(b));
+  const slots = copy((b) => new Int32Array(b));
+  const lengths = copy((b) => new Uint32Array(b));
+  const count = shortIds.length;
+  if (slots.length !== count || lengths.length !== count * fieldCount || count !== store.articleCount)
+    throw new SnapshotError('title documents do not match the articles');
+  const documents: TitleIndexState['documents'] = [];
+  const seen = new Set<number>();
+  for (let i = 0; i < count; i++) {
+    const article = store.atSlot(slots[i]!);
+    const shortId = shortIds[i]!;
+    if (!article || seen.has(slots[i]!) || shortId >= nextId || (i > 0 && shortId <= shortIds[i - 1]!))
+      throw new SnapshotError('title documents do not match the articles');
+    seen.add(slots[i]!);
+    const own = Array.from(lengths.subarray(i * fieldCount, (i + 1) * fieldCount), (n) => (n === 0 ? undefined : n - 1));
+    documents.push([shortId, article.id, own]);
+  }
+  return { documents, nextId, averages };
+}
+
 /** Options of {@link writeSnapshot}. */
 export interface WriteOptions {
   /** Longest stretch of work between two yields, in ms. Default 8. */
@@ -117,6 +154,8 @@ export async function writeSnapshot(
   };
 
   try {
+    // What a snapshot restored and the index has not materialized yet is written from MiniSearch's structures.
+    await library.materialize(sliceMs);
     const store = library.store.exportState();
     const index = library.sentences.exportState({ words: false });
     const header: Header = {
@@ -145,40 +184,58 @@ export async function writeSnapshot(
       w.bytes(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
       if (!(await flush())) return abandon();
     }
-    // Sentence index: counts, lengths, vocabulary.
+    // Sentence index: counts, lengths, vocabulary (in chunks of string lists), postings.
     w.uint(index.documentCount);
     w.uint(index.nextId);
     w.float(index.averageLength);
     w.bytes(new Uint8Array(index.lengths.buffer, index.lengths.byteOffset, index.lengths.byteLength));
-    w.uint(library.sentences.wordCount);
+    let words: string[] = [];
+    let terms: string[] = [];
+    const wordChunk = () => {
+      w.stringList(words);
+      w.stringList(terms);
+      words = [];
+      terms = [];
+    };
     for (const [word, term] of library.sentences.vocabulary()) {
-      w.string(word);
-      w.string(term === word ? '' : term); // a word that is its own term (numbers, names Porter leaves alone) is stored once
+      words.push(word);
+      terms.push(term === word ? '' : term); // a word that is its own term (numbers, names Porter leaves alone) is stored once
+      if (words.length >= 4096) {
+        wordChunk();
+        if (!(await flush())) return abandon();
+      }
+    }
+    if (words.length > 0) wordChunk();
+    wordChunk(); // an empty chunk ends the list
+    // Postings of removed sentences are left out.
+    const sentencePostings = new PostingsWriter(w);
+    for (const [term, fields] of library.sentences.livePostings()) {
+      sentencePostings.add(term, fields);
       if (!(await flush())) return abandon();
     }
-    // Postings: term, count, then (id delta, frequency) pairs; postings of removed sentences are left out.
-    for (const [term, postings] of library.sentences.termPostings()) {
-      // Postings are in insertion order, which is id order (ids only grow); sorting is needed only if not.
-      let live: Array<[number, number]> = [];
-      let ordered = true;
-      for (const [id, tf] of postings) {
-        if (!library.store.isLive(id)) continue;
-        if (live.length > 0 && id < live[live.length - 1]![0]) ordered = false;
-        live.push([id, tf]);
-      }
-      if (live.length === 0) continue;
-      if (!ordered) live = live.sort((a, b) => a[0] - b[0]);
-      w.string(term);
-      w.uint(live.length);
-      let previous = 0;
-      for (const [id, tf] of live) {
-        w.uint(id - previous);
-        w.uint(tf);
-        previous = id;
-      }
+    sentencePostings.end();
+    // Title index: its documents (by article slot), then its postings.
+    const titles = library.titles.exportState();
+    const fieldCount = titles.averages.length;
+    const titleLengths = new Uint32Array(titles.documents.length * fieldCount);
+    const slots = new Int32Array(titles.documents.length);
+    titles.documents.forEach(([, id, lengths], i) => {
+      slots[i] = library.store.get(id)!.slot;
+      for (let f = 0; f < fieldCount; f++) titleLengths[i * fieldCount + f] = lengths[f] === undefined ? 0 : lengths[f]! + 1;
+    });
+    w.uint(titles.nextId);
+    w.uint(fieldCount);
+    for (const average of titles.averages) w.float(average);
+    w.bytes(new Uint8Array(Uint32Array.from(titles.documents, (d) => d[0]).buffer));
+    w.bytes(new Uint8Array(slots.buffer));
+    w.bytes(new Uint8Array(titleLengths.buffer));
+    if (!(await flush())) return abandon();
+    const titlePostings = new PostingsWriter(w);
+    for (const [term, fields] of library.titles.livePostings()) {
+      titlePostings.add(term, fields);
       if (!(await flush())) return abandon();
     }
-    w.string(''); // end of postings (no term is empty)
+    titlePostings.end();
     await flush(true);
     const digest = hash.digest();
     await file.write(digest);
@@ -260,12 +317,13 @@ export interface LoadedSnapshot {
 /**
  * Loads a snapshot written with the same library options. Throws
  * {@link SnapshotError} saying why when the file is missing, corrupt,
- * truncated or made by another version or with other options.
+ * truncated or made by another version or with other options. `readAhead`,
+ * when given, is the file's bytes read already (or the error of reading it).
  */
-export async function readSnapshot(path: string, options: LibraryOptions = {}): Promise<LoadedSnapshot> {
+export async function readSnapshot(path: string, options: LibraryOptions = {}, readAhead?: Promise<Buffer>): Promise<LoadedSnapshot> {
   let buf: Buffer;
   try {
-    buf = await readFile(path);
+    buf = await (readAhead ?? readFile(path));
   } catch (err) {
     throw new SnapshotError(
       (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no snapshot yet' : `cannot read it (${(err as Error).message})`,
@@ -273,6 +331,8 @@ export async function readSnapshot(path: string, options: LibraryOptions = {}): 
   }
   if (buf.length < 64) throw new SnapshotError('file too short');
   const body = buf.subarray(0, buf.length - 32);
+  // SHA-256 runs at ~1.5 GB/s here (0.15 s at a million sentences); WebCrypto's digest, off this thread, spends
+  // longer than that copying its input first.
   if (
     !createHash('sha256')
       .update(body)
@@ -294,8 +354,13 @@ export async function readSnapshot(path: string, options: LibraryOptions = {}): 
     const articles: Array<StoredArticle | null> = [];
     for (let i = 0; i < articleCount; i++) {
       const record = r.string();
-      // Bodies are copied out of the file buffer so that it can be freed.
-      articles.push(record ? { ...(JSON.parse(record) as Omit<StoredArticle, 'body'>), body: Buffer.from(r.bytes()) } : null);
+      // Bodies are views of the file's buffer, copied out later in the background (ArticleStore.detachBodiesUntil).
+      const view = record ? r.bytes() : undefined;
+      articles.push(
+        view
+          ? { ...(JSON.parse(record) as Omit<StoredArticle, 'body'>), body: Buffer.from(view.buffer, view.byteOffset, view.byteLength) }
+          : null,
+      );
     }
     const nextSentence = r.uint();
     const liveSentences = r.uint();
@@ -312,43 +377,41 @@ export async function readSnapshot(path: string, options: LibraryOptions = {}): 
       byteEnd: bytesOf((b) => new Uint32Array(b)),
       paragraphStart: bytesOf((b) => new Int32Array(b)),
     };
-    const store = ArticleStore.restore({ articles, nextSentence, liveSentences, liveParagraphs, arrays });
+    const store = ArticleStore.restore({ articles, nextSentence, liveSentences, liveParagraphs, arrays }, { borrowed: buf.buffer });
 
     const documentCount = r.uint();
     const nextId = r.uint();
     const averageLength = r.float();
     const lengths = bytesOf((b) => new Uint16Array(b));
-    const wordCount = r.uint();
-    const words: Array<[string, string]> = [];
-    for (let i = 0; i < wordCount; i++) {
-      const word = r.string();
-      const term = r.string();
-      words.push([word, term || word]);
-    }
-    const postings = function* (): Generator<[string, Map<number, number>]> {
-      for (;;) {
-        const term = r.string();
-        if (!term) return;
-        const count = r.uint();
-        const map = new Map<number, number>();
-        let id = 0;
-        for (let i = 0; i < count; i++) {
-          id += r.uint();
-          map.set(id, r.uint());
-        }
-        yield [term, map];
+    const words: string[] = [];
+    const terms: string[] = [];
+    for (;;) {
+      const chunk = r.stringList();
+      const chunkTerms = r.stringList();
+      if (chunk.length === 0) break;
+      if (chunkTerms.length !== chunk.length) throw new SnapshotError('vocabulary lists differ in length');
+      for (let i = 0; i < chunk.length; i++) {
+        words.push(chunk[i]!);
+        terms.push(chunkTerms[i] || chunk[i]!);
       }
-    };
-    const live = function* (): Generator<number> {
-      for (let id = 0; id < nextSentence; id++) if (store.isLive(id)) yield id;
-    };
+    }
+    const vocabulary = Vocabulary.restore(words, terms);
+    const sentencePostings = EncodedPostings.read(r);
+    const titles = readTitleState(r, store);
+    const titlePostings = EncodedPostings.read(r);
+    if (!r.done) throw new SnapshotError('bytes after the end');
+    // Registered with MiniSearch only when the rest is materialized; listed now, as the store may have changed by then.
+    const live = new Uint32Array(liveSentences);
+    let liveCount = 0;
+    for (let id = 0; id < nextSentence && liveCount < live.length; id++) if (store.isLive(id)) live[liveCount++] = id;
     const library = new Library(options, {
       store,
       sentences: (analyzer) =>
-        SentenceIndex.restore({ documentCount, nextId, averageLength, lengths, words }, postings(), live(), {
+        SentenceIndex.restore({ documentCount, nextId, averageLength, lengths }, sentencePostings, vocabulary, live, {
           analyzer,
           bm25: options.bm25,
         }),
+      titles: (analyzer) => TitleIndex.restore(analyzer, titles, titlePostings),
     });
     if (library.store.sentenceCount !== header.sentences) throw new SnapshotError('sentence count does not match its header');
     return { library, manifest: header.manifest, bytes: buf.length };

@@ -86,7 +86,12 @@ const NONE = -1;
 export class ArticleStore {
   private articles: Array<StoredArticle | undefined> = [];
   private readonly byId = new Map<string, StoredArticle>();
-  private readonly byKey = new Map<string, StoredArticle>();
+  /** Articles by {@link articleKey}: made when first asked for (a SHA-1 an article, which a restart need not wait for). */
+  private byKey: Map<string, StoredArticle> | undefined;
+  /** The buffer some bodies are still views of, after a restore (see {@link detachBodiesUntil}). */
+  private borrowed: ArrayBufferLike | undefined;
+  /** The next slot {@link detachBodiesUntil} looks at. */
+  private detachCursor = 0;
   private freeSlots: number[] = [];
   /** Article slot of each sentence id; {@link NONE} once its article is removed. */
   private sentenceSlot = new Int32Array(1024);
@@ -161,7 +166,7 @@ export class ArticleStore {
     });
     this.articles[slot] = stored;
     this.byId.set(stored.id, stored);
-    this.byKey.set(articleKey(stored.id), stored);
+    this.byKey?.set(articleKey(stored.id), stored);
     this.liveSentences += sentences.length;
     return stored;
   }
@@ -175,7 +180,7 @@ export class ArticleStore {
       this.sentenceSlot[s] = NONE;
     }
     this.byId.delete(id);
-    this.byKey.delete(articleKey(id));
+    this.byKey?.delete(articleKey(id));
     this.articles[article.slot] = undefined;
     this.freeSlots.push(article.slot);
     this.liveSentences -= article.sentenceCount;
@@ -188,6 +193,7 @@ export class ArticleStore {
 
   /** The article with this {@link articleKey}. */
   getByKey(key: string): StoredArticle | undefined {
+    this.byKey ??= new Map([...this.byId.values()].map((a) => [articleKey(a.id), a]));
     return this.byKey.get(key);
   }
 
@@ -283,12 +289,38 @@ export class ArticleStore {
   }
 
   /**
-   * A store with the given state (from {@link exportState}). Throws when the
-   * state does not hang together (see {@link checkState}).
+   * Copies the bodies still in the borrowed buffer (see {@link restore}) into
+   * buffers of their own until `deadline` (a `performance.now()` time), so
+   * that the borrowed one can be freed; returns true when none is left.
    */
-  static restore(state: ArticleStoreState): ArticleStore {
+  detachBodiesUntil(deadline: number): boolean {
+    const borrowed = this.borrowed;
+    if (!borrowed) return true;
+    for (; this.detachCursor < this.articles.length; this.detachCursor++) {
+      const a = this.articles[this.detachCursor];
+      // The same bytes in a buffer of its own: what is quoted does not change, so the article object stays.
+      if (a?.body.buffer === borrowed) (a as { body: Buffer }).body = Buffer.from(a.body);
+      if ((this.detachCursor & 63) === 0 && performance.now() >= deadline) return false;
+    }
+    this.borrowed = undefined;
+    return true;
+  }
+
+  /** Whether some bodies are still in the buffer the store was restored from (see {@link detachBodiesUntil}). */
+  get hasBorrowedBodies(): boolean {
+    return this.borrowed !== undefined;
+  }
+
+  /**
+   * A store with the given state (from {@link exportState}). Throws when the
+   * state does not hang together (see {@link checkState}). Bodies may be
+   * views of a buffer `borrowed` from the snapshot's file, read without a
+   * copy: {@link detachBodiesUntil} copies them later, a slice at a time.
+   */
+  static restore(state: ArticleStoreState, options: { borrowed?: ArrayBufferLike } = {}): ArticleStore {
     ArticleStore.checkState(state);
     const store = new ArticleStore();
+    store.borrowed = options.borrowed;
     store.ensureCapacity(state.nextSentence);
     store.sentenceSlot.set(state.arrays.sentenceSlot);
     store.sentenceStart.set(state.arrays.sentenceStart);
@@ -307,7 +339,6 @@ export class ArticleStore {
       }
       store.articles.push(a);
       store.byId.set(a.id, a);
-      store.byKey.set(articleKey(a.id), a);
     });
     return store;
   }

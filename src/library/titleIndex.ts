@@ -13,6 +13,7 @@
  * half-typed word is a prefix of what is indexed ("operat" → "operation").
  */
 import { Analyzer, surfaceTokens } from '../text/analyze.ts';
+import type { EncodedPostings, PostingList } from './encodedPostings.ts';
 import { PostingsMiniSearch } from './postingsMiniSearch.ts';
 import { DEFAULT_BM25 } from './sentenceIndex.ts';
 
@@ -23,6 +24,16 @@ const MAX_FUZZY_TERM = 30;
 const TITLE_FIELD = 0;
 
 type TitleDocument = { id: string; title: string };
+
+/** What a snapshot keeps of a title index besides its postings. */
+export interface TitleIndexState {
+  /** Each title document: short id, article id, and its length in each field (`undefined`: none recorded). */
+  documents: Array<[number, string, ReadonlyArray<number | undefined>]>;
+  /** The short id the next title gets. */
+  nextId: number;
+  /** Average length of each field. */
+  averages: number[];
+}
 
 /** A title that matches, with its score. */
 export interface TitleMatch {
@@ -49,6 +60,48 @@ export class TitleIndex {
     return this.miniSearch.documentCount;
   }
 
+  /** The index's documents, for a snapshot (its postings: {@link livePostings}). */
+  exportState(): TitleIndexState {
+    const { shortIds, ids, lengths, averages } = this.miniSearch.exportDocuments();
+    return {
+      documents: shortIds.map((shortId, i) => [shortId, ids[i] as string, lengths[i]!]),
+      nextId: this.miniSearch.nextShortId,
+      averages,
+    };
+  }
+
+  /** Every term with its live postings in both fields, in increasing short id order: what a snapshot stores. */
+  livePostings(): IterableIterator<[string, Array<[number, Array<[number, number]>]>]> {
+    return this.miniSearch.livePostings();
+  }
+
+  /**
+   * A title index from a snapshot, its postings still encoded: ranking reads
+   * a term's postings at once, `/source` suggestions and changes once the
+   * radix tree is filled (see `PostingsMiniSearch.restoreState`).
+   */
+  static restore(analyzer: Analyzer, state: TitleIndexState, postings: EncodedPostings): TitleIndex {
+    const index = new TitleIndex(analyzer);
+    index.miniSearch.restoreState({
+      postings,
+      documents: state.documents,
+      documentCount: state.documents.length,
+      nextId: state.nextId,
+      averageFieldLengths: state.averages,
+    });
+    return index;
+  }
+
+  /** Whether what a snapshot restored is all in MiniSearch's structures. */
+  get materialized(): boolean {
+    return this.miniSearch.materialized;
+  }
+
+  /** Materializes what a snapshot restored, in slices (see `PostingsMiniSearch.materialize`). */
+  materialize(sliceMs?: number, pace?: () => Promise<void>): Promise<void> {
+    return this.miniSearch.materialize(sliceMs, pace);
+  }
+
   add(id: string, title: string): void {
     this.miniSearch.add({ id, title });
   }
@@ -63,7 +116,7 @@ export class TitleIndex {
    * `MiniSearch.search`, which builds and sorts a result for every matching
    * title: too slow when a common word is in thousands of titles.
    */
-  postings(term: string): ReadonlyMap<number, number> | undefined {
+  postings(term: string): PostingList | undefined {
     return this.miniSearch.postings(term, TITLE_FIELD);
   }
 

@@ -52,8 +52,24 @@ const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
 
 export class Vocabulary {
   private readonly terms = new Map<string, string>();
-  /** Words by first character and length, for two-edit scans. */
-  private readonly buckets = new Map<string, string[]>();
+  /**
+   * Words by first character and length, for two-edit scans; made when first
+   * needed, so that a vocabulary restored from a snapshot is ready sooner.
+   */
+  private buckets: Map<string, string[]> | undefined = new Map();
+
+  /** A vocabulary of `words[i]` → `terms[i]`, in that order. */
+  static restore(words: readonly string[], terms: readonly string[]): Vocabulary {
+    if (words.length !== terms.length) throw new Error('words and terms differ in number');
+    const vocabulary = new Vocabulary();
+    vocabulary.buckets = undefined;
+    for (let i = 0; i < words.length; i++) vocabulary.terms.set(words[i]!, terms[i]!);
+    if (vocabulary.terms.size === words.length) return vocabulary;
+    // A word twice (a list that `entries` did not make): the first wins, as with `add`.
+    vocabulary.terms.clear();
+    for (let i = 0; i < words.length; i++) if (!vocabulary.terms.has(words[i]!)) vocabulary.terms.set(words[i]!, terms[i]!);
+    return vocabulary;
+  }
 
   get size(): number {
     return this.terms.size;
@@ -72,10 +88,16 @@ export class Vocabulary {
   add(word: string, term: string): void {
     if (this.terms.has(word)) return;
     this.terms.set(word, term);
-    const key = bucketKey(word[0]!, word.length);
-    const bucket = this.buckets.get(key);
-    if (bucket) bucket.push(word);
-    else this.buckets.set(key, [word]);
+    if (this.buckets) addToBucket(this.buckets, word);
+  }
+
+  private bucketsNow(): Map<string, string[]> {
+    if (!this.buckets) {
+      // Words in insertion order, as adding them one by one would have made the buckets.
+      this.buckets = new Map();
+      for (const word of this.terms.keys()) addToBucket(this.buckets, word);
+    }
+    return this.buckets;
   }
 
   entries(): IterableIterator<[string, string]> {
@@ -92,7 +114,7 @@ export class Vocabulary {
     if (maxEdits >= 2) {
       // Typos keep their first letter (see search/typos.ts), so only that letter's buckets are scanned.
       for (let len = word.length - maxEdits; len <= word.length + maxEdits; len++) {
-        for (const w of this.buckets.get(bucketKey(word[0]!, len)) ?? []) {
+        for (const w of this.bucketsNow().get(bucketKey(word[0]!, len)) ?? []) {
           const d = editDistance(word, w, maxEdits);
           if (d <= maxEdits) consider(w, d);
         }
@@ -109,6 +131,13 @@ export class Vocabulary {
     }
     return [...found.values()].sort((a, b) => a.distance - b.distance || a.word.localeCompare(b.word));
   }
+}
+
+function addToBucket(buckets: Map<string, string[]>, word: string): void {
+  const key = bucketKey(word[0]!, word.length);
+  const bucket = buckets.get(key);
+  if (bucket) bucket.push(word);
+  else buckets.set(key, [word]);
 }
 
 function bucketKey(first: string, length: number): string {

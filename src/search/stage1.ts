@@ -15,6 +15,7 @@
  * contains — counting the words of its article's title as present, so a
  * sentence of the "Notre Dame" article need not repeat "Notre Dame".
  */
+import type { PostingList } from '../library/encodedPostings.ts';
 import type { Library } from '../library/library.ts';
 import type { QueryGroup } from './question.ts';
 import { TopK } from './topK.ts';
@@ -211,7 +212,7 @@ export class CandidateFinder {
       titleScores[slot]! += boost * score;
       titleMasks[slot]! |= bit;
     };
-    const common: Array<{ postings: ReadonlyMap<number, number>; weight: number; bit: number }> = [];
+    const common: Array<{ postings: PostingList; weight: number; bit: number }> = [];
     groups.forEach((g, gi) => {
       for (const t of g.terms) {
         const postings = titles.postings(t.term);

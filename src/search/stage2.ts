@@ -4,6 +4,7 @@
  * sentence's own words (its neighbours, paragraph and article) and, for the
  * best few, cues read from its tokens (phrases, answer types, word order).
  */
+import type { PostingList } from '../library/encodedPostings.ts';
 import type { Library } from '../library/library.ts';
 import type { ParsedQuestion } from './question.ts';
 import {
@@ -179,10 +180,10 @@ function associationScorer(
 ): (id: number, covered: number) => number {
   const own = new Set(question.terms.map((t) => t.term));
   const total = groupWeights.reduce((a, b) => a + b, 0);
-  const perGroup: Array<{ gi: number; share: number; targets: Array<{ postings: ReadonlyMap<number, number>; weight: number }> }> = [];
+  const perGroup: Array<{ gi: number; share: number; targets: Array<{ postings: PostingList; weight: number }> }> = [];
   question.groups.forEach((g, gi) => {
     if (g.corrected || total <= 0 || gi >= groupWeights.length) return;
-    const targets: Array<{ postings: ReadonlyMap<number, number>; weight: number }> = [];
+    const targets: Array<{ postings: PostingList; weight: number }> = [];
     for (const t of g.terms)
       for (const a of associationsOf(t.term)) {
         if (own.has(a.term)) continue;

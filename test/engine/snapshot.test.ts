@@ -3,11 +3,12 @@
  * to date; a corrupt, foreign or outdated one is rebuilt, never trusted.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalEngine } from '../../src/engine/localEngine.ts';
 import { snapshotPath } from '../../src/engine/snapshotSaver.ts';
+import { WorkerEngine } from '../../src/engine/workerEngine.ts';
 import { useSeedCorpusCopy } from './helpers.ts';
 
 const seed = useSeedCorpusCopy('snapshot');
@@ -55,6 +56,30 @@ describe('index snapshots', () => {
     expect(engine.askSync('Jason Kenney battlefield medical training').quotes.map((q) => q.article.id)).not.toContain(
       '000_98328be762e8b179',
     );
+  });
+
+  it('are read by the main thread while the index worker starts, and a worker builds when there is none yet', async () => {
+    const first = await WorkerEngine.open(corpus());
+    expect(first.report.mode).toBe('built');
+    const expected = await first.engine.ask('what is Operation Unifier', { top: 5 });
+    await first.engine.close();
+    const second = await WorkerEngine.open(corpus());
+    try {
+      expect(second.report.mode).toBe('snapshot');
+      expect((await second.engine.ask('what is Operation Unifier', { top: 5 })).quotes).toEqual(expected.quotes);
+    } finally {
+      await second.engine.close();
+    }
+  });
+
+  it('take a reload right after the restart, while the index read from them is still being filled', async () => {
+    await openAndSave();
+    const { engine } = await LocalEngine.open(corpus());
+    await appendFile(path.join(seed.corpusDir, '001_06c48624334c598a.txt'), '\nThe quartermaster counted zorbulite crates twice.\n');
+    const report = await engine.reload();
+    expect(report).toMatchObject({ ok: true, mode: 'incremental', changed: ['001_06c48624334c598a'] });
+    expect(engine.askSync('zorbulite').quotes[0]?.text).toMatch(/zorbulite crates/);
+    expect(engine.askSync('what is Operation Unifier').quotes[0]?.text).toMatch(/Unifier/);
   });
 
   it('are only read by an engine that does not save them (a shard other than 0), even while the writer replaces the file', async () => {
