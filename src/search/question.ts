@@ -145,7 +145,7 @@ export function parseQuestion(question: string, index: SentenceIndex, options: Q
   // Frame words only frame a question that asks something: "the mean temperature" or "work permits" in a plain search stay topic words.
   if (kind !== 'other' && groups.length > 1)
     for (const g of groups)
-      if ((FRAME_WORDS.has(g.word) || (afterHow.has(g.position) && g.word in HOW_MEASURES)) && !g.corrected) g.frame = true;
+      if ((FRAME_WORDS.has(g.word) || (afterHow.has(g.position) && HOW_MEASURES.has(g.word))) && !g.corrected) g.frame = true;
   const measure = kind === 'quantity' ? questionMeasure(question) : undefined;
   return { text: question, kind, ...(measure && { measure }), groups, terms: groups.flatMap((g) => g.terms) };
 }
@@ -167,20 +167,21 @@ function readCapitals(surface: string, index: SentenceIndex): AnalyzedToken {
 }
 
 /** "how <adjective>" → what it measures ("big" and "large" both ask for a size). */
-const HOW_MEASURES: Readonly<Record<string, QuestionMeasure>> = {
-  often: 'often',
-  long: 'long',
-  far: 'far',
-  tall: 'tall',
-  high: 'high',
-  deep: 'deep',
-  wide: 'wide',
-  big: 'size',
-  large: 'size',
-  old: 'old',
-  much: 'much',
-  fast: 'fast',
-};
+const HOW_MEASURES: ReadonlyMap<string, QuestionMeasure> = new Map([
+  ['often', 'often'],
+  ['long', 'long'],
+  ['far', 'far'],
+  ['tall', 'tall'],
+  ['high', 'high'],
+  ['deep', 'deep'],
+  ['wide', 'wide'],
+  ['big', 'size'],
+  ['large', 'size'],
+  ['old', 'old'],
+  ['much', 'much'],
+  ['fast', 'fast'],
+]);
+const HOW_MEASURE = new RegExp(String.raw`\bhow (${[...HOW_MEASURES.keys()].join('|')})\b`);
 
 /**
  * What a quantity question measures: "how long" a duration, "how far" a
@@ -189,8 +190,8 @@ const HOW_MEASURES: Readonly<Record<string, QuestionMeasure>> = {
  */
 export function questionMeasure(question: string): QuestionMeasure | undefined {
   const q = question.toLowerCase();
-  const how = /\bhow (often|long|far|tall|high|deep|wide|big|large|old|much|fast)\b/.exec(q);
-  if (how) return HOW_MEASURES[how[1]!];
+  const how = HOW_MEASURE.exec(q);
+  if (how) return HOW_MEASURES.get(how[1]!);
   if (/\b(?:percentage|percent|proportion)\b/.test(q)) return 'percent';
   return undefined;
 }

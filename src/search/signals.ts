@@ -39,6 +39,13 @@ export function sentenceTerms(tokens: Token[], termGroup: ReadonlyMap<string, nu
   return { tokens, groups, positions };
 }
 
+/** The question group of each content token, by its index in `tokens` (stop words have none). */
+function groupsByToken(sentence: SentenceTerms): Map<number, number> {
+  const byToken = new Map<number, number>();
+  sentence.positions.forEach((p, i) => byToken.set(p, sentence.groups[i]!));
+  return byToken;
+}
+
 /**
  * Phrase matches: the share of the question's adjacent word pairs ("Operation
  * Unifier", "prime minister") that the sentence also has side by side (stop
@@ -174,8 +181,7 @@ export function definitionScore(sentence: SentenceTerms, text: string, groupWeig
   let at = 0;
   let words = 0;
   let mask = 0;
-  const groupOf = new Map<number, number>();
-  sentence.positions.forEach((p, i) => groupOf.set(p, sentence.groups[i]!));
+  const groupOf = groupsByToken(sentence);
   for (let i = 0; i < sentence.tokens.length; i++) {
     const token = sentence.tokens[i]!;
     for (; at < token.start; at++) {
@@ -199,8 +205,6 @@ export function definitionScore(sentence: SentenceTerms, text: string, groupWeig
   return 0;
 }
 
-const MONTH_NAME =
-  /^(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)$/;
 const DAY = /^(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?$/;
 const FULL_YEAR = /^(?:1\d{3}|20\d{2})$/;
 
@@ -213,7 +217,7 @@ const FULL_YEAR = /^(?:1\d{3}|20\d{2})$/;
 export function hasFullDate(sentence: SentenceTerms, questionWords: ReadonlySet<string>): boolean {
   const w = sentence.tokens.map((t) => t.word);
   for (let i = 0; i < w.length; i++) {
-    if (!MONTH_NAME.test(w[i] ?? '')) continue;
+    if (!MONTHS.test(w[i] ?? '')) continue;
     const before = w[i - 1];
     const after = w[i + 1];
     const year = DAY.test(after ?? '') ? w[i + 2] : DAY.test(before ?? '') ? after : undefined;
@@ -254,9 +258,8 @@ const COUNTED_WITHIN = 3;
  * answers a "how many" question better than a number of something else.
  */
 export function countsQuestionWord(sentence: SentenceTerms, text: string, questionWords: ReadonlySet<string>): boolean {
-  const { tokens, groups, positions } = sentence;
-  const groupAt = new Map<number, number>();
-  positions.forEach((p, i) => groupAt.set(p, groups[i]!));
+  const tokens = sentence.tokens;
+  const groupAt = groupsByToken(sentence);
   for (let i = 0; i < tokens.length; i++) {
     const word = tokens[i]!.word;
     if (!isNumber(word) || questionWords.has(word)) continue;

@@ -22,9 +22,16 @@ import {
   sentenceTerms,
   statesMeasure,
 } from '../../src/search/signals.ts';
+import type { SignalName } from '../../src/search/signalTable.ts';
 import { Analyzer } from '../../src/text/analyze.ts';
 
 const analyzer = new Analyzer();
+
+/** One signal's value, with `explain`, for the ranked sentence of `q` that starts with the given text. */
+function signalOf(lib: Library, q: string, signal: SignalName): (start: string) => number {
+  const ranked = new SentenceRanker(lib).rank(parseQuestion(q, lib.sentences), { explain: true }).results;
+  return (start) => ranked.find((r) => lib.store.text(r.id).startsWith(start))!.explanation!.signals[signal];
+}
 
 /** The sentence mapped onto the groups of `question` (each question term its own group, in order). */
 function mapped(question: string, sentence: string) {
@@ -239,8 +246,7 @@ describe('signals deciding a ranking', () => {
     });
     const q = 'How many recruits have instructors trained at the base?';
     expect(top(lib, q)).toMatch(/35,000 recruits/);
-    const ranked = new SentenceRanker(lib).rank(parseQuestion(q, lib.sentences), { explain: true }).results;
-    const value = (start: string) => ranked.find((r) => lib.store.text(r.id).startsWith(start))!.explanation!.signals.countedWord;
+    const value = signalOf(lib, q, 'countedWord');
     expect(value('Instructors have trained')).toBe(1);
     expect(value('The base hosts')).toBe(0); // its number counts ranges
   });
@@ -255,8 +261,7 @@ describe('signals deciding a ranking', () => {
     );
     const q = 'how long do the justices of the court serve';
     expect(top(lib, q)).toMatch(/25 years/);
-    const ranked = new SentenceRanker(lib).rank(parseQuestion(q, lib.sentences), { explain: true }).results;
-    const value = (start: string) => ranked.find((r) => lib.store.text(r.id).startsWith(start))!.explanation!.signals.measureUnit;
+    const value = signalOf(lib, q, 'measureUnit');
     expect(value('The justices')).toBe(1);
     expect(value('The 9 justices')).toBe(0);
   });
@@ -271,8 +276,7 @@ describe('signals deciding a ranking', () => {
     );
     const q = 'when was cool jerk released';
     expect(top(lib, q)).toMatch(/number seven/);
-    const ranked = new SentenceRanker(lib).rank(parseQuestion(q, lib.sentences), { explain: true }).results;
-    const value = (start: string) => ranked.find((r) => lib.store.text(r.id).startsWith(start))!.explanation!.signals.titleCoverage;
+    const value = signalOf(lib, q, 'titleCoverage');
     expect(value('It was released')).toBeGreaterThan(0.5);
     expect(value('Many songs')).toBe(0);
   });
@@ -299,8 +303,7 @@ describe('signals deciding a ranking', () => {
     );
     const q = 'who sang cool jerk';
     expect(top(lib, q)).toMatch(/performed by The Capitols/);
-    const ranked = new SentenceRanker(lib).rank(parseQuestion(q, lib.sentences), { explain: true }).results;
-    const value = (start: string) => ranked.find((r) => lib.store.text(r.id).startsWith(start))!.explanation!.signals.associated;
+    const value = signalOf(lib, q, 'associated');
     expect(value('Cool Jerk was first')).toBeGreaterThan(0);
     expect(value('Cool Jerk was released')).toBe(0);
   });
